@@ -1,0 +1,159 @@
+"""The article record that every reader produces and the pipeline consumes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Section kinds, normalised from the labels that articles use.
+SECTION_KINDS = (
+    "title",
+    "abstract",
+    "background",
+    "methods",
+    "results",
+    "conclusions",
+    "discussion",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A labelled stretch of an article's text.
+
+    Attributes
+    ----------
+    label
+        The label as written ("ABSTRACT.RESULTS", "Results", "Conclusion").
+    kind
+        One of :data:`SECTION_KINDS`.
+    start, end
+        Character offsets into :attr:`Article.text` (end exclusive).
+    """
+
+    label: str
+    kind: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "kind": self.kind, "start": self.start, "end": self.end}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Section:
+        return cls(data["label"], data["kind"], int(data["start"]), int(data["end"]))
+
+
+@dataclass
+class Article:
+    """One article: its stable id, its text as read, and what is known about it.
+
+    Attributes
+    ----------
+    id
+        ``PMID:…``, ``PMC…``, ``DOI:…``, else the path relative to the mined folder.
+    text
+        The text that is mined; every offset in miner points into it.
+    source
+        Where it was read from (path relative to the mined folder, or URL).
+    sections
+        Labelled stretches of ``text``, in order; may be empty.
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    doi: str | None = None
+    year: int | None = None
+    journal: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    study_type: str | None = None
+    species: list[str] = field(default_factory=list)
+    mesh_terms: list[str] = field(default_factory=list)
+    publication_types: list[str] = field(default_factory=list)
+
+    @property
+    def sha1(self) -> str:
+        """Hash of the text and title: the store re-mines an article when it changes."""
+        digest = hashlib.sha1()
+        digest.update((self.title or "").encode("utf-8"))
+        digest.update(b"\x00")
+        digest.update(self.text.encode("utf-8"))
+        return digest.hexdigest()
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section that contains character ``offset``, if any."""
+        for section in self.sections:
+            if section.start <= offset < section.end:
+                return section
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "title": self.title,
+            "source": self.source,
+            "pmid": self.pmid,
+            "pmcid": self.pmcid,
+            "doi": self.doi,
+            "year": self.year,
+            "journal": self.journal,
+            "sections": [s.to_dict() for s in self.sections],
+            "study_type": self.study_type,
+            "species": list(self.species),
+            "mesh_terms": list(self.mesh_terms),
+            "publication_types": list(self.publication_types),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        fields = dict(data)
+        fields["sections"] = [Section.from_dict(s) for s in data.get("sections") or []]
+        return cls(**fields)
+
+
+def make_article_id(
+    pmid: str | None, pmcid: str | None, doi: str | None, fallback: str
+) -> str:
+    """The stable id of an article: PMID, else PMCID, else DOI, else ``fallback``.
+
+    >>> make_article_id("123", None, None, "a.txt")
+    'PMID:123'
+    >>> make_article_id(None, "pmc99", None, "a.txt")
+    'PMC99'
+    """
+    if pmid:
+        return f"PMID:{normalise_pmid(pmid)}"
+    if pmcid:
+        return normalise_pmcid(pmcid)
+    if doi:
+        return f"DOI:{normalise_doi(doi)}"
+    return fallback
+
+
+def normalise_pmid(pmid: str | int) -> str:
+    text = str(pmid).strip()
+    if text.upper().startswith("PMID:"):
+        text = text[5:].strip()
+    return text
+
+
+def normalise_pmcid(pmcid: str | int) -> str:
+    text = str(pmcid).strip().upper()
+    if not text.startswith("PMC"):
+        text = "PMC" + text
+    return text
+
+
+def normalise_doi(doi: str) -> str:
+    text = doi.strip()
+    for prefix in ("https://doi.org/", "http://doi.org/", "http://dx.doi.org/", "doi:", "DOI:"):
+        if text.lower().startswith(prefix.lower()):
+            text = text[len(prefix):]
+    return text.strip()

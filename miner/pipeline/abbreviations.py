@@ -1,0 +1,115 @@
+"""Abbreviations defined in the text ("chronic constriction injury (CCI)").
+
+scispaCy's AbbreviationDetector finds the pairs; its long forms follow Schwartz &
+Hearst and are often too short ("constriction injury" for CCI). :func:`expand_long_form`
+extends a long form to the words whose initials spell the short form, counting an
+acronym inside the long form for all its letters ("CCI with swimming exercise" for
+CCISE). Pure functions over word lists, then a helper that reads the detector's output.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.tokens import Doc
+
+_SKIPPABLE = {"of", "the", "and", "in", "with", "for", "to", "on", "a", "an", "by", "-", "&", "/"}
+
+
+def _letters(word: str) -> str:
+    """What a word contributes to an acronym: an acronym all its capitals, else its initial."""
+    if re.fullmatch(r"[A-Z0-9]{2,}[a-z]?", word):
+        return word.lower().rstrip("s") if word.endswith("s") and len(word) > 2 else word.lower()
+    parts = [p for p in re.split(r"[-/]", word) if p]
+    return "".join(p[0].lower() for p in parts if p[0].isalnum()) or ""
+
+
+def expand_long_form(words: list[str], short: str) -> int | None:
+    """How many of the trailing ``words`` spell ``short`` by their initials, or None.
+
+    Hyphenated words may count once or once per part; small function words may be
+    skipped.
+
+    >>> expand_long_form("rats with chronic constriction injury".split(), "CCI")
+    3
+    >>> expand_long_form("CCI with swimming exercise".split(), "CCISE")
+    4
+    >>> expand_long_form("health-related quality of life".split(), "HRQOL")
+    4
+    """
+    target = re.sub(r"[^a-z0-9]", "", short.lower())
+    if len(target) < 2:
+        return None
+    best: int | None = None
+
+    def search(index: int, remaining: str, used: int) -> None:
+        nonlocal best
+        if not remaining:
+            if best is None or used < best:
+                best = used
+            return
+        if index < 0 or used > len(target) + 4:
+            return
+        word = words[index]
+        options = {_letters(word)}
+        if "-" in word or "/" in word:
+            options.add(word[0].lower())
+        if word.isalpha() and word.islower():
+            options.add(word[:2].lower())
+        for option in options:
+            if option and remaining.endswith(option):
+                search(index - 1, remaining[: -len(option)], used + 1)
+        if word.lower() in _SKIPPABLE:
+            search(index - 1, remaining, used + 1)
+
+    search(len(words) - 1, target, 0)
+    if best is not None and words[len(words) - best].lower() in _SKIPPABLE:
+        return None
+    return best
+
+
+def find_definitions(doc: Doc) -> list[dict[str, Any]]:
+    """Abbreviation definitions and uses from scispaCy's detector, long forms expanded.
+
+    Returns dicts ``{short, long, long_start, long_end, uses: [(start, end), ...]}``
+    with character offsets; one per distinct short form (its first definition).
+    """
+    if not Doc.has_extension("abbreviations"):
+        return []
+    found: dict[str, dict[str, Any]] = {}
+    for item in doc._.abbreviations or []:
+        if isinstance(item, dict):
+            short_start, short_end = item["short_start"], item["short_end"]
+            long_start, long_end = item["long_start"], item["long_end"]
+        else:
+            long_span = item._.long_form
+            short_start, short_end = item.start, item.end
+            long_start, long_end = long_span.start, long_span.end
+        short = doc[short_start:short_end]
+        key = short.text
+        entry = found.get(key)
+        if entry is None:
+            long_span = doc[long_start:long_end]
+            long_start_char, long_end_char = long_span.start_char, long_span.end_char
+            # Extend to the left when initials call for more words.
+            lookback_start = max(long_span.sent.start if doc.has_annotation("SENT_START") else 0,
+                                 long_end - 3 * len(key) - 2)
+            window = [t for t in doc[lookback_start:long_end] if not t.is_space]
+            count = expand_long_form([t.text for t in window], key)
+            if count is not None and count <= len(window):
+                first = window[len(window) - count]
+                if first.idx < long_start_char:
+                    long_start_char = first.idx
+            entry = {
+                "short": key,
+                "long": doc.text[long_start_char:long_end_char],
+                "long_start": long_start_char,
+                "long_end": long_end_char,
+                "uses": [],
+            }
+            found[key] = entry
+        span = (short.start_char, short.end_char)
+        if span not in entry["uses"]:
+            entry["uses"].append(span)
+    return list(found.values())

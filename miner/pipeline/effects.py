@@ -1,0 +1,284 @@
+"""Effect sizes: parse and find them in text (pure functions), then the component.
+
+:func:`parse_effect_size` reads one expression ("HR 0.72 (95% CI 0.61–0.85)",
+"30-50% reduction", "p < 0.05", "SMD −0.6 (95% CI −0.9 to −0.3)") into an
+:class:`Effect`; :func:`find_effects` finds every such expression in a text, longest
+first, without overlaps. Kinds follow the gold format: percent_change, fold_change,
+mean_difference, smd, odds_ratio, risk_ratio, hazard_ratio, correlation, p_value, ci,
+sample_size.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from miner.pipeline import extensions
+
+# ----------------------------------------------------------------------------- numbers
+
+_MINUS = "-−–‒﹣－"
+NUM = rf"[{_MINUS}+]?\s?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)?(?:[.·]\d+)?"
+_NUM_STRICT = rf"(?:[{_MINUS}+]\s?)?(?:\d{{1,3}}(?:,\d{{3}})+(?:[.·]\d+)?|\d+(?:[.·]\d+)?|[.·]\d+)"
+_DASH = r"\s?(?:-|–|—|to|‒|−)\s?"
+_RANGE = rf"{_NUM_STRICT}(?:{_DASH}{_NUM_STRICT})?"
+_CI_LEVEL = r"(?:9[059](?:\.\d)?\s?%\s?)"
+_CI = (
+    rf"(?:{_CI_LEVEL}?(?:confidence\s+intervals?|CI)(?:\s?\(CI\))?\s?[:=,]?\s?(?:of\s+)?"
+    rf"[\[(]?\s?(?P<ci_low>{_NUM_STRICT})\s?(?:-|–|—|to|,|‒|;|−)\s?(?P<ci_high>{_NUM_STRICT})\s?[\])]?)"
+)
+_UNITS = (r"(?:points?|pts|mm|cm|m|km|kg|g|mg|ng/ml|pg/ml|ng/mL|pg/mL|mg/dl|mg/dL|mmol/l|mmol/L|"
+          r"mmHg|mm\s?Hg|bpm|beats/min|ml/kg/min|mL/kg/min|s|sec|seconds|min|minutes|h|hours|days|"
+          r"weeks|units?|%)")
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100,
+}
+_WORD_NUM = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|"
+             r"four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|"
+             r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+             r"(?:one|two|three|four|five|six|seven|eight|nine)?\s?hundred(?:\s(?:and\s)?\w+(?:-\w+)?)?)")
+
+
+def to_number(text: str) -> float | None:
+    """A number as written in an article ("−0.6", "0·72", "1,234", "Forty-seven")."""
+    cleaned = text.strip().replace(" ", "")
+    for dash in _MINUS:
+        cleaned = cleaned.replace(dash, "-")
+    cleaned = cleaned.replace("·", ".")
+    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
+        cleaned = cleaned.replace(",", "")
+    try:
+        return float(cleaned)
+    except ValueError:
+        pass
+    words = re.split(r"[\s-]+", text.strip().lower())
+    total, found = 0, False
+    for word in words:
+        if word in ("and", ""):
+            continue
+        if word not in _WORD_NUMBERS:
+            return None
+        value = _WORD_NUMBERS[word]
+        if value == 100:
+            total = max(total, 1) * 100
+        else:
+            total += value
+        found = True
+    return float(total) if found else None
+
+
+# ----------------------------------------------------------------------------- effects
+
+@dataclass
+class Effect:
+    """One effect size or statistic as stated in the text.
+
+    ``start``/``end`` are character offsets into the text that was searched (plus
+    the offset given to :func:`find_effects`). ``direction`` is "decrease" or
+    "increase" where the wording says so ("30% reduction"), else None.
+    """
+
+    text: str
+    kind: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    start: int = 0
+    end: int = 0
+    direction: str | None = None
+    comparator: str | None = None  # for p-values: "<", "=", ">", "≤", "≥"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_DECREASE_WORDS = r"(?:reductions?|decreases?|declines?|drops?|falls?|lower|less|lowering|attenuation|improvements?|relief)"
+_INCREASE_WORDS = r"(?:increases?|rises?|higher|greater|more|elevations?|gains?|augmentation)"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
+
+
+def _add(kind: str, pattern: str, flags: int = re.I) -> None:
+    _PATTERNS.append((kind, re.compile(pattern, flags)))
+
+
+_CI_TAIL = rf"(?:\s?[,;(\[]\s?{_CI}\s?[)\]]?)?"
+_RATIO_NAMES = {
+    "odds_ratio": r"(?:adjusted\s+)?(?:odds\s+ratios?|a?ORs?)",
+    "risk_ratio": r"(?:relative\s+risks?|risk\s+ratios?|rate\s+ratios?|RRs?|IRRs?|incidence\s+rate\s+ratios?)",
+    "hazard_ratio": r"(?:hazard\s+ratios?|a?HRs?)",
+}
+for _kind, _name in _RATIO_NAMES.items():
+    _add(_kind, rf"\b(?P<name>{_name})\s?[:=,]?\s?(?:of\s+|was\s+|were\s+)?(?P<value>{_NUM_STRICT}){_CI_TAIL}",
+         re.I if _kind != "hazard_ratio" else 0)
+_add("hazard_ratio", rf"\b(?P<name>hazard\s+ratios?)\s?[:=,]?\s?(?:of\s+|was\s+)?(?P<value>{_NUM_STRICT}){_CI_TAIL}")
+_add("smd", rf"\b(?P<name>SMDs?|standardi[sz]ed\s+mean\s+differences?|Cohen['’]?s\s+d|Hedges['’]?\s*g|effect\s+sizes?(?:\s+\((?:ES|d|g)\))?)"
+            rf"\s?(?:[:=,]|of|was|were)?\s?(?P<value>{_NUM_STRICT}){_CI_TAIL}")
+_add("smd", rf"\b(?P<name>ES|d|g)\s?=\s?(?P<value>{_NUM_STRICT}){_CI_TAIL}", 0)
+_add("mean_difference", rf"\b(?P<name>(?:adjusted\s+|weighted\s+)?mean\s+differences?|WMDs?|MDs?|(?:mean|net)\s+changes?|(?:between[- ]group|group|treatment)\s+differences?|differences?\s+between\s+(?:the\s+)?groups|treatment\s+effects?)"
+                        rf"\s?(?:[:=,]|of|was|were|in\s+\w+\s+of)?\s?(?P<value>{_NUM_STRICT})\s?(?P<unit>{_UNITS})?(?:\s?(?:vs\.?|versus)\s?{_NUM_STRICT})?{_CI_TAIL}")
+_add("mean_difference", rf"\b(?:reduced|decreased|improved|increased|lowered|declined|rose|fell|dropped|changed)\s+(?:[\w-]+\s+){{0,4}}?by\s+(?:approximately\s+|about\s+|an\s+average\s+of\s+|a\s+mean\s+of\s+)?(?P<span>(?P<value>{_NUM_STRICT})\s?(?P<unit>points?|pts|mm|cm|kg|mmHg|mm\s?Hg|units?|s|seconds|min|minutes|steps|m|meters|metres)\b{_CI_TAIL})")
+_add("mean_difference", rf"(?<![\w.%])(?P<value>{_NUM_STRICT})\s?(?P<unit>{_UNITS})?\s?[(\[]\s?{_CI}\s?[)\]]")
+_add("correlation", rf"\b(?P<name>r|rho|ρ|r\s?s|rs|R|Spearman['’]?s?\s+(?:rho|ρ|r)|Pearson['’]?s?\s+r|correlation\s+coefficient)\s?(?:=|:|of)\s?(?P<value>{_NUM_STRICT})(?![\d%])")
+_add("fold_change", rf"(?P<value>{_NUM_STRICT}|{_WORD_NUM})\s?(?:-|\s)?fold(?:\s+(?P<dir>{_DECREASE_WORDS}|{_INCREASE_WORDS}))?")
+_add("percent_change", rf"(?:(?P<pre>{_DECREASE_WORDS}|{_INCREASE_WORDS}|reduced|decreased|increased|improved|declined|fell|rose|lowered|dropped)\s+(?:\w+\s+)?(?:by|of)\s+(?:approximately\s+|about\s+|around\s+|nearly\s+|almost\s+|up\s+to\s+|over\s+|more\s+than\s+|~\s?)?)?"
+                       rf"(?P<range>{_RANGE})\s?%(?:\s?(?:-|–)?\s?(?P<post>{_DECREASE_WORDS}|{_INCREASE_WORDS}))?")
+_add("p_value", rf"\b(?P<name>p|P)(?:\s?-?\s?values?)?\s?(?P<cmp><|>|=|≤|≥|<=|>=|&lt;|&gt;|less\s+than|of|was)\s?(?P<value>\.?\d+(?:[.·]\d+)?(?:\s?[x×]\s?10\s?[{_MINUS}]\s?\d+)?|NS)", 0)
+_add("sample_size", rf"\b(?P<name>[nN])\s?=\s?(?P<value>\d{{1,7}})\b", 0)
+_add("sample_size", rf"(?<![\w.,])(?P<value>\d{{1,3}}(?:,\d{{3}})?|{_WORD_NUM})\s+(?:\w+\s+){{0,2}}?(?P<name>patients|participants|subjects|women|men|adults|children|volunteers|individuals|people|persons|rats|mice|animals|athletes|students|workers|employees|elderly)\b")
+_add("ci", _CI)
+
+_PRIORITY = {kind: i for i, kind in enumerate(
+    ["odds_ratio", "risk_ratio", "hazard_ratio", "smd", "mean_difference", "fold_change",
+     "percent_change", "correlation", "ci", "p_value", "sample_size"])}
+
+
+def _direction(*words: str | None) -> str | None:
+    for word in words:
+        if not word:
+            continue
+        if re.fullmatch(_DECREASE_WORDS, word, re.I) or word.lower() in {"reduced", "decreased", "declined", "fell", "lowered", "dropped"}:
+            return "decrease"
+        if re.fullmatch(_INCREASE_WORDS, word, re.I) or word.lower() in {"increased", "rose"}:
+            return "increase"
+    return None
+
+
+def _build(kind: str, match: re.Match[str], offset: int) -> Effect | None:
+    groups = match.groupdict()
+    whole = match.group("span") if groups.get("span") else match.group(0)
+    text = whole.strip()
+    lead = len(whole) - len(whole.lstrip())
+    start = offset + (match.start("span") if groups.get("span") else match.start()) + lead
+    effect = Effect(text=text, kind=kind, start=start, end=start + len(text))
+    if groups.get("ci_low") is not None:
+        effect.low = to_number(groups["ci_low"])
+        effect.high = to_number(groups["ci_high"])
+    if kind == "ci":
+        return effect if effect.low is not None else None
+    if kind == "percent_change":
+        parts = re.split(_DASH, groups["range"].strip(), maxsplit=1)
+        numbers = [to_number(p) for p in parts]
+        if any(n is None for n in numbers):
+            return None
+        if not groups.get("pre") and not groups.get("post"):
+            return None  # a bare percentage is not a change
+        effect.unit = "%"
+        effect.direction = _direction(groups.get("pre"), groups.get("post"))
+        if len(numbers) == 2:
+            effect.low, effect.high = numbers  # type: ignore[assignment]
+            effect.value = (numbers[0] + numbers[1]) / 2  # type: ignore[operator]
+        else:
+            effect.value = numbers[0]
+        return effect
+    if kind == "p_value":
+        raw = groups["value"]
+        effect.comparator = {"&lt;": "<", "&gt;": ">", "less than": "<", "of": "=", "was": "=", "<=": "≤", ">=": "≥"}.get(
+            re.sub(r"\s+", " ", groups["cmp"]), groups["cmp"])
+        if raw == "NS":
+            return effect
+        sci = re.match(r"(\.?\d+(?:[.·]\d+)?)\s?[x×]\s?10\s?[" + _MINUS + r"]\s?(\d+)", raw)
+        if sci:
+            effect.value = float(to_number(sci.group(1)) or 0) * 10 ** (-int(sci.group(2)))
+        else:
+            effect.value = to_number(raw if not raw.startswith(".") else "0" + raw)
+        if effect.value is None or effect.value > 1:
+            return None
+        return effect
+    value = to_number(groups.get("value") or "")
+    if value is None:
+        return None
+    effect.value = value
+    if kind == "sample_size":
+        if value < 2 or value != int(value):
+            return None
+        return effect
+    if kind == "fold_change":
+        effect.direction = _direction(groups.get("dir"))
+        effect.unit = "fold"
+    if groups.get("unit"):
+        effect.unit = groups["unit"]
+    if kind == "correlation" and not -1 <= value <= 1:
+        return None
+    if kind in ("odds_ratio", "risk_ratio", "hazard_ratio") and value <= 0:
+        return None
+    if kind == "smd" and groups.get("name") in ("d", "g") and abs(value) > 5:
+        return None
+    return effect
+
+
+def find_effects(text: str, offset: int = 0) -> list[Effect]:
+    """Every effect-size expression in ``text``, in order, without overlaps.
+
+    Where expressions overlap, the longer one wins, then the more specific kind.
+    """
+    candidates: list[Effect] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if not match.group(0).strip():
+                continue
+            effect = _build(kind, match, offset)
+            if effect is not None:
+                candidates.append(effect)
+    candidates.sort(key=lambda e: (-(e.end - e.start), _PRIORITY[e.kind], e.start))
+    chosen: list[Effect] = []
+    for effect in candidates:
+        if any(effect.start < other.end and other.start < effect.end for other in chosen):
+            continue
+        chosen.append(effect)
+    chosen.sort(key=lambda e: e.start)
+    return chosen
+
+
+def parse_effect_size(text: str) -> Effect | None:
+    """The effect size that ``text`` states, or None.
+
+    The longest expression found wins (so "HR 0.72 (95% CI 0.61–0.85)" is one hazard
+    ratio with its interval, not a ratio and a CI).
+
+    >>> e = parse_effect_size("HR 0.72 (95% CI 0.61–0.85)")
+    >>> (e.kind, e.value, e.low, e.high)
+    ('hazard_ratio', 0.72, 0.61, 0.85)
+    """
+    effects = find_effects(text)
+    if not effects:
+        return None
+    return max(effects, key=lambda e: (e.end - e.start, -_PRIORITY[e.kind]))
+
+
+# ----------------------------------------------------------------------------- component
+
+class EffectTagger:
+    """Finds effect sizes sentence by sentence into ``doc._.miner_effects``."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        effects = extensions.get(doc, "miner_effects")
+        text = doc.text
+        if not any(ch.isdigit() for ch in text):
+            return doc
+        for sent in doc.sents:
+            chunk = text[sent.start_char: sent.end_char]
+            if not any(ch.isdigit() for ch in chunk):
+                continue
+            for effect in find_effects(chunk, sent.start_char):
+                effects.append(effect.to_dict())
+        return doc
+
+
+@Language.factory("miner_effects", assigns=["doc._.miner_effects"], requires=["token.is_sent_start"])
+def make_effect_tagger(nlp: Language, name: str) -> EffectTagger:
+    """Effect sizes, statistics and sample sizes, as plain dicts with char offsets."""
+    return EffectTagger(nlp, name)

@@ -1,0 +1,43 @@
+"""The one table of miner's Doc extensions.
+
+Every annotation miner puts on a Doc is plain data (offsets, strings, numbers, lists
+and dicts of them), so a Doc survives pickling, multiprocessing and ``DocBin``, and the
+evidence layer reads it without spaCy. Components and readers only touch these names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+#: name -> (default factory, what it holds)
+DOC_EXTENSIONS: dict[str, tuple[Any, str]] = {
+    "miner_article": (dict, "Article metadata: id, title, sections [{label, kind, start, end}]"),
+    "miner_entities": (list, "Mentions: {start, end, text, type, id, name, source}; char offsets"),
+    "miner_effects": (list, "Effect sizes: {start, end, text, kind, value, low, high, unit, ...}"),
+    "miner_relations": (list, "Findings: {subject, object, relation, sentence span, effect, ...}"),
+    "miner_abbreviations": (list, "Short forms defined in the text: {short, long, start, end, long_start, long_end}"),
+    "miner_context": (dict, "Article-level context: species, study_type, main interventions"),
+}
+
+
+def register_extensions() -> None:
+    """Declare every extension on :class:`spacy.tokens.Doc` (idempotent)."""
+    for name in DOC_EXTENSIONS:
+        if not Doc.has_extension(name):
+            # A None default, made a fresh list/dict by :func:`get`: a mutable default
+            # would be shared by every Doc.
+            Doc.set_extension(name, default=None)
+
+
+def get(doc: Doc, name: str) -> Any:
+    """The value of extension ``name`` on ``doc``, created empty on first use."""
+    value = getattr(doc._, name)
+    if value is None:
+        value = DOC_EXTENSIONS[name][0]()
+        setattr(doc._, name, value)
+    return value
+
+
+register_extensions()

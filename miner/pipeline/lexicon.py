@@ -1,0 +1,159 @@
+"""The lexicon: concepts and their terms, loaded from ``models/lexicon/`` (no spaCy).
+
+``concepts.tsv`` (built by ``scripts/build_lexicons.py``) has one row per concept:
+``id, type, name, terms, abbrevs, flags, xrefs``. Terms are matched anywhere; upper-case
+acronyms among them are matched case-sensitively; ``abbrevs`` are short forms that
+are used only when an article defines them ("chronic constriction injury (CCI)").
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from miner.errors import LexiconError
+from miner.pipeline.normalize import norm_text
+
+TYPES = ("intervention", "condition", "biomarker", "outcome", "species", "anatomy")
+_COLUMNS = ["id", "type", "name", "terms", "abbrevs", "flags", "xrefs"]
+_CURIE = re.compile(r"^(MESH:D\d+|MESH:C\d+|HGNC:\d+|NCBITaxon:\d+|MINER:[a-z0-9][a-z0-9-]*)$")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A normalised concept: a node of the evidence graph."""
+
+    id: str
+    type: str
+    name: str
+    terms: tuple[str, ...] = ()
+    abbrevs: tuple[str, ...] = ()
+    flags: frozenset[str] = frozenset()
+    xrefs: tuple[str, ...] = ()
+
+    @property
+    def valence(self) -> str | None:
+        """"good", "bad" or None: what an improvement of it means."""
+        for flag in self.flags:
+            if flag.startswith("valence="):
+                return flag.split("=", 1)[1]
+        return None
+
+    @property
+    def parent(self) -> str | None:
+        for flag in self.flags:
+            if flag.startswith("parent="):
+                return flag.split("=", 1)[1]
+        return None
+
+    @property
+    def is_class(self) -> bool:
+        return "class" in self.flags
+
+
+def is_case_sensitive(term: str) -> bool:
+    """Acronym-like terms ('VAS', 'IL-6', 'CRP') must match in upper case."""
+    letters = re.sub(r"(alpha|beta|gamma|delta|kappa)", "", term)
+    letters = re.sub(r"[^A-Za-z]", "", letters)
+    return len(letters) >= 2 and letters.isupper() and " " not in term.strip()
+
+
+def case_key(text: str) -> str:
+    """The upper-case letters and digits of a surface form ('IL-1β' -> 'IL1')."""
+    return re.sub(r"[^A-Z0-9]", "", text)
+
+
+@dataclass
+class Lexicon:
+    """Concepts by id, and an index from normalised term to concept id."""
+
+    concepts: dict[str, Concept]
+    path: Path | None = None
+    digest: str = ""
+    _by_norm: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self._by_norm:
+            for concept in self.concepts.values():
+                for term in (concept.name, *concept.terms):
+                    self._by_norm.setdefault(norm_text(term), concept.id)
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    def __getitem__(self, concept_id: str) -> Concept:
+        return self.concepts[concept_id]
+
+    def get(self, concept_id: str) -> Concept | None:
+        return self.concepts.get(concept_id)
+
+    def lookup(self, text: str) -> Concept | None:
+        """The concept whose term or name has the normal form of ``text``, if any."""
+        cid = self._by_norm.get(norm_text(text))
+        return self.concepts.get(cid) if cid else None
+
+    def terms(self) -> list[tuple[str, str]]:
+        """Every (term, concept id) pair to be matched anywhere."""
+        return [(term, c.id) for c in self.concepts.values() for term in c.terms]
+
+    @classmethod
+    def load(cls, path: Path | str) -> Lexicon:
+        """Read and validate a lexicon directory (or its ``concepts.tsv``)."""
+        return _load_cached(str(Path(path).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path_str: str) -> Lexicon:
+    path = Path(path_str)
+    files = sorted(path.glob("*.tsv")) if path.is_dir() else [path]
+    if not files or not all(f.is_file() for f in files):
+        raise LexiconError(f"{path}: no lexicon found (expected concepts.tsv); run 'make lexicons'")
+    digest = hashlib.sha1()
+    concepts: dict[str, Concept] = {}
+    for file in files:
+        data = file.read_bytes()
+        digest.update(data)
+        lines = [line for line in data.decode("utf-8").splitlines() if line and not line.startswith("#")]
+        reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\")
+        header = next(reader, None)
+        if header != _COLUMNS:
+            raise LexiconError(f"{file}: expected the columns {', '.join(_COLUMNS)}")
+        for number, row in enumerate(reader, 2):
+            if len(row) != len(_COLUMNS):
+                raise LexiconError(f"{file}: row {number} has {len(row)} columns, not {len(_COLUMNS)}")
+            cid, kind, name, terms, abbrevs, flags, xrefs = row
+            if not _CURIE.match(cid):
+                raise LexiconError(f"{file}: row {number}: '{cid}' is not a concept id (CURIE)")
+            if kind not in TYPES:
+                raise LexiconError(f"{file}: row {number}: unknown type '{kind}'")
+            concepts[cid] = Concept(
+                id=cid,
+                type=kind,
+                name=name,
+                terms=tuple(t for t in terms.split("|") if t),
+                abbrevs=tuple(t for t in abbrevs.split("|") if t),
+                flags=frozenset(f for f in flags.split(",") if f),
+                xrefs=tuple(x for x in xrefs.split("|") if x),
+            )
+    return Lexicon(concepts, path=path, digest=digest.hexdigest())
+
+
+def default_models_dir() -> Path:
+    """``models/`` beside the package (a source checkout or editable install).
+
+    ``MINER_MODELS`` overrides it.
+    """
+    import os
+
+    env = os.environ.get("MINER_MODELS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent.parent / "models"
+
+
+def default_lexicon_path() -> Path:
+    return default_models_dir() / "lexicon"

@@ -1,0 +1,708 @@
+"""Relations: who does what to whom, sentence by sentence (pure rules, then the component).
+
+For each sentence with a target (an outcome, biomarker or condition) and a trigger
+("reduced", "lower ... than", "improved", "no significant difference", "associated
+with"), :func:`extract_sentence_relations` finds
+
+- the **object**: each target governed by a trigger (coordinated targets each get the
+  finding; a condition that only names the population, "patients with knee OA", does
+  not);
+- the **subject**: the tested intervention in the sentence (not the comparator after
+  "than"/"compared with", not a control group), a group name defined in the text, a
+  group reference ("the intervention group") or a subject carried over from the
+  previous sentence or the article; a biomarker or condition for associations and
+  relative clauses ("HSP27, which lowers cytokines");
+- the **direction** (decreases / increases / no_effect / associated_with), with
+  "improved" read through the object's valence ("improved pain" decreases pain,
+  "improved function" increases it), comparatives inverted when the control group is
+  the one that had more, and negation/no-effect cues ("did not significantly reduce");
+- hedging, species, anatomy, the effect size and p-value stated for that object.
+
+The cue words are data: ``models/patterns/relations.json``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from miner.errors import LexiconError
+from miner.pipeline import extensions
+from miner.pipeline.context import (
+    CONTROL_IDS,
+    article_species,
+    main_interventions,
+    study_type,
+)
+from miner.pipeline.lexicon import Lexicon, default_lexicon_path, default_models_dir
+
+TARGET_TYPES = ("outcome", "biomarker", "condition")
+DIRECTIONAL = ("decrease", "increase", "improve", "worsen")
+_CATEGORIES = (
+    "decrease", "increase", "improve", "worsen", "no_effect", "association", "effect_of",
+    "negation", "hedge", "comparator_before", "population_before", "within_group",
+    "group_reference", "comparison_cue", "purpose", "clause_break", "weak",
+)
+_BAD_WORDS = re.compile(
+    r"pain|ache|disab|fatigue|symptom|stiff|anxi|depress|severity|distress|catastroph|"
+    r"fear|kinesiophob|injur|adverse|side.?effect|complication|inflamm|impact|hyperalg|"
+    r"allodyn|tender|spasm|discomfort|cost|dose|consumption|use|time to|duration of|"
+    r"risk|incidence|sleepiness|insomnia|swelling|edema|oedema|nausea|vomit", re.I)
+_SIGNIFICANCE = re.compile(r"\bsignifican|\bp\s?[<=>≤]|\b95\s?%\s?CI\b|\bdiffer", re.I)
+_RELATIVE = re.compile(r"\s*,?\s*(?:which|that|who)\b", re.I)
+_BE_BEFORE = re.compile(r"\b(?:was|were|is|are|be|been|being|became|remained|appeared|seemed)\s+(?:\w+ly\s+|not\s+)?(?:\w+ly\s+)?$", re.I)
+_VERB_BEFORE = re.compile(r"\b(?:to|help|helps|helped|can|could|may|might|will|would|did|does|do|should|significantly|markedly|further)\s+$", re.I)
+_THAN_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,6}?than\b", re.I)
+_CONTINUATION = re.compile(
+    r"\b(?:also|these|this|those|they|their|them|the (?:rats|mice|animals|patients|participants|subjects|"
+    r"women|men|group|groups)|both|further(?:more)?|in addition|additionally|moreover|similarly|likewise)\b", re.I)
+
+
+# ----------------------------------------------------------------------------- rules
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue found in a sentence: local character offsets and its category."""
+
+    start: int
+    end: int
+    text: str
+    category: str
+
+
+class Rules:
+    """Compiled cue patterns, one regular expression per category."""
+
+    def __init__(self, patterns: dict[str, list[str]]) -> None:
+        missing = [c for c in _CATEGORIES if c not in patterns]
+        if missing:
+            raise LexiconError(f"relation patterns lack the categories: {', '.join(missing)}")
+        self.regex: dict[str, re.Pattern[str]] = {}
+        for category in _CATEGORIES:
+            items = patterns[category]
+            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                raise LexiconError(f"relation patterns: '{category}' must be a list of strings")
+            try:
+                ordered = sorted(items, key=len, reverse=True)
+                body = "|".join(f"(?:{item})" for item in ordered)
+                self.regex[category] = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
+            except re.error as exc:
+                raise LexiconError(f"relation patterns: bad expression in '{category}': {exc}") from None
+
+    def find(self, category: str, text: str, start: int = 0, end: int | None = None) -> list[Cue]:
+        end = len(text) if end is None else end
+        return [Cue(m.start(), m.end(), m.group(0), category)
+                for m in self.regex[category].finditer(text, start, end)]
+
+    def search(self, category: str, text: str, start: int = 0, end: int | None = None) -> bool:
+        end = len(text) if end is None else end
+        return self.regex[category].search(text, start, end) is not None
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> Rules:
+        return _load_rules(str(Path(path) if path else default_models_dir() / "patterns" / "relations.json"))
+
+
+@lru_cache(maxsize=4)
+def _load_rules(path: str) -> Rules:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: relation patterns not found") from None
+    except json.JSONDecodeError as exc:
+        raise LexiconError(f"{path}: invalid JSON ({exc.msg}, line {exc.lineno})") from None
+    return Rules({k: v for k, v in data.items() if not k.startswith("_")})
+
+
+# ----------------------------------------------------------------------------- context
+
+@dataclass
+class SentenceContext:
+    """What a sentence may fall back on: the article's and the previous sentences'."""
+
+    main_interventions: list[str] = field(default_factory=list)
+    species: list[str] = field(default_factory=list)
+    previous_subjects: list[dict[str, Any]] = field(default_factory=list)
+    section: str | None = None
+    group_names: dict[str, list[str]] = field(default_factory=dict)  # short form -> intervention ids
+    names: dict[str, str] = field(default_factory=dict)  # concept id -> name
+    types: dict[str, str] = field(default_factory=dict)  # concept id -> type
+    valence: dict[str, str] = field(default_factory=dict)  # concept id -> good/bad
+
+
+def object_valence(mention: dict[str, Any], ctx: SentenceContext) -> str | None:
+    """'bad' when less of it is better (pain, disability, disease), 'good' when more is."""
+    known = ctx.valence.get(mention["id"])
+    if known:
+        return known
+    if mention["type"] == "condition":
+        return "bad"
+    words = f"{mention['text']} {mention.get('name', '')}"
+    if _BAD_WORDS.search(words):
+        return "bad"
+    if mention["type"] == "outcome":
+        return "good"
+    return None
+
+
+# ----------------------------------------------------------------------------- extraction
+
+class _Sentence:
+    """A sentence with its word positions, for distances in words."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.word_starts = [m.start() for m in re.finditer(r"\S+", text)]
+
+    def word_index(self, char: int) -> int:
+        return bisect.bisect_right(self.word_starts, char)
+
+    def gap(self, end: int, start: int) -> int:
+        """How many words start in ``[end, start)``: the words between two spans."""
+        if start < end:
+            return -1
+        return bisect.bisect_left(self.word_starts, start) - bisect.bisect_left(self.word_starts, end)
+
+
+def _local(mention: dict[str, Any], offset: int) -> tuple[int, int]:
+    return mention["start"] - offset, mention["end"] - offset
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def extract_sentence_relations(
+    text: str,
+    offset: int,
+    mentions: Sequence[dict[str, Any]],
+    effects: Sequence[dict[str, Any]],
+    rules: Rules,
+    ctx: SentenceContext,
+) -> list[dict[str, Any]]:
+    """The findings a sentence states.
+
+    Parameters
+    ----------
+    text
+        The sentence.
+    offset
+        Character offset of the sentence in the article (mentions and effects use
+        article offsets, and so do the returned findings).
+    mentions
+        Entity mentions in the sentence: dicts with start, end, text, type, id, name.
+    effects
+        Effect sizes in the sentence (:class:`miner.pipeline.effects.Effect` dicts).
+    rules
+        The cue patterns.
+    ctx
+        Article-level fallbacks; ``ctx.previous_subjects`` is updated.
+    """
+    sentence = _Sentence(text)
+    rel = [m for m in mentions if m["type"] not in ("species", "anatomy")]
+    interventions = [m for m in rel if m["type"] == "intervention"]
+    group_uses = _group_name_uses(text, offset, ctx, mentions)
+    targets_all = [m for m in rel if m["type"] in TARGET_TYPES]
+    if not targets_all:
+        _remember(ctx, interventions + group_uses)
+        return []
+    has_result_cue = bool(_SIGNIFICANCE.search(text)) or any(e["kind"] == "p_value" for e in effects)
+    if ctx.section == "methods" and not has_result_cue:
+        _remember(ctx, interventions + group_uses)
+        return []
+    if rules.search("purpose", text) and not has_result_cue:
+        _remember(ctx, interventions + group_uses)
+        return []
+
+    spans = [_local(m, offset) for m in mentions]
+    triggers = _triggers(text, rules, spans, sentence, targets_all, offset)
+    if not triggers:
+        _remember(ctx, interventions + group_uses)
+        return []
+    breaks = [c.start for c in rules.find("clause_break", text)]
+
+    def clause(pos: int) -> int:
+        return bisect.bisect_right(breaks, pos)
+
+    comparators = _comparators(text, offset, interventions + group_uses, rules)
+    subjects_here = [m for m in interventions + group_uses if id(m) not in comparators]
+    population = _population(text, offset, targets_all, rules)
+    within = rules.search("within_group", text) and not _between_groups(text)
+    comparison = rules.search("comparison_cue", text)
+    hedged = rules.search("hedge", text)
+
+    findings: list[dict[str, Any]] = []
+    used_subjects: list[dict[str, Any]] = []
+    for target in targets_all:
+        if id(target) in population:
+            continue
+        t_start, t_end = _local(target, offset)
+        trigger = _governing_trigger(triggers, t_start, t_end, clause, sentence)
+        if trigger is None:
+            continue
+        if within and trigger.category != "association":
+            continue
+        relation = _direction(trigger, target, ctx)
+        if relation is None:
+            continue
+        negated = False
+        if trigger.category in ("association", "effect_of"):
+            subjects = _association_subject(text, offset, trigger, rel, target, clause)
+            if not subjects:
+                continue
+            negated = any(0 <= trigger.start - c.end <= 12 for c in rules.find("negation", text))
+            if negated and trigger.category == "effect_of":
+                relation, negated = "no_effect", False
+        else:
+            subjects = _subjects(text, offset, trigger, target, subjects_here, rel, clause, sentence)
+            source = "sentence"
+            if not subjects:
+                subjects, source = _fallback_subjects(text, rules, ctx, comparison, has_result_cue)
+            if not subjects:
+                continue
+            if trigger.category == "weak" or trigger.text.lower() in ("higher", "lower", "greater", "less", "more", "fewer"):
+                if _control_had_more(text, offset, trigger, interventions + group_uses, comparators):
+                    relation = {"increases": "decreases", "decreases": "increases"}.get(relation, relation)
+            for subject in subjects:
+                subject.setdefault("_source", source)
+        for subject in subjects:
+            if subject["id"] == target["id"]:
+                continue
+            findings.append(_finding(text, offset, subject, target, trigger, relation, negated, hedged,
+                                     mentions, effects, ctx))
+            used_subjects.append(subject)
+    _remember(ctx, used_subjects or interventions + group_uses)
+    return _dedupe(findings)
+
+
+def _remember(ctx: SentenceContext, subjects: list[dict[str, Any]]) -> None:
+    real = [s for s in subjects if s["type"] == "intervention" and s["id"] not in CONTROL_IDS]
+    if real:
+        ctx.previous_subjects = [{k: v for k, v in s.items() if not k.startswith("_")} for s in real]
+
+
+def _group_name_uses(text: str, offset: int, ctx: SentenceContext, mentions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Uses of group names defined in the text ("CCISE") as intervention mentions."""
+    uses = []
+    taken = [(m["start"], m["end"]) for m in mentions]
+    for short, members in ctx.group_names.items():
+        for match in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+            span = (offset + match.start(), offset + match.end())
+            if any(_overlaps(span, t) for t in taken):
+                continue
+            for cid in members:
+                uses.append({"start": span[0], "end": span[1], "text": short, "type": "intervention",
+                             "id": cid, "name": ctx.names.get(cid, cid), "_group": short})
+    return uses
+
+
+def _triggers(text: str, rules: Rules, spans: list[tuple[int, int]], sentence: _Sentence,
+              targets: list[dict[str, Any]], offset: int) -> list[Cue]:
+    """Direction, no-effect and association cues, outside entity mentions."""
+    found: list[Cue] = []
+    for category in ("no_effect", "association", "effect_of", *DIRECTIONAL):
+        for cue in rules.find(category, text):
+            if any(_overlaps((cue.start, cue.end), s) for s in spans):
+                continue
+            found.append(cue)
+    weak = {(c.start, c.end) for c in rules.find("weak", text)}
+    target_starts = sorted(_local(t, offset)[0] for t in targets)
+    kept: list[Cue] = []
+    for cue in sorted(found, key=lambda c: (c.start, -(c.end - c.start))):
+        if kept and _overlaps((cue.start, cue.end), (kept[-1].start, kept[-1].end)):
+            continue
+        if (cue.start, cue.end) in weak:
+            near_target = any(0 <= sentence.gap(cue.end, s) <= 3 for s in target_starts if s >= cue.end)
+            if not (near_target or _THAN_AFTER.match(text, cue.end) or _BE_BEFORE.search(text, 0, cue.start)
+                    or _VERB_BEFORE.search(text, 0, cue.start)):
+                continue
+            if re.match(r"\s*than\s+\d", text[cue.end:]):
+                continue  # "more than 30 patients"
+            cue = Cue(cue.start, cue.end, cue.text, cue.category)
+        kept.append(cue)
+    # A no-effect cue right before a direction trigger takes it over ("did not reduce").
+    merged: list[Cue] = []
+    for cue in kept:
+        if merged and merged[-1].category == "no_effect" and cue.category in DIRECTIONAL + ("effect_of",) \
+                and 0 <= sentence.gap(merged[-1].end, cue.start) <= 2:
+            previous = merged.pop()
+            cue = Cue(previous.start, cue.end, text[previous.start:cue.end], "no_effect")
+        merged.append(cue)
+    return merged
+
+
+def _comparators(text: str, offset: int, interventions: list[dict[str, Any]], rules: Rules) -> set[int]:
+    """Interventions that are the comparison, not the tested arm."""
+    out: set[int] = set()
+    real = [m for m in interventions if m["id"] not in CONTROL_IDS]
+    for mention in interventions:
+        start, _ = _local(mention, offset)
+        if mention["id"] in CONTROL_IDS and (real or mention.get("_group")):
+            out.add(id(mention))
+            continue
+        before = text[max(0, start - 40):start]
+        for cue in rules.find("comparator_before", before):
+            if cue.end >= len(before) - 1 and cue.text.lower().split()[0] in (
+                    "than", "compared", "comparison", "versus", "vs", "vs.", "relative", "over", "against", "in"):
+                out.add(id(mention))
+    # Never drop every tested arm: with no non-comparator left, keep the first one.
+    if interventions and all(id(m) in out for m in interventions):
+        first_real = next((m for m in interventions if m["id"] not in CONTROL_IDS), None)
+        if first_real is not None:
+            out.discard(id(first_real))
+    return out
+
+
+def _population(text: str, offset: int, targets: list[dict[str, Any]], rules: Rules) -> set[int]:
+    """Conditions that name who was studied ("in patients with knee OA"), not an outcome."""
+    out: set[int] = set()
+    for mention in targets:
+        if mention["type"] != "condition":
+            continue
+        start, end = _local(mention, offset)
+        before = text[max(0, start - 60):start]
+        for cue in rules.find("population_before", before):
+            if len(before.rstrip()) - cue.end <= 1 or before[cue.end:].strip() == "":
+                out.add(id(mention))
+                break
+        after = text[end:end + 30].lower()
+        if re.match(r"^\s*(?:patients|subjects|participants|rats|mice|animals|women|men|adults|group|model)\b", after):
+            out.add(id(mention))
+        if re.match(r"^-(?:induced|related|associated)", text[end:end + 12]):
+            out.add(id(mention))
+    return out
+
+
+def _between_groups(text: str) -> bool:
+    return bool(re.search(r"\bbetween(?:[- ]the)?[- ]groups?\b|\bbetween[- ]group\b|\bthan\b|\bcompared (?:with|to) (?:the )?(?:control|placebo|usual|sham|wait)|\bintergroup\b|\bgroup differences?\b", text, re.I))
+
+
+def _governing_trigger(triggers: list[Cue], t_start: int, t_end: int, clause, sentence: _Sentence) -> Cue | None:
+    """The trigger that speaks about a target: the nearest one in its clause."""
+    same = [c for c in triggers if clause(c.start) == clause(t_start)]
+    pool = same or triggers
+    best: tuple[float, Cue] | None = None
+    for cue in pool:
+        if cue.category == "association" and cue.start > t_start and not same:
+            continue
+        if cue.end <= t_start:
+            distance = sentence.gap(cue.end, t_start)
+            score = distance
+        else:
+            distance = sentence.gap(t_end, cue.start)
+            score = distance + 0.5  # prefer the trigger before the target on ties
+        if cue.category == "no_effect" and cue.start > t_end:
+            score -= 0.25
+        if best is None or score < best[0]:
+            best = (score, cue)
+    if best is None or best[0] > 25:
+        return None
+    return best[1]
+
+
+def _direction(trigger: Cue, target: dict[str, Any], ctx: SentenceContext) -> str | None:
+    category = trigger.category
+    if category == "weak":
+        lowered = trigger.text.lower()
+        category = ("decrease" if re.match(r"less|fewer|lower|smaller|los|slow|fell|fall|drop", lowered)
+                    else "improve" if re.match(r"better|benefi|help|favo", lowered)
+                    else "worsen" if re.match(r"worse|poorer", lowered)
+                    else "increase")
+    if category == "decrease":
+        return "decreases"
+    if category == "increase":
+        return "increases"
+    if category == "no_effect":
+        return "no_effect"
+    if category in ("association", "effect_of"):
+        return "associated_with"
+    valence = object_valence(target, ctx)
+    if valence is None:
+        return "associated_with"
+    better = category == "improve"
+    if valence == "bad":
+        return "decreases" if better else "increases"
+    return "increases" if better else "decreases"
+
+
+def _subjects(text: str, offset: int, trigger: Cue, target: dict[str, Any], candidates: list[dict[str, Any]],
+              rel: list[dict[str, Any]], clause, sentence: _Sentence) -> list[dict[str, Any]]:
+    """The tested arms that the trigger speaks about."""
+    # A biomarker in a relative clause acts itself: "HSP27, which could lower cytokines".
+    left = [m for m in rel if _local(m, offset)[1] <= trigger.start and m is not target
+            and clause(_local(m, offset)[0]) == clause(trigger.start)]
+    if left:
+        nearest = max(left, key=lambda m: m["end"])
+        if nearest["type"] in ("biomarker",) and _RELATIVE.match(text, _local(nearest, offset)[1]):
+            between = text[_local(nearest, offset)[1]:trigger.start]
+            if not any(_local(c, offset)[0] >= _local(nearest, offset)[1] and _local(c, offset)[1] <= trigger.start
+                       for c in candidates) and len(between.split()) <= 8:
+                return [nearest]
+    if not candidates:
+        return []
+    in_clause = [c for c in candidates if clause(_local(c, offset)[0]) == clause(trigger.start)]
+    pool = in_clause or candidates
+    ids: dict[str, dict[str, Any]] = {}
+    for mention in sorted(pool, key=lambda m: abs(_local(m, offset)[0] - trigger.start)):
+        ids.setdefault(mention["id"], mention)
+    # Coordinated arms ("swimming and treadmill running reduced...") are all subjects;
+    # otherwise the nearest arm.
+    ordered = sorted(ids.values(), key=lambda m: abs(_local(m, offset)[0] - trigger.start))
+    chosen = [ordered[0]]
+    for other in ordered[1:]:
+        a, b = sorted([chosen[0], other], key=lambda m: m["start"])
+        between = text[_local(a, offset)[1]:_local(b, offset)[0]]
+        if re.fullmatch(r"\s*(?:,|and|or|,\s*and|plus|\+|/|&)\s*(?:the\s+)?", between, re.I):
+            chosen.append(other)
+    return chosen
+
+
+def _association_subject(text: str, offset: int, trigger: Cue, rel: list[dict[str, Any]],
+                         target: dict[str, Any], clause) -> list[dict[str, Any]]:
+    """For "X is associated with Y" and "the effect of X on Y": X."""
+    t_start = _local(target, offset)[0]
+    if trigger.category == "effect_of":
+        after = [m for m in rel if trigger.end <= _local(m, offset)[0] < t_start and m is not target]
+        interventions = [m for m in after if m["type"] == "intervention"]
+        return interventions[:1]
+    if t_start < trigger.start:
+        right = [m for m in rel if _local(m, offset)[0] >= trigger.end and m is not target
+                 and clause(_local(m, offset)[0]) == clause(trigger.start)]
+        return sorted(right, key=lambda m: m["start"])[:1]
+    left = [m for m in rel if _local(m, offset)[1] <= trigger.start and m is not target
+            and clause(_local(m, offset)[0]) == clause(trigger.start)]
+    if not left:
+        return []
+    interventions = [m for m in left if m["type"] == "intervention"]
+    return [max(interventions or left, key=lambda m: m["end"])]
+
+
+def _fallback_subjects(text: str, rules: Rules, ctx: SentenceContext, comparison: bool,
+                       has_result_cue: bool) -> tuple[list[dict[str, Any]], str]:
+    """A subject from outside the sentence, when the sentence clearly refers to one."""
+    if ctx.main_interventions and rules.search("group_reference", text):
+        return [_context_subject(cid, ctx) for cid in ctx.main_interventions[:1]], "article"
+    if ctx.previous_subjects and _CONTINUATION.search(text):
+        return [dict(s) for s in ctx.previous_subjects], "previous"
+    if ctx.main_interventions and comparison and (has_result_cue or ctx.section in ("results", "conclusions", None)):
+        return [_context_subject(cid, ctx) for cid in ctx.main_interventions[:1]], "article"
+    return [], "none"
+
+
+def _context_subject(cid: str, ctx: SentenceContext) -> dict[str, Any]:
+    return {"id": cid, "type": "intervention", "name": ctx.names.get(cid, cid), "text": "",
+            "start": -1, "end": -1}
+
+
+def _control_had_more(text: str, offset: int, trigger: Cue, arms: list[dict[str, Any]], comparators: set[int]) -> bool:
+    """"pain was higher in the control group than in the exercise group": invert."""
+    after = [m for m in arms if 0 <= _local(m, offset)[0] - trigger.end <= 45]
+    if not after:
+        return False
+    first = min(after, key=lambda m: m["start"])
+    if first["id"] not in CONTROL_IDS and id(first) not in comparators:
+        return False
+    rest = text[_local(first, offset)[1]:]
+    than = re.search(r"\bthan\b|\bcompared (?:with|to)\b|\bversus\b|\bvs\b", rest, re.I)
+    if not than:
+        return False
+    return any(m["id"] not in CONTROL_IDS and _local(m, offset)[0] >= _local(first, offset)[1] + than.start()
+               for m in arms)
+
+
+def _finding(text: str, offset: int, subject: dict[str, Any], target: dict[str, Any], trigger: Cue,
+             relation: str, negated: bool, hedged: bool, mentions: Sequence[dict[str, Any]],
+             effects: Sequence[dict[str, Any]], ctx: SentenceContext) -> dict[str, Any]:
+    species = next((m["id"] for m in mentions if m["type"] == "species"), None)
+    if species is None and ctx.species:
+        species = ctx.species[0]
+    anatomy_mentions = [m for m in mentions if m["type"] == "anatomy"]
+    anatomy = None
+    if anatomy_mentions:
+        anatomy = min(anatomy_mentions, key=lambda m: abs(m["start"] - target["start"]))
+    effect, p_value = attach_effect(target, trigger, offset, mentions, effects)
+    source = subject.get("_source", "sentence")
+    confidence = 0.9 if source == "sentence" else 0.7 if source == "previous" else 0.6
+    if hedged:
+        confidence -= 0.2
+    if ctx.section in ("background", "discussion"):
+        confidence -= 0.1
+    return {
+        "subject": subject["id"],
+        "subject_name": subject.get("name", subject["id"]),
+        "subject_type": subject["type"],
+        "subject_text": subject.get("text", ""),
+        "subject_start": subject.get("start", -1),
+        "subject_end": subject.get("end", -1),
+        "subject_source": source,
+        "object": target["id"],
+        "object_name": target.get("name", target["id"]),
+        "object_type": target["type"],
+        "object_text": target["text"],
+        "object_start": target["start"],
+        "object_end": target["end"],
+        "relation": relation,
+        "trigger": trigger.text,
+        "trigger_start": offset + trigger.start,
+        "sentence": text,
+        "start": offset,
+        "end": offset + len(text),
+        "negated": negated,
+        "hedged": bool(hedged),
+        "effect": effect,
+        "p_value": p_value,
+        "species": species,
+        "anatomy": anatomy["id"] if anatomy else None,
+        "anatomy_name": anatomy["name"] if anatomy else None,
+        "section": ctx.section,
+        "confidence": round(max(0.1, min(1.0, confidence)), 2),
+    }
+
+
+_SIZE_KINDS = ("percent_change", "fold_change", "mean_difference", "smd", "odds_ratio", "risk_ratio",
+               "hazard_ratio", "correlation", "ci")
+
+
+def attach_effect(target: dict[str, Any], trigger: Cue, offset: int, mentions: Sequence[dict[str, Any]],
+                  effects: Sequence[dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:
+    """The effect size and p-value that a sentence states for one target.
+
+    Preference: an effect between the trigger and the target ("30-50% reduction in
+    pain"), else the first after the target and before the next target, else the only
+    one of the sentence.
+    """
+    others = sorted(m["start"] for m in mentions
+                    if m["type"] in TARGET_TYPES and m["start"] > target["end"])
+    limit = others[0] if others else None
+    trigger_abs = offset + trigger.start
+
+    def pick(kinds: tuple[str, ...]) -> dict[str, Any] | None:
+        pool = [e for e in effects if e["kind"] in kinds]
+        if not pool:
+            return None
+        lo = min(trigger_abs, target["start"])
+        between = [e for e in pool if lo <= e["start"] <= max(trigger_abs, target["start"])]
+        if between:
+            return between[-1]
+        after = [e for e in pool if e["start"] >= target["end"] and (limit is None or e["start"] < limit)]
+        if after:
+            return after[0]
+        if len(pool) == 1:
+            return pool[0]
+        before = [e for e in pool if e["end"] <= target["start"]]
+        return before[-1] if before and not others else None
+
+    size = pick(_SIZE_KINDS)
+    p = pick(("p_value",))
+    effect = None
+    if size is not None:
+        effect = {k: size.get(k) for k in ("text", "kind", "value", "low", "high", "unit", "start", "end")}
+    return effect, (p["text"] if p else None)
+
+
+def _dedupe(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for finding in findings:
+        key = (finding["subject"], finding["relation"], finding["object"])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(finding)
+    return out
+
+
+# ----------------------------------------------------------------------------- component
+
+class RelationExtractor:
+    """Finds the findings of each sentence into ``doc._.miner_relations``."""
+
+    def __init__(self, nlp: Language, name: str, patterns: str = "", lexicon: str = "") -> None:
+        self.name = name
+        self.rules = Rules.load(patterns or None)
+        self.lexicon = Lexicon.load(lexicon or default_lexicon_path())
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = sorted(extensions.get(doc, "miner_entities"), key=lambda m: m["start"])
+        effects = sorted(extensions.get(doc, "miner_effects"), key=lambda e: e["start"])
+        article = extensions.get(doc, "miner_article")
+        sections = article.get("sections") or []
+        relations = extensions.get(doc, "miner_relations")
+        relations.clear()
+        ctx = self.context(doc, mentions, sections, article.get("title"))
+        starts = [m["start"] for m in mentions]
+        effect_starts = [e["start"] for e in effects]
+        section_starts = [s["start"] for s in sections]
+        last_section = None
+        for sent in doc.sents:
+            lo, hi = sent.start_char, sent.end_char
+            i, j = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
+            sent_mentions = mentions[i:j]
+            index = bisect.bisect_right(section_starts, lo) - 1
+            section = sections[index] if index >= 0 and lo < sections[index]["end"] else None
+            if section is not last_section:
+                ctx.previous_subjects = []
+                last_section = section
+            ctx.section = section["kind"] if section else None
+            if ctx.section == "title":
+                ctx.section = "title"
+            if not any(m["type"] in TARGET_TYPES for m in sent_mentions):
+                if sent_mentions:
+                    _remember(ctx, [m for m in sent_mentions if m["type"] == "intervention"])
+                continue
+            a, b = bisect.bisect_left(effect_starts, lo), bisect.bisect_left(effect_starts, hi)
+            text = doc.text[lo:hi]
+            relations.extend(extract_sentence_relations(text, lo, sent_mentions, effects[a:b], self.rules, ctx))
+        return doc
+
+    def context(self, doc: Doc, mentions: list[dict[str, Any]], sections: list[dict[str, Any]],
+                title: str | None) -> SentenceContext:
+        head_end = next((s["start"] for s in sections if s["label"].upper().startswith("BODY")), None)
+        if head_end is None:
+            head_end = min(len(doc.text), 3000)
+        species = article_species(mentions)
+        ctx = SentenceContext(main_interventions=main_interventions(mentions, head_end), species=species)
+        for mention in mentions:
+            ctx.names.setdefault(mention["id"], mention["name"])
+            ctx.types.setdefault(mention["id"], mention["type"])
+            concept = self.lexicon.get(mention["id"])
+            if concept is not None and concept.valence:
+                ctx.valence[mention["id"]] = concept.valence
+        for definition in extensions.get(doc, "miner_abbreviations"):
+            if definition.get("id") is None:
+                members = [cid for cid in definition.get("members", [])
+                           if ctx.types.get(cid) == "intervention" or
+                           (self.lexicon.get(cid) is not None and self.lexicon[cid].type == "intervention")]
+                if members:
+                    ctx.group_names[definition["short"]] = members
+                    for cid in members:
+                        if cid not in ctx.names and self.lexicon.get(cid) is not None:
+                            ctx.names[cid] = self.lexicon[cid].name
+        summary = extensions.get(doc, "miner_context")
+        summary.update({
+            "main_interventions": ctx.main_interventions,
+            "species": species,
+            "study_type": study_type(doc.text, title, species, bool(sections)),
+            "group_names": ctx.group_names,
+        })
+        return ctx
+
+
+@Language.factory(
+    "miner_relations",
+    default_config={"patterns": "", "lexicon": ""},
+    requires=["doc._.miner_entities", "doc._.miner_effects"],
+    assigns=["doc._.miner_relations", "doc._.miner_context"],
+)
+def make_relation_extractor(nlp: Language, name: str, patterns: str, lexicon: str) -> RelationExtractor:
+    """Rule-based relations between interventions, biomarkers, conditions and outcomes."""
+    return RelationExtractor(nlp, name, patterns=patterns, lexicon=lexicon)
