@@ -48,9 +48,12 @@ def decode_bytes(data: bytes, name: str) -> str:
         raise ReadError(name, "empty file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise ReadError(name, f"invalid UTF-16 text ({exc.reason})") from None
+        if not _looks_like_text(text):
+            raise ReadError(name, "binary file, not text (a UTF-16 mark but no readable text)")
+        return text
     if b"\x00" in data[:8192]:
         raise ReadError(name, "binary file, not text")
     try:
@@ -63,6 +66,15 @@ def decode_bytes(data: bytes, name: str) -> str:
     if not text.strip():
         raise ReadError(name, "empty file")
     return text
+
+
+def _looks_like_text(text: str) -> bool:
+    """Mostly printable characters: what real text decoded from UTF-16 looks like."""
+    sample = text[:4000]
+    if not sample:
+        return False
+    printable = sum(1 for c in sample if c.isprintable() or c in "\n\r\t")
+    return printable / len(sample) >= 0.95
 
 
 def read_bytes(path: Path, name: str) -> bytes:
@@ -442,7 +454,7 @@ def read_path(path: Path, name: str | None = None) -> Iterator[ReadResult]:
     name = name or path.name
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        yield ReadError(name, f"skipped: unsupported file type '{path.suffix or '(none)'}'")
+        yield ReadError(name, f"unsupported file type '{path.suffix or '(none)'}'")
         return
     yield from reader(path, name)
 

@@ -48,8 +48,8 @@ _PLAIN_HEADER = re.compile(
     re.M | re.I,
 )
 _INLINE_LABEL = re.compile(
-    r"^(?P<label>(?:" + "|".join(re.escape(w) for w in _HEADING_WORDS)
-    + r")(?:\s+(?:and|&)\s+[A-Za-z]{2,20})?)[ \t]*[:.][ \t]+(?=\S)",
+    r"^(?:\*\*|__)?(?P<label>(?:" + "|".join(re.escape(w) for w in _HEADING_WORDS)
+    + r")(?:\s+(?:and|&)\s+[A-Za-z]{2,20})?)[ \t]*[:.](?:\*\*|__)?[ \t]+(?=\S)",
     re.M | re.I,
 )
 

@@ -9,6 +9,7 @@ whose ``doc._.miner_*`` extensions hold plain data (see :mod:`.extensions`).
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,12 @@ from spacy.tokens import Doc
 from miner.articles.model import Article
 from miner.pipeline import extensions
 from miner.pipeline.lexicon import default_models_dir
+
+
+# Known, harmless warnings from dependencies: spaCy's tokenizer regex on Python 3.11 and
+# scispaCy's abbreviation matcher on a text without abbreviations.
+warnings.filterwarnings("ignore", message="Possible set union", category=FutureWarning)
+warnings.filterwarnings("ignore", message=r"\[W036\]", category=UserWarning)
 
 
 def default_config_path() -> Path:
@@ -48,22 +55,25 @@ def cached_pipeline(config: str | None = None) -> Language:
     return build_pipeline(config)
 
 
-def pipeline_fingerprint(nlp: Language) -> str:
+def pipeline_fingerprint(config: Path | str | None = None) -> str:
     """A hash of what determines the pipeline's output: config, lexicon, patterns, code.
 
-    The store re-mines an article when this changes.
+    Computed from files alone (the pipeline need not be built), so an unchanged folder
+    is recognised without loading anything. The store re-mines an article when it
+    changes.
     """
     import miner
 
     digest = hashlib.sha1()
-    digest.update(nlp.config.to_str().encode())
+    path = Path(config) if config else default_config_path()
+    digest.update(path.read_bytes())
     digest.update(miner.__version__.encode())
     models = default_models_dir()
-    for path in sorted(models.glob("lexicon/*.tsv")) + sorted(models.glob("patterns/*.json")):
-        digest.update(path.read_bytes())
+    for item in sorted(models.glob("lexicon/*.tsv")) + sorted(models.glob("patterns/*.json")):
+        digest.update(item.read_bytes())
     code = Path(__file__).resolve().parent
-    for path in sorted(code.glob("*.py")):
-        digest.update(path.read_bytes())
+    for item in sorted(code.glob("*.py")):
+        digest.update(item.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -84,6 +94,17 @@ def annotate(nlp: Language, articles: Iterable[Article], batch_size: int = 16) -
     yield from ((article, doc) for doc, article in nlp.pipe(pending, as_tuples=True, batch_size=batch_size))
 
 
+def doc_record(doc: Doc) -> dict[str, Any]:
+    """The plain data that the evidence layer reads from an annotated Doc."""
+    return {
+        "entities": list(extensions.get(doc, "miner_entities")),
+        "effects": list(extensions.get(doc, "miner_effects")),
+        "relations": list(extensions.get(doc, "miner_relations")),
+        "abbreviations": list(extensions.get(doc, "miner_abbreviations")),
+        "context": dict(extensions.get(doc, "miner_context")),
+    }
+
+
 def annotate_text(nlp: Language, text: str, article_id: str = "text") -> Doc:
     """Annotate one text (for tests and quick looks)."""
     from miner.articles.readers import article_from_text
@@ -92,5 +113,5 @@ def annotate_text(nlp: Language, text: str, article_id: str = "text") -> Doc:
     return nlp(make_doc(nlp, article))
 
 
-__all__ = ["annotate", "annotate_text", "build_pipeline", "cached_pipeline", "extensions", "make_doc",
+__all__ = ["annotate", "annotate_text", "build_pipeline", "cached_pipeline", "doc_record", "extensions", "make_doc",
            "pipeline_fingerprint"]

@@ -23,6 +23,7 @@ from spacy.util import filter_spans
 
 from miner.pipeline import extensions
 from miner.pipeline.abbreviations import find_definitions
+from miner.pipeline.normalize import norm_text
 from miner.pipeline.lexicon import (
     Concept,
     Lexicon,
@@ -60,12 +61,19 @@ class EntityTagger:
 
     def _build(self, nlp: Language) -> None:
         grouped: dict[str, list[str]] = defaultdict(list)
+        seen: set[tuple[str, str]] = set()
         for term, cid in self.lexicon.terms():
             if is_case_sensitive(term):
-                grouped[_CS_PREFIX + cid].append(term)
+                key = _CS_PREFIX + cid
                 self.case_keys[cid].add(case_key(term))
             else:
-                grouped[cid].append(term)
+                key = cid
+            # Forms that differ only in what NORM erases ("Pains", "pain") are one pattern.
+            marker = (key, term if key != cid else norm_text(term))
+            if marker in seen:
+                continue
+            seen.add(marker)
+            grouped[key].append(term)
         for key, terms in grouped.items():
             self.matcher.add(key, list(nlp.tokenizer.pipe(terms)))
 

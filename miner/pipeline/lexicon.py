@@ -55,6 +55,42 @@ class Concept:
         return "class" in self.flags
 
 
+_JUNCTION = re.compile(r"(?<=[\w\u0370-\u03ff])([- ])(?=[\w\u0370-\u03ff])")
+_SHORT_PART = re.compile(r"^(?:\d+[a-z]?|[A-Za-z]|alpha|beta|gamma|delta|kappa|[\u0370-\u03ff])$", re.I)
+MAX_VARIANT_JUNCTIONS = 4
+
+
+def term_variants(term: str, every_junction: bool = False) -> list[str]:
+    """Spellings of a term that tokenize differently: "heat shock protein 27" is also
+    written "heat-shock protein-27", and "TNF-alpha" also "TNF alpha".
+
+    A junction between two words may be a space or a hyphen; hyphens already match
+    their joined form through :func:`~miner.pipeline.normalize.norm_word`. Junctions
+    that vary are hyphens, and spaces next to a number, a letter or a Greek letter
+    ("protein 27", "type 2") - or every junction when ``every_junction``.
+
+    >>> sorted(term_variants("TNF-alpha"))
+    ['TNF alpha', 'TNF-alpha']
+    """
+    parts = _JUNCTION.split(term)
+    words, seps = parts[0::2], parts[1::2]
+    varying = []
+    for index, sep in enumerate(seps):
+        left, right = words[index].split(" ")[-1], words[index + 1].split(" ")[0]
+        if sep == "-" or every_junction or _SHORT_PART.match(left) or _SHORT_PART.match(right):
+            varying.append(index)
+    varying = varying[:MAX_VARIANT_JUNCTIONS]
+    out = set()
+    for mask in range(1 << len(varying)):
+        chosen = list(seps)
+        for bit, index in enumerate(varying):
+            chosen[index] = "-" if mask >> bit & 1 else " "
+        text = words[0] + "".join(sep + word for sep, word in zip(chosen, words[1:]))
+        out.add(text)
+    out.add(term)
+    return sorted(out)
+
+
 def is_case_sensitive(term: str) -> bool:
     """Acronym-like terms ('VAS', 'IL-6', 'CRP') must match in upper case."""
     letters = re.sub(r"(alpha|beta|gamma|delta|kappa)", "", term)
@@ -97,8 +133,17 @@ class Lexicon:
         return self.concepts.get(cid) if cid else None
 
     def terms(self) -> list[tuple[str, str]]:
-        """Every (term, concept id) pair to be matched anywhere."""
-        return [(term, c.id) for c in self.concepts.values() for term in c.terms]
+        """Every (term, concept id) pair to be matched anywhere, spelling variants included."""
+        out = []
+        for concept in self.concepts.values():
+            every = "curated" in concept.flags
+            seen: set[str] = set()
+            for term in concept.terms:
+                for variant in term_variants(term, every_junction=every and len(term.split()) <= 5):
+                    if variant not in seen:
+                        seen.add(variant)
+                        out.append((variant, concept.id))
+        return out
 
     @classmethod
     def load(cls, path: Path | str) -> Lexicon:

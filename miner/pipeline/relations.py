@@ -61,6 +61,11 @@ _SIGNIFICANCE = re.compile(r"\bsignifican|\bp\s?[<=>≤]|\b95\s?%\s?CI\b|\bdiffe
 _RELATIVE = re.compile(r"\s*,?\s*(?:which|that|who)\b", re.I)
 _BE_BEFORE = re.compile(r"\b(?:was|were|is|are|be|been|being|became|remained|appeared|seemed)\s+(?:\w+ly\s+|not\s+)?(?:\w+ly\s+)?$", re.I)
 _VERB_BEFORE = re.compile(r"\b(?:to|help|helps|helped|can|could|may|might|will|would|did|does|do|should|significantly|markedly|further)\s+$", re.I)
+_BE_VERB = re.compile(r"\b(?:was|were|is|are|been|became|remained)\b", re.I)
+_AMOUNT_BEFORE = re.compile(r"(?:\d\s?%|\d(?:-|\s)?fold|\bsignificantly|\bmarkedly|\bslightly|\bmuch|\bfar)\s*$", re.I)
+_MEASURE_LINK = re.compile(r"\s*(?:,\s*)?(?:\(|on\s+(?:the|a)\s+|by\s+(?:the|a)\s+|using\s+(?:the|a)\s+|with\s+the\s+|"
+                           r"(?:as\s+)?(?:measured|assessed|evaluated|rated|scored)\s+(?:by|with|on|using)\s+(?:the|a)?\s*|"
+                           r"according\s+to\s+(?:the)?\s*)(?:[\w-]+\s+){0,3}?$", re.I)
 _THAN_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,6}?than\b", re.I)
 _CONTINUATION = re.compile(
     r"\b(?:also|these|this|those|they|their|them|the (?:rats|mice|animals|patients|participants|subjects|"
@@ -137,6 +142,7 @@ class SentenceContext:
     names: dict[str, str] = field(default_factory=dict)  # concept id -> name
     types: dict[str, str] = field(default_factory=dict)  # concept id -> type
     valence: dict[str, str] = field(default_factory=dict)  # concept id -> good/bad
+    classes: set[str] = field(default_factory=set)  # ids of class words ("cytokines")
 
 
 def object_valence(mention: dict[str, Any], ctx: SentenceContext) -> str | None:
@@ -211,7 +217,7 @@ def extract_sentence_relations(
     rel = [m for m in mentions if m["type"] not in ("species", "anatomy")]
     interventions = [m for m in rel if m["type"] == "intervention"]
     group_uses = _group_name_uses(text, offset, ctx, mentions)
-    targets_all = [m for m in rel if m["type"] in TARGET_TYPES]
+    targets_all = _drop_measures(text, offset, [m for m in rel if m["type"] in TARGET_TYPES], ctx)
     if not targets_all:
         _remember(ctx, interventions + group_uses)
         return []
@@ -233,6 +239,7 @@ def extract_sentence_relations(
     def clause(pos: int) -> int:
         return bisect.bisect_right(breaks, pos)
 
+    interventions = [_specific_arm(text, offset, m, ctx) for m in interventions]
     comparators = _comparators(text, offset, interventions + group_uses, rules)
     subjects_here = [m for m in interventions + group_uses if id(m) not in comparators]
     population = _population(text, offset, targets_all, rules)
@@ -246,7 +253,8 @@ def extract_sentence_relations(
         if id(target) in population:
             continue
         t_start, t_end = _local(target, offset)
-        trigger = _governing_trigger(triggers, t_start, t_end, clause, sentence)
+        trigger = _governing_trigger(triggers, t_start, t_end, clause, sentence,
+                                     [_local(m, offset)[1] for m in rel if m is not target])
         if trigger is None:
             continue
         if within and trigger.category != "association":
@@ -282,6 +290,44 @@ def extract_sentence_relations(
             used_subjects.append(subject)
     _remember(ctx, used_subjects or interventions + group_uses)
     return _dedupe(findings)
+
+
+GENERIC_ARMS = frozenset({"MESH:D015444", "MESH:D005081", "MESH:D013812"})
+_GROUP_AFTER = re.compile(r"\s*(?:-|\s)?(?:training\s+|intervention\s+|therapy\s+|programs?\s+|programmes?\s+)?(?:groups?|arms?|condition|participants|patients|subjects|rats|mice|animals)\b", re.I)
+
+
+def _specific_arm(text: str, offset: int, mention: dict[str, Any], ctx: SentenceContext) -> dict[str, Any]:
+    """"the exercise group" means the article's tested exercise, when it has a more
+    specific one ("aerobic exercise"): use that concept."""
+    if mention["id"] not in GENERIC_ARMS or not ctx.main_interventions:
+        return mention
+    main = ctx.main_interventions[0]
+    if main in GENERIC_ARMS or main == mention["id"]:
+        return mention
+    if not _GROUP_AFTER.match(text, _local(mention, offset)[1]) and mention["text"].lower() not in ("exercise", "training", "exercisers", "exercised", "exercising"):
+        return mention
+    return {**mention, "id": main, "name": ctx.names.get(main, main), "_generic": mention["id"]}
+
+
+def _drop_measures(text: str, offset: int, targets: list[dict[str, Any]], ctx: SentenceContext) -> list[dict[str, Any]]:
+    """An instrument named right after an outcome measures it, and is not a second
+    finding: "pain intensity on the VAS", "disability (ODI)". A class word right before
+    its members names them, and is not a finding of its own: "the cytokines TNF-α
+    and IL-1β"."""
+    out: list[dict[str, Any]] = []
+    for mention in targets:
+        if out and out[-1]["id"] in ctx.classes and mention["type"] == out[-1]["type"]:
+            between = text[_local(out[-1], offset)[1]:_local(mention, offset)[0]]
+            if re.fullmatch(r"\s*(?:,|\(|:|such as|including|like|namely|e\.g\.,?)?\s*", between):
+                out.pop()
+        if out and mention["type"] == "outcome" and out[-1]["type"] in ("outcome", "condition"):
+            previous = out[-1]
+            between = text[_local(previous, offset)[1]:_local(mention, offset)[0]]
+            if _MEASURE_LINK.fullmatch(between):
+                previous.setdefault("measure", mention["text"])
+                continue
+        out.append(mention)
+    return out
 
 
 def _remember(ctx: SentenceContext, subjects: list[dict[str, Any]]) -> None:
@@ -322,11 +368,15 @@ def _triggers(text: str, rules: Rules, spans: list[tuple[int, int]], sentence: _
             continue
         if (cue.start, cue.end) in weak:
             near_target = any(0 <= sentence.gap(cue.end, s) <= 3 for s in target_starts if s >= cue.end)
-            if not (near_target or _THAN_AFTER.match(text, cue.end) or _BE_BEFORE.search(text, 0, cue.start)
-                    or _VERB_BEFORE.search(text, 0, cue.start)):
+            predicative = any(
+                0 <= sentence.gap(e, cue.start) <= 6 and _BE_VERB.search(text, e, cue.start)
+                for e in (_local(t, offset)[1] for t in targets))
+            if not (near_target or predicative or _THAN_AFTER.match(text, cue.end)
+                    or _BE_BEFORE.search(text, 0, cue.start) or _VERB_BEFORE.search(text, 0, cue.start)
+                    or _AMOUNT_BEFORE.search(text, 0, cue.start)):
                 continue
-            if re.match(r"\s*than\s+\d", text[cue.end:]):
-                continue  # "more than 30 patients"
+            if re.match(r"\s*(?:[\w-]+\s+){0,6}?than\s+(?:\d|expected|anticipated|predicted|previously|usual|before|ever|once)", text[cue.end:], re.I):
+                continue  # "more than 30 patients", "more than expected"
             cue = Cue(cue.start, cue.end, cue.text, cue.category)
         kept.append(cue)
     # A no-effect cue right before a direction trigger takes it over ("did not reduce").
@@ -379,6 +429,11 @@ def _population(text: str, offset: int, targets: list[dict[str, Any]], rules: Ru
             out.add(id(mention))
         if re.match(r"^-(?:induced|related|associated)", text[end:end + 12]):
             out.add(id(mention))
+        # "pain in fibromyalgia", "TNF-α in diabetic rats": the condition after another target.
+        if re.search(r"\b(?:in|of|among|with)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+)?$", before) and any(
+                0 <= start - _local(other, offset)[1] <= 25 and other is not mention
+                and _local(other, offset)[1] <= start for other in targets):
+            out.add(id(mention))
     return out
 
 
@@ -386,9 +441,15 @@ def _between_groups(text: str) -> bool:
     return bool(re.search(r"\bbetween(?:[- ]the)?[- ]groups?\b|\bbetween[- ]group\b|\bthan\b|\bcompared (?:with|to) (?:the )?(?:control|placebo|usual|sham|wait)|\bintergroup\b|\bgroup differences?\b", text, re.I))
 
 
-def _governing_trigger(triggers: list[Cue], t_start: int, t_end: int, clause, sentence: _Sentence) -> Cue | None:
-    """The trigger that speaks about a target: the nearest one in its clause."""
+def _governing_trigger(triggers: list[Cue], t_start: int, t_end: int, clause, sentence: _Sentence,
+                       entity_ends: list[int]) -> Cue | None:
+    """The trigger that speaks about a target: the nearest one in its clause; an
+    association ("X was associated with more severe Y") governs what follows it."""
     same = [c for c in triggers if clause(c.start) == clause(t_start)]
+    association = [c for c in same if c.category == "association" and c.end <= t_start
+                   and any(end <= c.start and clause(end - 1) == clause(c.start) for end in entity_ends)]
+    if association:
+        return association[-1]
     pool = same or triggers
     best: tuple[float, Cue] | None = None
     for cue in pool:
@@ -495,6 +556,11 @@ def _fallback_subjects(text: str, rules: Rules, ctx: SentenceContext, comparison
         return [dict(s) for s in ctx.previous_subjects], "previous"
     if ctx.main_interventions and comparison and (has_result_cue or ctx.section in ("results", "conclusions", None)):
         return [_context_subject(cid, ctx) for cid in ctx.main_interventions[:1]], "article"
+    if ctx.section in ("results", "conclusions") and (has_result_cue or ctx.previous_subjects):
+        if ctx.previous_subjects:
+            return [dict(s) for s in ctx.previous_subjects], "previous"
+        if ctx.main_interventions:
+            return [_context_subject(cid, ctx) for cid in ctx.main_interventions[:1]], "article"
     return [], "none"
 
 
@@ -585,12 +651,15 @@ def attach_effect(target: dict[str, Any], trigger: Cue, offset: int, mentions: S
     limit = others[0] if others else None
     trigger_abs = offset + trigger.start
 
+    earlier = [m["end"] for m in mentions if m["type"] in TARGET_TYPES
+               and trigger_abs <= m["start"] and m["end"] <= target["start"] and m is not target]
+
     def pick(kinds: tuple[str, ...]) -> dict[str, Any] | None:
         pool = [e for e in effects if e["kind"] in kinds]
         if not pool:
             return None
         lo = min(trigger_abs, target["start"])
-        between = [e for e in pool if lo <= e["start"] <= max(trigger_abs, target["start"])]
+        between = [] if earlier else [e for e in pool if lo <= e["start"] <= max(trigger_abs, target["start"])]
         if between:
             return between[-1]
         after = [e for e in pool if e["start"] >= target["end"] and (limit is None or e["start"] < limit)]
@@ -645,6 +714,7 @@ class RelationExtractor:
         last_section = None
         for sent in doc.sents:
             lo, hi = sent.start_char, sent.end_char
+            hi = lo + len(doc.text[lo:hi].rstrip())
             i, j = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
             sent_mentions = mentions[i:j]
             index = bisect.bisect_right(section_starts, lo) - 1
@@ -677,6 +747,8 @@ class RelationExtractor:
             concept = self.lexicon.get(mention["id"])
             if concept is not None and concept.valence:
                 ctx.valence[mention["id"]] = concept.valence
+            if concept is not None and concept.is_class:
+                ctx.classes.add(mention["id"])
         for definition in extensions.get(doc, "miner_abbreviations"):
             if definition.get("id") is None:
                 members = [cid for cid in definition.get("members", [])

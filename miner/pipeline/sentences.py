@@ -17,6 +17,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from miner.articles.sections import _INLINE_LABEL
+
 _NO_BREAK_AFTER = frozenset(
     """al e.g eg i.e ie vs v cf fig figs no nos vol vols pp p ref refs eq eqs tab approx
     ca dr mr mrs ms prof st jr sr inc ltd co corp dept univ est min max resp viz etc
@@ -66,6 +68,9 @@ def sentence_starts(text: str) -> list[int]:
         if (prev.islower() or prev in ",-(") and text[after].islower():
             continue
         starts.add(after)
+    # An inline section label ("RESULTS: Pain fell", "**Methods:** We...") ends there.
+    for match in _INLINE_LABEL.finditer(text):
+        starts.add(match.end())
     return sorted(s for s in starts if 0 < s < len(text))
 
 

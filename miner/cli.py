@@ -1,0 +1,254 @@
+"""The ``miner`` command: a thin shell over the library.
+
+Results go to stdout (JSON Lines with ``--json``); progress, problems and summaries go
+to stderr. A user's bad input is one line on stderr, never a traceback (``--debug``
+shows one).
+
+Exit codes: 0 everything done; 1 an error stopped the command; 2 usage error;
+3 ``mine`` finished but skipped or failed some files (each named on stderr).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from miner.errors import MinerError
+
+DEFAULT_DB = Path("outputs") / "evidence.db"
+EXIT_SKIPPED = 3
+F = TypeVar("F", bound=Callable[..., Any])
+
+_STATE = {"debug": False}
+
+
+def db_option(create: bool = False) -> Callable[[F], F]:
+    """The shared ``--db`` option."""
+    return click.option(
+        "--db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
+        help="The evidence store (SQLite)." + (" Created if missing." if create else ""),
+    )
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+class MinerGroup(click.Group):
+    """Turns miner's errors into one line on stderr and exit code 1 (``--debug``: a traceback)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MinerError as exc:
+            if _STATE["debug"]:
+                raise
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            _err("miner: interrupted; everything mined before this point is in the store")
+            sys.exit(130)
+
+
+@click.group(cls=MinerGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="miner")
+def cli(debug: bool) -> None:
+    """Mine articles on exercise and pain into an evidence graph.
+
+    \b
+    Example:
+      miner mine corpora/sample
+      miner inspect --subject exercise
+      miner export --format graphml -o outputs/graph.graphml
+    """
+    _STATE["debug"] = debug
+
+
+# ----------------------------------------------------------------------------- mine
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option(create=True)
+@click.option("--fresh", is_flag=True, help="Forget what the store holds before mining.")
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1, 10_000),
+              help="Articles per transaction.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary, only problems.")
+def mine(sources: tuple[Path, ...], db: Path, fresh: bool, batch_size: int, quiet: bool) -> None:
+    """Mine the articles in FOLDER(s) (or files) into the store.
+
+    Folders are walked recursively; .txt, .md, .html/.htm, .json and .jsonl files are
+    read, anything else is skipped with a line on stderr. Re-mining skips articles whose
+    text and pipeline have not changed.
+
+    \b
+    Example:
+      miner mine corpora/sample --db outputs/evidence.db
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from miner.mining import mine as run_mine
+
+    console = Console(stderr=True)
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None),
+                        TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), console=console,
+                        transient=True, disable=quiet or not console.is_terminal)
+    with progress:
+        task = progress.add_task("mining", total=None, stats="")
+
+        def on_progress(report: Any) -> None:
+            progress.update(task, stats=f"{report.mined} mined, {report.findings} findings")
+
+        def on_problem(error: MinerError) -> None:
+            progress.console.print(f"[yellow]skipped[/] {error}", highlight=False, markup=True) \
+                if console.is_terminal else _err(f"skipped: {error}")
+
+        report = run_mine(sources, db, batch_size=batch_size, fresh=fresh,
+                          on_problem=on_problem, on_progress=on_progress)
+    if not quiet:
+        _err(f"{report.mined} articles mined, {report.unchanged} unchanged, {len(report.problems)} skipped, "
+             f"{len(report.failed)} failed; {report.findings} findings ({report.evidence} evidence) "
+             f"in {report.seconds:.1f}s -> {db}")
+    if report.problems or report.failed:
+        sys.exit(EXIT_SKIPPED)
+
+
+# ----------------------------------------------------------------------------- export
+
+@cli.command()
+@db_option()
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "gexf", "csv"]), default="json",
+              show_default=True, help="json: the schema'd node-link graph; graphml/gexf: Cytoscape, Gephi; "
+                                      "csv: one row per evidence.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write it.")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Check a JSON export against the evidence-graph schema before writing it.")
+def export(db: Path, fmt: str, output: Path, validate: bool) -> None:
+    """Export the evidence graph.
+
+    \b
+    Example:
+      miner export --format json -o outputs/graph.json
+      miner export --format csv -o outputs/evidence.csv
+    """
+    from miner.export import export_graph, to_json_data
+    from miner.graph import graph_from_store
+    from miner.store import Store
+
+    with Store.open(db, create=False) as store:
+        graph = graph_from_store(store)
+    if fmt == "json" and validate:
+        import jsonschema
+
+        from miner.schema import validate_graph_json
+
+        try:
+            validate_graph_json(to_json_data(graph))
+        except jsonschema.ValidationError as exc:
+            raise MinerError(f"the export breaks the schema at {'/'.join(map(str, exc.path))}: {exc.message}") from None
+    export_graph(graph, fmt, output)
+    _err(f"{graph.number_of_nodes()} concepts, {graph.number_of_edges()} findings -> {output} ({fmt})")
+
+
+# ----------------------------------------------------------------------------- inspect
+
+def _matches(query: str | None, cid: str, attrs: dict[str, Any]) -> bool:
+    if not query:
+        return True
+    from miner.pipeline.normalize import norm_text
+
+    q = query.strip().lower()
+    if q == cid.lower():
+        return True
+    name = str(attrs.get("name", "")).lower()
+    if q in name:
+        return True
+    nq = norm_text(query)
+    return any(norm_text(s) == nq for s in attrs.get("synonyms", []))
+
+
+@cli.command()
+@db_option()
+@click.option("--subject", help="Subject by name, synonym or id (e.g. exercise, MESH:D015444).")
+@click.option("--object", "object_", help="Object by name, synonym or id (e.g. TNF, pain).")
+@click.option("--relation", type=click.Choice(["decreases", "increases", "no_effect", "associated_with"]))
+@click.option("--article", help="Only evidence from this article id.")
+@click.option("--min-support", default=1, show_default=True, type=click.IntRange(1), help="Minimum distinct articles.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(0), help="At most this many findings (0: all).")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one finding per line.")
+def inspect(db: Path, subject: str | None, object_: str | None, relation: str | None, article: str | None,
+            min_support: int, limit: int, as_json: bool) -> None:
+    """Print findings with their sentences and effect sizes.
+
+    \b
+    Example:
+      miner inspect --subject exercise --object "neuropathic pain"
+      miner inspect --relation decreases --json | head
+    """
+    from miner.graph import graph_from_store
+    from miner.store import Store
+
+    with Store.open(db, create=False) as store:
+        graph = graph_from_store(store)
+    edges = []
+    for u, v, key, attrs in graph.edges(keys=True, data=True):
+        if relation and key != relation:
+            continue
+        if not _matches(subject, u, graph.nodes[u]) or not _matches(object_, v, graph.nodes[v]):
+            continue
+        evidence = [e for e in attrs["evidence"] if not article or e["article"] == article]
+        support = len({e["article"] for e in evidence})
+        if not evidence or support < min_support:
+            continue
+        edges.append((support, len(evidence), u, v, key, evidence))
+    edges.sort(key=lambda e: (-e[0], -e[1], graph.nodes[e[2]]["name"].lower(), e[4], graph.nodes[e[3]]["name"].lower()))
+    if limit:
+        edges = edges[:limit]
+    for support, _, u, v, key, evidence in edges:
+        if as_json:
+            click.echo(json.dumps({"subject": u, "subject_name": graph.nodes[u]["name"], "relation": key,
+                                   "object": v, "object_name": graph.nodes[v]["name"], "support": support,
+                                   "evidence": evidence}, ensure_ascii=False))
+            continue
+        click.echo(f"{graph.nodes[u]['name']} ({u}) --{key}--> {graph.nodes[v]['name']} ({v})  "
+                   f"[support {support}, {len(evidence)} sentence{'s' if len(evidence) != 1 else ''}]")
+        for ev in evidence:
+            flags = [f for f in ("negated", "hedged") if ev.get(f)]
+            facts = []
+            if ev.get("effect"):
+                facts.append(f"effect: {ev['effect']['text']} ({ev['effect']['kind']})")
+            if ev.get("p_value"):
+                facts.append(ev["p_value"])
+            if ev.get("species"):
+                facts.append(graph.nodes[ev["species"]]["name"] if ev["species"] in graph else ev["species"])
+            if ev.get("anatomy"):
+                facts.append(graph.nodes[ev["anatomy"]]["name"] if ev["anatomy"] in graph else ev["anatomy"])
+            if ev.get("section"):
+                facts.append(ev["section"])
+            facts += flags
+            sentence = " ".join(ev["sentence"].split())
+            click.echo(textwrap.fill(f"[{ev['article']}] {sentence}", width=100, initial_indent="  ",
+                                     subsequent_indent="    "))
+            if facts:
+                click.echo("    " + "; ".join(facts))
+    if not as_json:
+        _err(f"{len(edges)} finding{'s' if len(edges) != 1 else ''} shown")
+
+
+def main() -> None:
+    """Entry point of the ``miner`` command."""
+    try:
+        cli(prog_name="miner")
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

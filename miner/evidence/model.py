@@ -1,0 +1,113 @@
+"""Findings and their evidence: plain records, free of spaCy.
+
+As in INDRA, a claim's identity is kept apart from its evidence: a :class:`Finding` is
+(subject, relation, object); each :class:`Evidence` is one sentence of one article that
+states it, with its effect size, species, negation and hedging.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+RELATIONS = ("decreases", "increases", "no_effect", "associated_with")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A graph node: a normalised concept."""
+
+    id: str
+    name: str
+    type: str
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention of a concept in an article (character offsets into its text)."""
+
+    article: str
+    concept: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Evidence:
+    """One statement of a finding: the sentence, and the context it gives."""
+
+    article: str
+    sentence: str
+    start: int
+    end: int
+    subject_text: str
+    object_text: str
+    effect: dict[str, Any] | None = None
+    p_value: str | None = None
+    species: str | None = None
+    anatomy: str | None = None
+    negated: bool = False
+    hedged: bool = False
+    confidence: float = 0.5
+    section: str | None = None
+    trigger: str | None = None
+    subject_source: str = "sentence"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Evidence:
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+
+@dataclass
+class Finding:
+    """A claim (subject, relation, object) with every evidence that states it."""
+
+    subject: str
+    relation: str
+    object: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def key(self) -> tuple[str, str, str]:
+        """The claim's identity: the same key from two papers is one finding."""
+        return (self.subject, self.relation, self.object)
+
+    @property
+    def support(self) -> int:
+        """Number of distinct articles with evidence for it."""
+        return len({e.article for e in self.evidence})
+
+
+@dataclass
+class ArticleRecord:
+    """What the store and the export keep about a mined article."""
+
+    id: str
+    title: str | None = None
+    source: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    doi: str | None = None
+    year: int | None = None
+    journal: str | None = None
+    species: list[str] = field(default_factory=list)
+    study_type: str | None = None
+    sha1: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class MinedArticle:
+    """Everything mined from one article."""
+
+    article: ArticleRecord
+    concepts: dict[str, Concept]
+    mentions: list[Mention]
+    findings: list[Finding]

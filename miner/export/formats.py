@@ -1,0 +1,261 @@
+"""Exports of the evidence graph, each with its reader (round-trip pairs).
+
+- ``json``: networkx node-link data (``edges``), exactly the ``miner.evidence-graph/1``
+  contract; for programs and for other tools' importers.
+- ``graphml`` / ``gexf``: for Cytoscape, Gephi and yEd. These take scalar attributes
+  only, so list attributes are flattened: lists of strings joined with ``|``, nested
+  data (each edge's evidence) as a JSON string; :func:`read_graphml` / :func:`read_gexf`
+  restore them.
+- ``csv``: one row per evidence, for spreadsheets, R and pandas.
+
+Every writer writes to a temporary file beside the target and renames it into place,
+so a failed export never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from miner.errors import ExportError
+
+LIST_NODE_ATTRS = ("synonyms", "articles")
+JSON_EDGE_ATTRS = ("evidence",)
+CSV_COLUMNS = [
+    "subject", "subject_name", "subject_type", "relation", "object", "object_name", "object_type",
+    "support", "article", "sentence", "start", "end", "subject_text", "object_text",
+    "effect_text", "effect_kind", "effect_value", "effect_low", "effect_high", "effect_unit",
+    "p_value", "species", "anatomy", "negated", "hedged", "confidence", "section",
+]
+
+
+def atomic_write(path: Path | str, write: Callable[[io.TextIOBase], None], *, newline: str | None = None) -> None:
+    """Write a text file through a temporary file and a rename."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write here ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            write(handle)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+# ----------------------------------------------------------------------------- JSON
+
+def to_json_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """The node-link form of the graph, as the export schema defines it."""
+    data = nx.node_link_data(graph, edges="edges")
+    data["directed"] = True
+    data["multigraph"] = True
+    return data
+
+
+def write_json(graph: nx.MultiDiGraph, path: Path | str) -> None:
+    data = to_json_data(graph)
+    atomic_write(path, lambda h: json.dump(data, h, ensure_ascii=False, indent=1))
+
+
+def from_json_data(data: dict[str, Any]) -> nx.MultiDiGraph:
+    return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+
+
+def read_json(path: Path | str) -> nx.MultiDiGraph:
+    return from_json_data(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+# ----------------------------------------------------------------------------- GraphML / GEXF
+
+def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy with scalar attributes only (for GraphML and GEXF)."""
+    flat = nx.MultiDiGraph()
+    flat.graph["schema"] = graph.graph.get("schema", "")
+    flat.graph["articles"] = json.dumps(graph.graph.get("articles", []), ensure_ascii=False)
+    for node, attrs in graph.nodes(data=True):
+        values = {}
+        for key, value in attrs.items():
+            if key in LIST_NODE_ATTRS:
+                values[key] = "|".join(str(v) for v in value)
+            elif value is None:
+                continue
+            else:
+                values[key] = value
+        flat.add_node(node, **values)
+    for u, v, key, attrs in graph.edges(keys=True, data=True):
+        values = {}
+        for name, value in attrs.items():
+            if name in JSON_EDGE_ATTRS:
+                values[name] = json.dumps(value, ensure_ascii=False)
+            elif value is not None:
+                values[name] = value
+        if "evidence" in attrs:
+            values["n_evidence"] = len(attrs["evidence"])
+            values["articles"] = "|".join(sorted({e["article"] for e in attrs["evidence"]}))
+        flat.add_edge(u, v, key=key, **values)
+    return flat
+
+
+def unflatten(flat: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Undo :func:`flatten`."""
+    graph = nx.MultiDiGraph()
+    graph.graph["schema"] = flat.graph.get("schema")
+    articles = flat.graph.get("articles")
+    graph.graph["articles"] = json.loads(articles) if isinstance(articles, str) and articles else []
+    for node, attrs in flat.nodes(data=True):
+        values = dict(attrs)
+        values.pop("label", None)
+        for key in LIST_NODE_ATTRS:
+            if key in values:
+                text = values[key]
+                values[key] = text.split("|") if text else []
+        if "mentions" in values:
+            values["mentions"] = int(values["mentions"])
+        graph.add_node(node, **values)
+    for u, v, key, attrs in flat.edges(keys=True, data=True):
+        values = dict(attrs)
+        values.pop("id", None)
+        values.pop("label", None)
+        values.pop("n_evidence", None)
+        values.pop("articles", None)
+        for name in JSON_EDGE_ATTRS:
+            if name in values:
+                values[name] = json.loads(values[name])
+        if "support" in values:
+            values["support"] = int(values["support"])
+        graph.add_edge(u, v, key=values.get("relation", key), **values)
+    return graph
+
+
+def write_graphml(graph: nx.MultiDiGraph, path: Path | str) -> None:
+    flat = flatten(graph)
+    buffer = io.BytesIO()
+    nx.write_graphml(flat, buffer, encoding="utf-8")
+    atomic_write(path, lambda h: h.write(buffer.getvalue().decode("utf-8")))
+
+
+def read_graphml(path: Path | str) -> nx.MultiDiGraph:
+    flat = nx.read_graphml(str(path), force_multigraph=True)
+    return unflatten(nx.MultiDiGraph(flat))
+
+
+def write_gexf(graph: nx.MultiDiGraph, path: Path | str) -> None:
+    flat = flatten(graph)
+    for node, attrs in flat.nodes(data=True):
+        attrs["label"] = attrs.get("name", node)
+    for _, _, key, attrs in flat.edges(keys=True, data=True):
+        attrs["label"] = attrs.get("relation", key)
+    buffer = io.BytesIO()
+    nx.write_gexf(flat, buffer, encoding="utf-8")
+    atomic_write(path, lambda h: h.write(buffer.getvalue().decode("utf-8")))
+
+
+def read_gexf(path: Path | str) -> nx.MultiDiGraph:
+    flat = nx.read_gexf(str(path))
+    return unflatten(nx.MultiDiGraph(flat))
+
+
+# ----------------------------------------------------------------------------- CSV
+
+def csv_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    rows = []
+    for u, v, _key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
+        for ev in attrs.get("evidence", []):
+            effect = ev.get("effect") or {}
+            rows.append({
+                "subject": u, "subject_name": graph.nodes[u].get("name"), "subject_type": graph.nodes[u].get("type"),
+                "relation": attrs["relation"],
+                "object": v, "object_name": graph.nodes[v].get("name"), "object_type": graph.nodes[v].get("type"),
+                "support": attrs.get("support"), "article": ev["article"], "sentence": ev["sentence"],
+                "start": ev["start"], "end": ev["end"], "subject_text": ev.get("subject_text"),
+                "object_text": ev.get("object_text"), "effect_text": effect.get("text"),
+                "effect_kind": effect.get("kind"), "effect_value": effect.get("value"),
+                "effect_low": effect.get("low"), "effect_high": effect.get("high"),
+                "effect_unit": effect.get("unit"), "p_value": ev.get("p_value"), "species": ev.get("species"),
+                "anatomy": ev.get("anatomy"), "negated": ev.get("negated"), "hedged": ev.get("hedged"),
+                "confidence": ev.get("confidence"), "section": ev.get("section"),
+            })
+    return rows
+
+
+def write_csv(graph: nx.MultiDiGraph, path: Path | str) -> None:
+    rows = csv_rows(graph)
+
+    def write(handle: io.TextIOBase) -> None:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+    atomic_write(path, write, newline="")
+
+
+def read_csv(path: Path | str) -> nx.MultiDiGraph:
+    """The edges and evidence of a CSV export as a graph (nodes carry name and type only)."""
+    graph = nx.MultiDiGraph()
+
+    def number(text: str | None) -> float | None:
+        return float(text) if text not in (None, "") else None
+
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            for role in ("subject", "object"):
+                graph.add_node(row[role], name=row[f"{role}_name"], type=row[f"{role}_type"])
+            effect = None
+            if row["effect_text"]:
+                effect = {"text": row["effect_text"], "kind": row["effect_kind"],
+                          "value": number(row["effect_value"]), "low": number(row["effect_low"]),
+                          "high": number(row["effect_high"]), "unit": row["effect_unit"] or None}
+            evidence = {
+                "article": row["article"], "sentence": row["sentence"], "start": int(row["start"]),
+                "end": int(row["end"]), "subject_text": row["subject_text"], "object_text": row["object_text"],
+                "effect": effect, "p_value": row["p_value"] or None, "species": row["species"] or None,
+                "anatomy": row["anatomy"] or None, "negated": row["negated"] == "True",
+                "hedged": row["hedged"] == "True", "confidence": number(row["confidence"]),
+                "section": row["section"] or None,
+            }
+            key = row["relation"]
+            if graph.has_edge(row["subject"], row["object"], key):
+                graph.edges[row["subject"], row["object"], key]["evidence"].append(evidence)
+            else:
+                graph.add_edge(row["subject"], row["object"], key=key, relation=key,
+                               support=int(row["support"]), evidence=[evidence])
+    return graph
+
+
+WRITERS: dict[str, Callable[[nx.MultiDiGraph, Path | str], None]] = {
+    "json": write_json,
+    "graphml": write_graphml,
+    "gexf": write_gexf,
+    "csv": write_csv,
+}
+READERS: dict[str, Callable[[Path | str], nx.MultiDiGraph]] = {
+    "json": read_json,
+    "graphml": read_graphml,
+    "gexf": read_gexf,
+    "csv": read_csv,
+}
+EXTENSIONS = {"json": ".json", "graphml": ".graphml", "gexf": ".gexf", "csv": ".csv"}
+
+
+def export_graph(graph: nx.MultiDiGraph, fmt: str, path: Path | str) -> None:
+    """Write ``graph`` in format ``fmt`` to ``path``."""
+    writer = WRITERS.get(fmt)
+    if writer is None:
+        raise ExportError(f"unknown export format '{fmt}' (known: {', '.join(WRITERS)})")
+    writer(graph, path)

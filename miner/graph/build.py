@@ -1,0 +1,74 @@
+"""The evidence graph: a networkx MultiDiGraph of concepts and findings.
+
+Nodes are concepts (id, name, type, synonyms, mentions, articles); there is one edge
+per (subject, relation, object), keyed by the relation, carrying every evidence and
+``support`` (the number of distinct articles). The graph layer reads the store and
+nothing else: no files, no spaCy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from miner.evidence.model import ArticleRecord, Concept, Finding
+
+SCHEMA_ID = "miner.evidence-graph/1"
+MAX_SYNONYMS = 30
+
+
+def build_graph(
+    articles: Iterable[ArticleRecord],
+    concepts: dict[str, Concept],
+    mention_stats: dict[str, dict[str, Any]],
+    findings: Iterable[Finding],
+) -> nx.MultiDiGraph:
+    """Assemble the graph from stored records (see :func:`graph_from_store`)."""
+    graph = nx.MultiDiGraph()
+    graph.graph["schema"] = SCHEMA_ID
+    graph.graph["articles"] = [_article_dict(a) for a in articles]
+    for cid, stats in mention_stats.items():
+        _add_node(graph, cid, concepts.get(cid), stats)
+    for finding in findings:
+        for cid in (finding.subject, finding.object):
+            if cid not in graph:
+                _add_node(graph, cid, concepts.get(cid), None)
+        evidence = [e.to_dict() for e in finding.evidence]
+        graph.add_edge(
+            finding.subject,
+            finding.object,
+            key=finding.relation,
+            relation=finding.relation,
+            support=finding.support,
+            evidence=evidence,
+        )
+    return graph
+
+
+def _article_dict(article: ArticleRecord) -> dict[str, Any]:
+    data = article.to_dict()
+    data.pop("sha1", None)
+    return data
+
+
+def _add_node(graph: nx.MultiDiGraph, cid: str, concept: Concept | None, stats: dict[str, Any] | None) -> None:
+    name = concept.name if concept else cid
+    synonyms: list[str] = []
+    for text in [*(stats or {}).get("texts", []), *(concept.synonyms if concept else ())]:
+        if text != name and text not in synonyms:
+            synonyms.append(text)
+    graph.add_node(
+        cid,
+        name=name,
+        type=concept.type if concept else "other",
+        synonyms=synonyms[:MAX_SYNONYMS],
+        mentions=(stats or {}).get("mentions", 0),
+        articles=list((stats or {}).get("articles", [])),
+    )
+
+
+def graph_from_store(store: Any) -> nx.MultiDiGraph:
+    """The whole evidence graph of a :class:`miner.store.Store`."""
+    return build_graph(store.articles(), store.concepts(), store.mention_stats(), store.findings())

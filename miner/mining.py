@@ -1,0 +1,174 @@
+"""Mining: articles in, evidence in the store out (the library behind ``miner mine``).
+
+Articles stream from the readers through the pipeline in batches; each batch is
+written in one transaction, so an interrupted run keeps every finished batch and the
+next run resumes. An article whose text and pipeline are unchanged since it was stored
+is not mined again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+
+from miner.articles.model import Article
+from miner.articles.readers import iter_articles
+from miner.errors import ReadError
+from miner.evidence import ArticleRecord, Concept, mined_article
+from miner.pipeline import annotate, cached_pipeline, doc_record, pipeline_fingerprint
+from miner.pipeline.lexicon import Lexicon
+from miner.store import Store
+
+MAX_SYNONYMS = 25
+
+
+@dataclass
+class MineReport:
+    """What a mining run did."""
+
+    read: int = 0
+    mined: int = 0
+    unchanged: int = 0
+    findings: int = 0
+    evidence: int = 0
+    problems: list[ReadError] = field(default_factory=list)
+    failed: list[ReadError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def skipped(self) -> int:
+        return len(self.problems)
+
+
+def article_record(article: Article) -> ArticleRecord:
+    return ArticleRecord(
+        id=article.id, title=article.title, source=article.source, pmid=article.pmid,
+        pmcid=article.pmcid, doi=article.doi, year=article.year, journal=article.journal,
+        species=list(article.species), study_type=article.study_type, sha1=article.sha1,
+    )
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _lexicon_of(nlp: Language) -> Lexicon | None:
+    if "miner_entities" in nlp.pipe_names:
+        return nlp.get_pipe("miner_entities").lexicon  # type: ignore[attr-defined]
+    return None
+
+
+def mine(
+    sources: Iterable[Path | str],
+    db: Path | str,
+    *,
+    nlp: Language | None = None,
+    batch_size: int = 32,
+    fresh: bool = False,
+    on_problem: Callable[[ReadError], None] | None = None,
+    on_progress: Callable[[MineReport], None] | None = None,
+) -> MineReport:
+    """Mine every article under ``sources`` into the store at ``db``.
+
+    Parameters
+    ----------
+    sources
+        Files or folders (walked recursively).
+    db
+        The SQLite store; created if missing.
+    fresh
+        Forget what the store holds first.
+    on_problem
+        Called with each file or record that could not be read or mined; the run goes on.
+    on_progress
+        Called after each batch with the report so far.
+    """
+    started = time.perf_counter()
+    report = MineReport()
+    fingerprint = pipeline_fingerprint()
+    loaded: list[Language] = [nlp] if nlp is not None else []
+
+    def pipeline() -> Language:
+        if not loaded:  # built only when something needs mining
+            loaded.append(cached_pipeline())
+        return loaded[0]
+
+    def problem(error: ReadError, failed: bool = False) -> None:
+        (report.failed if failed else report.problems).append(error)
+        if on_problem:
+            on_problem(error)
+
+    with Store.open(db) as store:
+        if fresh:
+            store.clear()
+        stored = store.article_hashes()
+        seen: dict[str, str] = {}
+
+        def todo() -> Iterator[Article]:
+            for item in iter_articles(sources):
+                if isinstance(item, ReadError):
+                    problem(item)
+                    continue
+                report.read += 1
+                if item.id in seen:
+                    problem(ReadError(item.source or item.id,
+                                      f"same article id {item.id} as {seen[item.id]}; skipped"))
+                    continue
+                seen[item.id] = item.source or item.id
+                if stored.get(item.id) == (item.sha1, fingerprint):
+                    report.unchanged += 1
+                    continue
+                yield item
+
+        for batch in _batches(todo(), batch_size):
+            nlp_ = pipeline()
+            lexicon = _lexicon_of(nlp_)
+            results = _annotate_batch(nlp_, batch, problem)
+            with store.batch():
+                for article, record in results:
+                    mined = mined_article(article_record(article), record)
+                    if lexicon is not None:
+                        mined.concepts = {cid: _with_synonyms(c, lexicon) for cid, c in mined.concepts.items()}
+                    store.write_article(mined, pipeline=fingerprint)
+                    report.mined += 1
+                    report.findings += len(mined.findings)
+                    report.evidence += sum(len(f.evidence) for f in mined.findings)
+            if on_progress:
+                on_progress(report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _annotate_batch(nlp: Language, batch: list[Article], problem: Callable[..., None]) -> list[tuple[Article, dict]]:
+    """Annotate a batch; if the batch fails, retry one by one so one bad article costs only itself."""
+    try:
+        return [(article, doc_record(doc)) for article, doc in annotate(nlp, batch)]
+    except Exception:  # noqa: BLE001 - isolate the failing article below
+        pass
+    results = []
+    for article in batch:
+        try:
+            results.extend((a, doc_record(d)) for a, d in annotate(nlp, [article]))
+        except Exception as exc:  # noqa: BLE001 - reported, the run goes on
+            problem(ReadError(article.source or article.id, f"failed to mine ({type(exc).__name__}: {exc})"),
+                    failed=True)
+    return results
+
+
+def _with_synonyms(concept: Concept, lexicon: Lexicon) -> Concept:
+    known = lexicon.get(concept.id)
+    if known is None:
+        return concept
+    synonyms = tuple(t for t in (*known.terms, *known.abbrevs) if t != concept.name)[:MAX_SYNONYMS]
+    return Concept(concept.id, known.name, known.type, synonyms)

@@ -1,0 +1,256 @@
+"""The evidence store: SQLite, one transaction per batch of articles.
+
+Tables: ``articles`` (with the hash of each article's text and of the pipeline that
+mined it, so a re-run skips what it has), ``concepts``, ``mentions`` and ``evidence``
+(one row per sentence stating a finding). The file is marked with SQLite's
+``application_id``, so that a file that is not a miner store is refused, never
+overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from miner.errors import StoreError
+from miner.evidence.model import (
+    ArticleRecord,
+    Concept,
+    Evidence,
+    Finding,
+    MinedArticle,
+    Mention,
+)
+
+APPLICATION_ID = 0x4D4E5231  # "MNR1"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    source TEXT, title TEXT, pmid TEXT, pmcid TEXT, doi TEXT, year INTEGER, journal TEXT,
+    study_type TEXT, species TEXT NOT NULL DEFAULT '[]',
+    sha1 TEXT, pipeline TEXT, mined_at TEXT
+);
+CREATE TABLE IF NOT EXISTS concepts (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, synonyms TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    concept TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mentions_article ON mentions(article);
+CREATE INDEX IF NOT EXISTS mentions_concept ON mentions(concept);
+CREATE TABLE IF NOT EXISTS evidence (
+    id INTEGER PRIMARY KEY,
+    article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    subject TEXT NOT NULL, relation TEXT NOT NULL, object TEXT NOT NULL,
+    sentence TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    subject_text TEXT, object_text TEXT, effect TEXT, p_value TEXT, species TEXT, anatomy TEXT,
+    negated INTEGER NOT NULL DEFAULT 0, hedged INTEGER NOT NULL DEFAULT 0, confidence REAL,
+    section TEXT, trigger TEXT, subject_source TEXT
+);
+CREATE INDEX IF NOT EXISTS evidence_article ON evidence(article);
+CREATE INDEX IF NOT EXISTS evidence_key ON evidence(subject, relation, object);
+"""
+
+_EVIDENCE_COLUMNS = ("article", "subject", "relation", "object", "sentence", "start", "end",
+                     "subject_text", "object_text", "effect", "p_value", "species", "anatomy",
+                     "negated", "hedged", "confidence", "section", "trigger", "subject_source")
+
+
+class Store:
+    """An open evidence store.
+
+    Use :meth:`open`; writes go through :meth:`write_article` inside :meth:`batch`.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.db = connection
+        self.path = path
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True, timeout: float = 30.0) -> Store:
+        """Open (or create) a store, refusing a file that is not a miner store."""
+        path = Path(path)
+        exists = path.exists()
+        if not exists and not create:
+            raise StoreError(f"{path}: no such store; mine something first (miner mine FOLDER --db {path})")
+        if exists and path.is_dir():
+            raise StoreError(f"{path}: is a folder, not a store file")
+        if exists and path.stat().st_size > 0:
+            with path.open("rb") as handle:
+                if handle.read(16) != b"SQLite format 3\x00":
+                    raise StoreError(f"{path}: not a miner store (not an SQLite file); refusing to touch it")
+        if not exists:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+            db.row_factory = sqlite3.Row
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            tables = db.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a usable SQLite store ({exc})") from None
+        if tables and app_id != APPLICATION_ID:
+            db.close()
+            raise StoreError(f"{path}: an SQLite file that is not a miner store; refusing to touch it")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if tables and version > SCHEMA_VERSION:
+            db.close()
+            raise StoreError(f"{path}: made by a newer miner (schema {version}); upgrade miner")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        if not tables:
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[Store]:
+        """A transaction: everything written inside lands together or not at all."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ writing
+
+    def write_article(self, mined: MinedArticle, *, pipeline: str | None = None) -> None:
+        """Replace everything stored for ``mined.article`` (call inside :meth:`batch`)."""
+        article = mined.article
+        self.db.execute("DELETE FROM articles WHERE id = ?", (article.id,))
+        self.db.execute(
+            "INSERT INTO articles (id, source, title, pmid, pmcid, doi, year, journal, study_type,"
+            " species, sha1, pipeline, mined_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (article.id, article.source, article.title, article.pmid, article.pmcid, article.doi,
+             article.year, article.journal, article.study_type, json.dumps(article.species),
+             article.sha1, pipeline, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        )
+        self.upsert_concepts(mined.concepts.values())
+        self.db.executemany(
+            'INSERT INTO mentions (article, concept, text, start, "end") VALUES (?,?,?,?,?)',
+            [(m.article, m.concept, m.text, m.start, m.end) for m in mined.mentions],
+        )
+        rows = []
+        for finding in mined.findings:
+            for ev in finding.evidence:
+                rows.append((ev.article, finding.subject, finding.relation, finding.object, ev.sentence,
+                             ev.start, ev.end, ev.subject_text, ev.object_text,
+                             json.dumps(ev.effect) if ev.effect else None, ev.p_value, ev.species,
+                             ev.anatomy, int(ev.negated), int(ev.hedged), ev.confidence, ev.section,
+                             ev.trigger, ev.subject_source))
+        columns = ", ".join(f'"{c}"' for c in _EVIDENCE_COLUMNS)
+        self.db.executemany(
+            f"INSERT INTO evidence ({columns}) VALUES ({','.join('?' * len(_EVIDENCE_COLUMNS))})", rows)
+
+    def upsert_concepts(self, concepts: Iterable[Concept]) -> None:
+        self.db.executemany(
+            "INSERT INTO concepts (id, name, type, synonyms) VALUES (?,?,?,?) "
+            "ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type,"
+            " synonyms = CASE WHEN excluded.synonyms = '[]' THEN concepts.synonyms ELSE excluded.synonyms END",
+            [(c.id, c.name, c.type, json.dumps(list(c.synonyms))) for c in concepts],
+        )
+
+    def delete_articles(self, ids: Iterable[str]) -> int:
+        count = 0
+        for article_id in ids:
+            count += self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
+        return count
+
+    def clear(self) -> None:
+        """Forget everything (``miner mine --fresh``)."""
+        with self.batch():
+            for table in ("evidence", "mentions", "articles", "concepts"):
+                self.db.execute(f"DELETE FROM {table}")
+
+    # ------------------------------------------------------------------ reading
+
+    def article_hashes(self) -> dict[str, tuple[str | None, str | None]]:
+        """Article id -> (text hash, pipeline hash) of what is stored."""
+        return {row["id"]: (row["sha1"], row["pipeline"])
+                for row in self.db.execute("SELECT id, sha1, pipeline FROM articles")}
+
+    def articles(self) -> list[ArticleRecord]:
+        out = []
+        for row in self.db.execute("SELECT * FROM articles ORDER BY id"):
+            out.append(ArticleRecord(
+                id=row["id"], title=row["title"], source=row["source"], pmid=row["pmid"],
+                pmcid=row["pmcid"], doi=row["doi"], year=row["year"], journal=row["journal"],
+                species=json.loads(row["species"] or "[]"), study_type=row["study_type"], sha1=row["sha1"]))
+        return out
+
+    def concepts(self) -> dict[str, Concept]:
+        return {row["id"]: Concept(row["id"], row["name"], row["type"], tuple(json.loads(row["synonyms"])))
+                for row in self.db.execute("SELECT * FROM concepts")}
+
+    def mention_stats(self) -> dict[str, dict[str, Any]]:
+        """Concept id -> {mentions: count, articles: [ids], texts: [surface forms]}."""
+        stats: dict[str, dict[str, Any]] = {}
+        for row in self.db.execute("SELECT concept, article, text FROM mentions ORDER BY article, start"):
+            entry = stats.setdefault(row["concept"], {"mentions": 0, "articles": [], "texts": []})
+            entry["mentions"] += 1
+            if not entry["articles"] or entry["articles"][-1] != row["article"]:
+                if row["article"] not in entry["articles"]:
+                    entry["articles"].append(row["article"])
+            if row["text"] not in entry["texts"]:
+                entry["texts"].append(row["text"])
+        return stats
+
+    def mentions(self, article: str | None = None) -> list[Mention]:
+        query = 'SELECT article, concept, text, start, "end" FROM mentions'
+        params: tuple[Any, ...] = ()
+        if article is not None:
+            query += " WHERE article = ?"
+            params = (article,)
+        return [Mention(r["article"], r["concept"], r["text"], r["start"], r["end"])
+                for r in self.db.execute(query + " ORDER BY article, start", params)]
+
+    def findings(self, article: str | None = None) -> list[Finding]:
+        """Every finding with its evidence, ordered by subject, relation, object."""
+        query = "SELECT * FROM evidence"
+        params: tuple[Any, ...] = ()
+        if article is not None:
+            query += " WHERE article = ?"
+            params = (article,)
+        grouped: dict[tuple[str, str, str], Finding] = {}
+        for row in self.db.execute(query + " ORDER BY subject, relation, object, article, start", params):
+            key = (row["subject"], row["relation"], row["object"])
+            finding = grouped.setdefault(key, Finding(*key))
+            finding.evidence.append(Evidence(
+                article=row["article"], sentence=row["sentence"], start=row["start"], end=row["end"],
+                subject_text=row["subject_text"] or "", object_text=row["object_text"] or "",
+                effect=json.loads(row["effect"]) if row["effect"] else None, p_value=row["p_value"],
+                species=row["species"], anatomy=row["anatomy"], negated=bool(row["negated"]),
+                hedged=bool(row["hedged"]), confidence=row["confidence"] if row["confidence"] is not None else 0.5,
+                section=row["section"], trigger=row["trigger"], subject_source=row["subject_source"] or "sentence"))
+        return list(grouped.values())
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("articles", "concepts", "mentions", "evidence"):
+            out[table] = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        out["findings"] = self.db.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT subject, relation, object FROM evidence)").fetchone()[0]
+        return out

@@ -1,0 +1,74 @@
+"""Effect sizes: parsing as a pure function, no spaCy."""
+
+from __future__ import annotations
+
+import pytest
+
+from miner.pipeline.effects import find_effects, parse_effect_size, to_number
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "low", "high"),
+    [
+        ("HR 0.72 (95% CI 0.61–0.85)", "hazard_ratio", 0.72, 0.61, 0.85),
+        ("SMD −0.6 (95% CI −0.9 to −0.3)", "smd", -0.6, -0.9, -0.3),
+        ("a 30-50% reduction in pain", "percent_change", 40.0, 30.0, 50.0),
+        ("OR = 2.1, 95% CI 1.2-3.4", "odds_ratio", 2.1, 1.2, 3.4),
+        ("relative risk 0.80 (95% CI 0.66 to 0.97)", "risk_ratio", 0.80, 0.66, 0.97),
+        ("mean difference −2.2 points, 95% CI −3.4 to −1.0", "mean_difference", -2.2, -3.4, -1.0),
+        ("group difference 1.1 (95% CI -7.4 - 5.2)", "mean_difference", 1.1, -7.4, 5.2),
+        ("12.9 (95% confidence interval (CI) 8.2–17.6)", "mean_difference", 12.9, 8.2, 17.6),
+        ("Cohen's d = 0.8", "smd", 0.8, None, None),
+        ("Hedges' g 0.45 (95% CI 0.20 to 0.70)", "smd", 0.45, 0.20, 0.70),
+        ("a 2.5-fold increase", "fold_change", 2.5, None, None),
+        ("r = −0.339", "correlation", -0.339, None, None),
+        ("p < 0.05", "p_value", 0.05, None, None),
+        ("P=.003", "p_value", 0.003, None, None),
+        ("P = 0·04", "p_value", 0.04, None, None),
+        ("n = 30", "sample_size", 30, None, None),
+        ("Forty-seven participants", "sample_size", 47, None, None),
+    ],
+)
+def test_parse_effect_size(text, kind, value, low, high):
+    effect = parse_effect_size(text)
+    assert effect is not None, text
+    assert effect.kind == kind
+    assert effect.value == pytest.approx(value)
+    assert effect.low == (pytest.approx(low) if low is not None else None)
+    assert effect.high == (pytest.approx(high) if high is not None else None)
+
+
+def test_percent_change_direction_and_unit():
+    down = parse_effect_size("decreased by 35%")
+    up = parse_effect_size("40% higher")
+    assert (down.kind, down.direction, down.unit) == ("percent_change", "decrease", "%")
+    assert (up.kind, up.direction) == ("percent_change", "increase")
+
+
+def test_bare_numbers_are_not_effects():
+    assert parse_effect_size("at 12 weeks") is None
+    assert parse_effect_size("45% of participants were women") is None
+    assert parse_effect_size("p = 3") is None  # not a probability
+
+
+def test_find_effects_offsets_and_no_overlaps():
+    text = "Pain fell (mean difference −1.9 points, 95% CI −2.8 to −1.0; p < 0.001) in 91 patients."
+    effects = find_effects(text, offset=100)
+    kinds = [e.kind for e in effects]
+    assert kinds == ["mean_difference", "p_value", "sample_size"]
+    for effect in effects:
+        assert text[effect.start - 100:effect.end - 100] == effect.text
+    assert effects[0].text == "mean difference −1.9 points, 95% CI −2.8 to −1.0"
+
+
+def test_effect_text_keeps_balanced_brackets():
+    effect = parse_effect_size("(SMD −0.45, 95% CI −0.81 to −0.09)")
+    assert effect.text == "SMD −0.45, 95% CI −0.81 to −0.09"
+
+
+def test_to_number_forms():
+    assert to_number("−0.6") == -0.6
+    assert to_number("0·72") == 0.72
+    assert to_number("1,234") == 1234
+    assert to_number("Sixty-one") == 61
+    assert to_number("pain") is None

@@ -1,0 +1,112 @@
+"""Lexicon matching: variants, acronyms, abbreviations defined in the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from miner.errors import LexiconError
+from miner.pipeline.lexicon import Lexicon
+from miner.pipeline.normalize import norm_word
+from miner.pipeline.sentences import sentence_starts
+
+
+def _ids(doc):
+    return [(m["text"], m["id"]) for m in doc._.miner_entities]
+
+
+@pytest.mark.parametrize("form", ["TNF-α", "TNF-alpha", "TNFα", "TNF alpha", "tumour necrosis factor alpha",
+                                  "tumor necrosis factor-α"])
+def test_tnf_variants_normalise_to_hgnc(annotate, form):
+    doc = annotate(f"Serum {form} was measured.")
+    assert (form, "HGNC:11892") in _ids(doc)
+
+
+@pytest.mark.parametrize(("form", "cid"), [
+    ("IL-1β", "HGNC:5992"), ("IL-1beta", "HGNC:5992"), ("interleukin-1 beta", "HGNC:5992"),
+    ("IL-6", "HGNC:6018"), ("interleukin 6", "HGNC:6018"), ("heat shock protein 27", "HGNC:5246"),
+    ("HSP27", "HGNC:5246"), ("heat-shock protein-27", "HGNC:5246"), ("hs-CRP", "HGNC:2367"),
+])
+def test_biomarker_variants(annotate, form, cid):
+    assert (form, cid) in _ids(annotate(f"We measured {form} in plasma."))
+
+
+def test_types_across_the_lexicon(annotate):
+    doc = annotate("Rats with sciatic nerve injury swam or ran on a treadmill; neuropathic pain, "
+                   "allodynia and TNF-α in the dorsal root ganglion were reduced.")
+    types = {m["text"]: (m["type"], m["id"]) for m in doc._.miner_entities}
+    assert types["Rats"] == ("species", "NCBITaxon:10116")
+    assert types["sciatic nerve injury"][0] == "condition"
+    assert types["swam"] == ("intervention", "MESH:D013550")
+    assert types["treadmill"][0] == "intervention"
+    assert types["neuropathic pain"] == ("condition", "MESH:D009437")
+    assert types["allodynia"][0] == "outcome"
+    assert types["dorsal root ganglion"] == ("anatomy", "MESH:D005727")
+
+
+def test_longest_match_wins(annotate):
+    doc = annotate("Chronic low back pain improved.")
+    assert _ids(doc)[0] == ("Chronic low back pain", "MESH:D017116")
+
+
+def test_acronyms_match_only_in_upper_case(annotate):
+    assert ("VAS", "MESH:D064232") in _ids(annotate("Pain on the VAS fell."))
+    assert not [m for m in annotate("The vas deferens was intact.")._.miner_entities if m["id"] == "MESH:D064232"]
+
+
+def test_unsafe_ontology_acronym_needs_a_definition(annotate):
+    # "CCI" means chronic constriction injury only where the article says so.
+    undefined = annotate("CCI rats were studied.")
+    assert not [m for m in undefined._.miner_entities if m["text"] == "CCI"]
+    defined = annotate("Rats had chronic constriction injury (CCI). Later, CCI rats swam.")
+    cci = [m for m in defined._.miner_entities if m["text"] == "CCI"]
+    assert len(cci) == 2 and {m["id"] for m in cci} == {"MINER:chronic-constriction-injury"}
+
+
+def test_defined_scale_becomes_an_outcome_concept(annotate):
+    doc = annotate("Function was rated on the Lysholm Knee Scoring Scale (LKSS). The LKSS improved.")
+    lkss = [m for m in doc._.miner_entities if m["text"] == "LKSS"]
+    assert lkss and lkss[0]["type"] == "outcome" and lkss[0]["id"].startswith("MINER:lysholm")
+
+
+def test_group_name_definition_is_recorded(annotate):
+    doc = annotate("Rats with chronic constriction injury (CCI) were assigned to CCI with swimming "
+                   "exercise (CCISE) or sedentary CCI groups.")
+    defs = {d["short"]: d for d in doc._.miner_abbreviations}
+    assert defs["CCISE"]["long"] == "CCI with swimming exercise"
+    assert "MESH:D013550" in defs["CCISE"]["members"]
+
+
+def test_class_words_are_concepts(annotate):
+    ids = {m["id"] for m in annotate("Pro-inflammatory cytokines and heat shock proteins rose.")._.miner_entities}
+    assert {"MINER:pro-inflammatory-cytokines", "MESH:D006360"} <= ids
+
+
+def test_norm_word_is_idempotent_on_lower_case_words():
+    for word in ["Behaviours", "cytokines", "TNF-α", "oedema", "therapies", "Programme"]:
+        once = norm_word(word)
+        assert norm_word(once) == once
+
+
+def test_lexicon_validation_errors(tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "concepts.tsv").write_text("id\ttype\tname\nX\tthing\tY\n")
+    with pytest.raises(LexiconError, match="expected the columns"):
+        Lexicon.load(bad)
+    worse = tmp_path / "worse"
+    worse.mkdir()
+    (worse / "concepts.tsv").write_text(
+        "id\ttype\tname\tterms\tabbrevs\tflags\txrefs\nnot-an-id\tcondition\tY\ty\t\t\t\n")
+    with pytest.raises(LexiconError, match="not a concept id"):
+        Lexicon.load(worse)
+    with pytest.raises(LexiconError, match="no lexicon found"):
+        Lexicon.load(tmp_path / "missing")
+
+
+def test_sentence_starts():
+    text = ("Pain fell (Smith et al. 2001). Fig. 2 shows it, vs. Table 1. P < 0.05. "
+            "RESULTS:\nIt rose.\nThis line wraps\ninto the next one. New one.")
+    starts = sentence_starts(text)
+    sentences = [text[a:b].strip() for a, b in zip([0, *starts], [*starts, len(text)])]
+    assert sentences == ["Pain fell (Smith et al. 2001).", "Fig. 2 shows it, vs. Table 1.", "P < 0.05.",
+                         "RESULTS:", "It rose.", "This line wraps\ninto the next one.", "New one."]

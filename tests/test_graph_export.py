@@ -1,0 +1,128 @@
+"""Graph assembly, the JSON contract, and each export's round trip."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+
+from miner.evidence import ArticleRecord, Concept, Evidence, Finding, filter_findings, merge_findings
+from miner.export.formats import READERS, WRITERS, to_json_data
+from miner.graph import build_graph, graph_from_store
+from miner.schema import validate_graph_json
+from miner.store import Store
+
+
+def _evidence(article: str, **extra) -> Evidence:
+    return Evidence(article=article, sentence=f"Exercise reduced pain in {article}.", start=0, end=30,
+                    subject_text="Exercise", object_text="pain", **extra)
+
+
+def _graph() -> nx.MultiDiGraph:
+    concepts = {"MESH:D015444": Concept("MESH:D015444", "Exercise", "intervention", ("physical activity",)),
+                "MESH:D010146": Concept("MESH:D010146", "Pain", "outcome")}
+    stats = {"MESH:D015444": {"mentions": 3, "articles": ["a", "b"], "texts": ["exercise", "Exercise"]},
+             "MESH:D010146": {"mentions": 2, "articles": ["a", "b"], "texts": ["pain"]}}
+    findings = merge_findings([
+        Finding("MESH:D015444", "decreases", "MESH:D010146", [_evidence("a", effect={
+            "text": "30% reduction", "kind": "percent_change", "value": 30.0, "low": None, "high": None,
+            "unit": "%"}, p_value="p < 0.05", species="NCBITaxon:9606")]),
+        Finding("MESH:D015444", "decreases", "MESH:D010146", [_evidence("b"), _evidence("b", hedged=True)]),
+    ])
+    articles = [ArticleRecord("a", title="A", year=2020, species=["NCBITaxon:9606"], study_type="randomized_trial"),
+                ArticleRecord("b", title=None)]
+    return build_graph(articles, concepts, stats, findings)
+
+
+def test_one_edge_per_claim_with_support_by_article():
+    graph = _graph()
+    assert graph.number_of_edges() == 1
+    attrs = graph.edges["MESH:D015444", "MESH:D010146", "decreases"]
+    assert attrs["support"] == 2
+    assert len(attrs["evidence"]) == 3
+    assert graph.nodes["MESH:D015444"]["synonyms"] == ["exercise", "physical activity"]
+
+
+def test_filter_findings_by_hedging_and_support():
+    findings = [Finding("s", "decreases", "o", [_evidence("a"), _evidence("b", hedged=True)])]
+    assert filter_findings(findings, min_support=2)[0].support == 2
+    assert filter_findings(findings, min_support=2, include_hedged=False) == []
+
+
+def test_json_export_validates_against_the_schema():
+    data = to_json_data(_graph())
+    validate_graph_json(data)
+    assert data["graph"]["schema"] == "miner.evidence-graph/1"
+    assert data["edges"][0]["key"] == "decreases"
+
+
+def test_schema_rejects_a_broken_export():
+    import jsonschema
+
+    data = to_json_data(_graph())
+    data["edges"][0]["relation"] = "cures"
+    with pytest.raises(jsonschema.ValidationError):
+        validate_graph_json(data)
+
+
+def _comparable(graph: nx.MultiDiGraph, nodes: bool = True):
+    edges = sorted((u, v, k, json.dumps(d["evidence"], sort_keys=True), d["support"])
+                   for u, v, k, d in graph.edges(keys=True, data=True))
+    node_data = sorted((n, d.get("name"), d.get("type"), tuple(d.get("synonyms", [])), d.get("mentions"),
+                        tuple(d.get("articles", []))) for n, d in graph.nodes(data=True)) if nodes else None
+    return edges, node_data
+
+
+@pytest.mark.parametrize("fmt", ["json", "graphml", "gexf"])
+def test_round_trip(tmp_path, fmt):
+    graph = _graph()
+    path = tmp_path / f"graph.{fmt}"
+    WRITERS[fmt](graph, path)
+    again = READERS[fmt](path)
+    assert _comparable(again) == _comparable(graph)
+    if fmt != "gexf":  # GEXF has no graph-level attributes: the article list is not in it
+        assert again.graph["articles"] == graph.graph["articles"]
+
+
+def test_csv_round_trip_keeps_every_evidence(tmp_path):
+    graph = _graph()
+    path = tmp_path / "evidence.csv"
+    WRITERS["csv"](graph, path)
+    assert len(path.read_text().splitlines()) == 1 + 3
+    again = READERS["csv"](path)
+    original = _comparable(graph, nodes=False)[0]
+    restored = _comparable(again, nodes=False)[0]
+    strip = lambda rows: [(u, v, k, sorted((e["article"], e["sentence"], e.get("p_value"), e.get("hedged"),  # noqa: E731
+                                            (e.get("effect") or {}).get("value")) for e in json.loads(ev)), s)
+                          for u, v, k, ev, s in rows]
+    assert strip(restored) == strip(original)
+
+
+def test_failed_export_leaves_no_partial_file(tmp_path, monkeypatch):
+    graph = _graph()
+    target = tmp_path / "graph.json"
+    target.write_text("previous export")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(json, "dump", explode)
+    with pytest.raises(RuntimeError):
+        WRITERS["json"](graph, target)
+    assert target.read_text() == "previous export"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.json"]
+
+
+def test_sample_store_export_validates(sample_db):
+    with Store.open(sample_db, create=False) as store:
+        graph = graph_from_store(store)
+    data = to_json_data(graph)
+    validate_graph_json(data)
+    ids = {a["id"] for a in data["graph"]["articles"]}
+    assert {"PMID:90000001", "PMID:90000002", "DOI:10.9999/miner.sample.0004",
+            "news-swimming-nerve-pain.txt", "animal-treadmill-cci.txt", "rct-yoga-low-back-pain.md"} == ids
+    for edge in data["edges"]:
+        for ev in edge["evidence"]:
+            assert ev["article"] in ids
+            assert edge["support"] == len({e["article"] for e in edge["evidence"]})

@@ -1,0 +1,64 @@
+"""The store: incremental mining, refusing foreign files, transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+import shutil
+
+import pytest
+
+from miner.errors import StoreError
+from miner.mining import mine
+from miner.store import Store
+from tests.conftest import SAMPLE
+
+
+def test_remining_an_unchanged_folder_does_nothing(tmp_path, nlp):
+    folder = tmp_path / "corpus"
+    shutil.copytree(SAMPLE, folder)
+    db = tmp_path / "e.db"
+    first = mine([folder], db, nlp=nlp)
+    second = mine([folder], db, nlp=nlp)
+    assert first.mined == 6 and second.mined == 0 and second.unchanged == 6
+    (folder / "rct-yoga-low-back-pain.md").write_text("# Yoga\n\nYoga reduced pain compared with usual care.\n")
+    third = mine([folder], db, nlp=nlp)
+    assert third.mined == 1 and third.unchanged == 5
+    with Store.open(db) as store:
+        evidence = [e for f in store.findings(article="rct-yoga-low-back-pain.md") for e in f.evidence]
+    assert [e.sentence for e in evidence] == ["Yoga reduced pain compared with usual care."]
+
+
+def test_a_bad_file_is_reported_and_the_rest_kept(tmp_path, nlp):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Swimming reduced neuropathic pain in rats.")
+    (folder / "bad.txt").write_bytes(b"\xff\xfe\xfd not text \x00")
+    problems = []
+    report = mine([folder], tmp_path / "e.db", nlp=nlp, on_problem=problems.append)
+    assert report.mined == 1 and [p.path for p in problems] == ["bad.txt"]
+
+
+def test_foreign_files_are_refused_not_overwritten(tmp_path):
+    text_file = tmp_path / "notes.db"
+    text_file.write_text("my notes")
+    with pytest.raises(StoreError, match="not an SQLite file"):
+        Store.open(text_file)
+    assert text_file.read_text() == "my notes"
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    with pytest.raises(StoreError, match="not a miner store"):
+        Store.open(other)
+    with pytest.raises(StoreError, match="no such store"):
+        Store.open(tmp_path / "missing.db", create=False)
+
+
+def test_a_failed_batch_leaves_no_trace(tmp_path, nlp):
+    from miner.evidence import ArticleRecord, MinedArticle
+
+    db = tmp_path / "e.db"
+    with Store.open(db) as store:
+        with pytest.raises(RuntimeError):
+            with store.batch():
+                store.write_article(MinedArticle(ArticleRecord("x"), {}, [], []))
+                raise RuntimeError("killed")
+        assert store.counts()["articles"] == 0
