@@ -242,6 +242,55 @@ def inspect(db: Path, subject: str | None, object_: str | None, relation: str | 
         _err(f"{len(edges)} finding{'s' if len(edges) != 1 else ''} shown")
 
 
+# ----------------------------------------------------------------------------- evaluate
+
+@cli.command()
+@click.argument("gold_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--prompts", "prompts_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Evidence Inference prompts (JSON Lines) to score against.")
+@click.option("--articles", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the prompts' articles are (default: articles/ beside the prompts file).")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              help="Score what this store holds (with --mine: mine into it, replacing its content).")
+@click.option("--mine", "mine_them", is_flag=True, help="Mine the gold texts / the prompts' articles first.")
+@click.option("--json", "as_json", is_flag=True, help="The scores as JSON.")
+@click.option("--errors", is_flag=True, help="List missed and false findings with their sentences.")
+def evaluate(gold_dir: Path | None, prompts_path: Path | None, articles: Path | None, db: Path | None,
+             mine_them: bool, as_json: bool, errors: bool) -> None:
+    """Score miner against gold annotations (GOLD_DIR) and/or labelled prompts.
+
+    Entity, relation and effect-attachment precision/recall/F1 per type on GOLD_DIR (one
+    <id>.json with its <id>.txt per article); pair recall, finding recall and direction
+    accuracy on --prompts. See miner.evaluate.matching for how concepts are matched.
+
+    \b
+    Example:
+      miner evaluate ../shared/corpora/evidence_inference_exercise/gold --mine --errors
+      miner evaluate --prompts ../shared/corpora/evidence_inference_exercise/prompts.jsonl --mine
+    """
+    from miner.evaluate import run
+
+    if gold_dir is None and prompts_path is None:
+        raise click.UsageError("give a GOLD_DIR, --prompts FILE, or both")
+    if gold_dir is not None and prompts_path is not None and db is not None and mine_them:
+        raise click.UsageError("with both GOLD_DIR and --prompts, --mine uses temporary stores: drop --db")
+    gold = run.evaluate_gold(gold_dir, db, mine_them) if gold_dir is not None else None
+    prompts = run.evaluate_prompts(prompts_path, articles, db, mine_them) if prompts_path is not None else None
+    if as_json:
+        click.echo(json.dumps(run.report_dict(gold, prompts, errors), indent=1, ensure_ascii=False))
+        return
+    if gold is not None:
+        click.echo(run.format_gold(gold))
+        if errors:
+            click.echo(run.format_gold_errors(gold))
+    if prompts is not None:
+        if gold is not None:
+            click.echo("")
+        click.echo(run.format_prompts(prompts))
+        if errors:
+            click.echo(run.format_prompt_errors(prompts))
+
+
 def main() -> None:
     """Entry point of the ``miner`` command."""
     try:

@@ -78,7 +78,9 @@ def find_definitions(doc: Doc) -> list[dict[str, Any]]:
     if not Doc.has_extension("abbreviations"):
         return []
     found: dict[str, dict[str, Any]] = {}
-    for item in doc._.abbreviations or []:
+    items = doc._.abbreviations or []
+    text = doc.text if items else ""
+    for item in items:
         if isinstance(item, dict):
             short_start, short_end = item["short_start"], item["short_end"]
             long_start, long_end = item["long_start"], item["long_end"]
@@ -103,7 +105,7 @@ def find_definitions(doc: Doc) -> list[dict[str, Any]]:
                     long_start_char = first.idx
             entry = {
                 "short": key,
-                "long": doc.text[long_start_char:long_end_char],
+                "long": text[long_start_char:long_end_char],
                 "long_start": long_start_char,
                 "long_end": long_end_char,
                 "uses": [],

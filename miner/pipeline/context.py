@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 HUMAN = "NCBITaxon:9606"
+#: Broad concepts that a more specific tested intervention should win over.
+GENERIC_IDS = frozenset({"MESH:D015444", "MESH:D005081", "MESH:D013812", "MESH:D026741", "MESH:D012046"})
 #: Concepts that are comparators, never the tested intervention.
 CONTROL_IDS = frozenset({"MINER:control", "MESH:D010919", "MESH:D014850", "MINER:usual-care"})
 
@@ -38,6 +40,11 @@ def main_interventions(mentions: Sequence[dict[str, Any]], head_end: int) -> lis
     if not counts:
         return []
     ranked = counts.most_common()
+    if ranked[0][0] in GENERIC_IDS:
+        # "Exercise" is most mentioned in most exercise trials; the arm is more specific.
+        specific = [(cid, n) for cid, n in ranked if cid not in GENERIC_IDS and n * 3 >= ranked[0][1]]
+        if specific:
+            ranked = specific + [(cid, n) for cid, n in ranked if (cid, n) not in specific]
     top = [ranked[0][0]]
     if len(ranked) > 1 and ranked[1][1] * 2 >= ranked[0][1]:
         top.append(ranked[1][0])

@@ -96,6 +96,8 @@ class EntityTagger:
         new_names: dict[str, str] = {}
         if self.use_abbreviations:
             definitions = self._abbreviation_spans(doc, spans, new_names)
+        if spans:
+            self._elliptic_arms(doc, doc.text, spans)
         kept = filter_spans(spans)
         doc.spans[SPAN_KEY] = kept
         mentions = extensions.get(doc, "miner_entities")
@@ -119,46 +121,71 @@ class EntityTagger:
     def _abbreviation_spans(
         self, doc: Doc, spans: list[Span], new_names: dict[str, str]
     ) -> list[dict[str, Any]]:
-        """Spans for defined short forms; returns the definitions with their concepts."""
+        """Spans for defined short forms (and their long forms wherever they recur);
+        returns the definitions with their concepts."""
         definitions = find_definitions(doc)
+        text = doc.text if definitions else ""
         out = []
         for definition in definitions:
             long_start, long_end = definition["long_start"], definition["long_end"]
-            inside = [s for s in spans if s.start_char >= long_start and s.end_char <= long_end]
+            inside = filter_spans([s for s in spans if s.start_char >= long_start and s.end_char <= long_end])
             concept = self._resolve_long_form(definition["long"], inside, long_start, long_end)
-            if concept is not None and concept[0] not in self.lexicon.concepts:
-                new_names[concept[0]] = concept[2]
             members = sorted({s.kb_id_ for s in inside})
             entry = {**definition, "id": None, "type": None, "members": members}
             if concept is not None:
-                cid, kind, name = concept
-                entry.update(id=cid, type=kind, name=name)
-                long_span = doc.char_span(long_start, long_end, label=kind, kb_id=cid,
-                                          alignment_mode="expand")
-                if long_span is not None and not inside:
-                    spans.append(long_span)
-                for start, end in definition["uses"]:
-                    use = doc.char_span(start, end, label=kind, kb_id=cid, alignment_mode="expand")
-                    if use is not None:
-                        spans.append(use)
+                cid, kind, name, parent = concept
+                if cid not in self.lexicon.concepts:
+                    new_names[cid] = name
+                entry.update(id=cid, type=kind, name=name, parent=parent)
+                places = [(m.start(), m.end()) for m in re.finditer(
+                    rf"(?<![\w-]){re.escape(definition['long'])}(?![\w-])", text, re.I)]
+                for start, end in places + list(definition["uses"]):
+                    span = doc.char_span(start, end, label=kind, kb_id=cid, alignment_mode="expand")
+                    if span is not None:
+                        spans.append(span)
             out.append(entry)
         return out
 
     def _resolve_long_form(
         self, long_text: str, inside: list[Span], start: int, end: int
-    ) -> tuple[str, str, str] | None:
-        """The concept a long form names: a lexicon term covering it, or a new one."""
+    ) -> tuple[str, str, str, str | None] | None:
+        """The concept a long form names: (id, type, name, parent id).
+
+        A lexicon term that is the whole long form; else a study arm, when the long form
+        names an intervention with more words ("lifestyle physical activity (LPA)",
+        "Medical Qigong (MQ)"), as a new concept under it; else a single concept that
+        covers most of it; else a new outcome (a scale or score) or condition. A long
+        form that joins a population and an intervention ("CCI with swimming exercise")
+        is a group name, left to the relation extractor (None here).
+        """
         concept: Concept | None = self.lexicon.lookup(long_text)
         if concept is not None:
-            return concept.id, concept.type, concept.name
+            return concept.id, concept.type, concept.name, None
+        words = long_text.split()
+        name = " ".join(words)
         length = max(end - start, 1)
+        interventions = [s for s in inside if s.label_ == "intervention"]
+        # A population joined to an intervention ("CCI with swimming exercise") makes a
+        # group name; a condition that only qualifies it ("fibromyalgia education") not.
+        population = [s for s in inside if s.label_ in ("condition", "species")
+                      and (not interventions or _JOINED.search(long_text))]
+        joined = _JOINED.search(long_text)
+        if joined and interventions and not any(s.start_char < start + joined.start() for s in interventions):
+            return None  # "<population> with <intervention>": a group name
+        if (interventions or _ARM_HEAD.search(long_text)) and not population and 2 <= len(words) <= 10:
+            main = max(interventions, key=lambda s: s.end_char - s.start_char) if interventions else None
+            if main is not None and (main.end_char - main.start_char) / length >= 0.9:
+                known = self.lexicon[main.kb_id_]
+                return known.id, known.type, known.name, None
+            return f"MINER:{slugify(name)}", "intervention", name, main.kb_id_ if main is not None else None
+        if interventions:
+            return None
         for span in sorted(inside, key=lambda s: s.end_char - s.start_char, reverse=True):
             if (span.end_char - span.start_char) / length >= 0.6 and len(inside) == 1:
-                known = self.lexicon[span.kb_id_] if span.kb_id_ in self.lexicon.concepts else None
+                known = self.lexicon.get(span.kb_id_)
                 if known is not None:
-                    return known.id, known.type, known.name
-        words = long_text.split()
-        if not 2 <= len(words) <= 12 or any(s.label_ == "intervention" for s in inside):
+                    return known.id, known.type, known.name, None
+        if not 2 <= len(words) <= 12:
             return None
         if _MEASURE_WORDS.search(long_text):
             kind = "outcome"
@@ -166,8 +193,38 @@ class EntityTagger:
             kind = "condition"
         else:
             return None
-        name = " ".join(words)
-        return f"MINER:{slugify(name)}", kind, name
+        return f"MINER:{slugify(name)}", kind, name, None
+
+    def _elliptic_arms(self, doc: Doc, text: str, spans: list[Span]) -> None:
+        """"strength and endurance training", "aerobic and resistance exercise": the first
+        conjunct shares the second's head noun, and is an intervention of its own."""
+        for span in list(spans):
+            if span.label_ != "intervention":
+                continue
+            head = _HEAD_WORD.search(span.text)
+            if head is None:
+                continue
+            before = text[max(0, span.start_char - 60):span.start_char]
+            match = _CONJUNCT.search(before)
+            if match is None:
+                continue
+            word = match.group("word")
+            concept = self.lexicon.lookup(f"{word} {head.group(0)}")
+            if concept is None or concept.type != "intervention":
+                continue
+            start = span.start_char - len(before) + match.start("word")
+            new = doc.char_span(start, start + len(word), label="intervention", kb_id=concept.id,
+                                alignment_mode="expand")
+            if new is not None:
+                spans[:] = [s for s in spans if not (s.start == new.start and s.end == new.end)]
+                spans.append(new)
+
+
+_JOINED = re.compile(r"\s(?:with|plus|and|\+|without|receiving|treated)\s|\+", re.I)
+_ARM_HEAD = re.compile(r"\b(therapy|therapies|training|exercises?|programs?|programmes?|interventions?|treatment|"
+                       r"education|stimulation|rehabilitation|physiotherapy|practice|class(?:es)?|sessions?)$", re.I)
+_HEAD_WORD = re.compile(r"\b(training|exercises?|therapy|programs?|programmes?|interventions?)$", re.I)
+_CONJUNCT = re.compile(r"(?<![\w-])(?P<word>[A-Za-z][\w-]*)\s*(?:and|or|/|&|,)\s*$")
 
 
 @Language.factory(

@@ -50,7 +50,7 @@ DIRECTIONAL = ("decrease", "increase", "improve", "worsen")
 _CATEGORIES = (
     "decrease", "increase", "improve", "worsen", "no_effect", "association", "effect_of",
     "negation", "hedge", "comparator_before", "population_before", "within_group",
-    "group_reference", "comparison_cue", "purpose", "clause_break", "weak",
+    "group_reference", "comparison_cue", "purpose", "clause_break", "weak", "co_intervention",
 )
 _BAD_WORDS = re.compile(
     r"pain|ache|disab|fatigue|symptom|stiff|anxi|depress|severity|distress|catastroph|"
@@ -60,6 +60,9 @@ _BAD_WORDS = re.compile(
 _SIGNIFICANCE = re.compile(r"\bsignifican|\bp\s?[<=>≤]|\b95\s?%\s?CI\b|\bdiffer", re.I)
 _RELATIVE = re.compile(r"\s*,?\s*(?:which|that|who)\b", re.I)
 _BE_BEFORE = re.compile(r"\b(?:was|were|is|are|be|been|being|became|remained|appeared|seemed)\s+(?:\w+ly\s+|not\s+)?(?:\w+ly\s+)?$", re.I)
+_BETWEEN = re.compile(r"\b(?:between|among)\s+(?:the\s+)?(?=[\w+-]+(?:\s+[\w+-]+){0,6}\s+(?:and|or|vs\.?|versus)\s)", re.I)
+_ADJECTIVE_AFTER = re.compile(r"\s+(?:[a-z]+(?:ed|ive|ful|ous|able|ible|ic|al|ant|ent)|likely|often|frequent|common|rapid|quickly|severe)\b", re.I)
+_CHANGE_NOUN = re.compile(r"\b(?:improvements?|reductions?|decreases?|increases?|changes?|gains?|declines?|relief|benefits?)\b", re.I)
 _VERB_BEFORE = re.compile(r"\b(?:to|help|helps|helped|can|could|may|might|will|would|did|does|do|should|significantly|markedly|further)\s+$", re.I)
 _BE_VERB = re.compile(r"\b(?:was|were|is|are|been|became|remained)\b", re.I)
 _AMOUNT_BEFORE = re.compile(r"(?:\d\s?%|\d(?:-|\s)?fold|\bsignificantly|\bmarkedly|\bslightly|\bmuch|\bfar)\s*$", re.I)
@@ -243,6 +246,10 @@ def extract_sentence_relations(
     comparators = _comparators(text, offset, interventions + group_uses, rules)
     subjects_here = [m for m in interventions + group_uses if id(m) not in comparators]
     population = _population(text, offset, targets_all, rules)
+    case_group = None if subjects_here else _case_group(text, offset, interventions, targets_all, population)
+    if subjects_here and _parallel_arms(text, offset, interventions, rules):
+        _remember(ctx, subjects_here)
+        return []
     within = rules.search("within_group", text) and not _between_groups(text)
     comparison = rules.search("comparison_cue", text)
     hedged = rules.search("hedge", text)
@@ -250,7 +257,7 @@ def extract_sentence_relations(
     findings: list[dict[str, Any]] = []
     used_subjects: list[dict[str, Any]] = []
     for target in targets_all:
-        if id(target) in population:
+        if id(target) in population or target is case_group:
             continue
         t_start, t_end = _local(target, offset)
         trigger = _governing_trigger(triggers, t_start, t_end, clause, sentence,
@@ -270,6 +277,13 @@ def extract_sentence_relations(
             negated = any(0 <= trigger.start - c.end <= 12 for c in rules.find("negation", text))
             if negated and trigger.category == "effect_of":
                 relation, negated = "no_effect", False
+        elif case_group is not None:
+            # A case-control comparison: the condition is associated with the outcome.
+            subjects = [case_group]
+            negated = relation == "no_effect"
+            relation = "associated_with"
+            for subject in subjects:
+                subject.setdefault("_source", "sentence")
         else:
             subjects = _subjects(text, offset, trigger, target, subjects_here, rel, clause, sentence)
             source = "sentence"
@@ -316,6 +330,9 @@ def _drop_measures(text: str, offset: int, targets: list[dict[str, Any]], ctx: S
     and IL-1β"."""
     out: list[dict[str, Any]] = []
     for mention in targets:
+        if out and out[-1]["id"] == mention["id"] and re.fullmatch(
+                r"\s*[(\[]\s*", text[_local(out[-1], offset)[1]:_local(mention, offset)[0]]):
+            continue  # "ankylosing spondylitis (AS)": one mention
         if out and out[-1]["id"] in ctx.classes and mention["type"] == out[-1]["type"]:
             between = text[_local(out[-1], offset)[1]:_local(mention, offset)[0]]
             if re.fullmatch(r"\s*(?:,|\(|:|such as|including|like|namely|e\.g\.,?)?\s*", between):
@@ -377,13 +394,27 @@ def _triggers(text: str, rules: Rules, spans: list[tuple[int, int]], sentence: _
                 continue
             if re.match(r"\s*(?:[\w-]+\s+){0,6}?than\s+(?:\d|expected|anticipated|predicted|previously|usual|before|ever|once)", text[cue.end:], re.I):
                 continue  # "more than 30 patients", "more than expected"
+            if _ADJECTIVE_AFTER.match(text, cue.end):
+                continue  # "more effective", "less studied": an intensifier, not a direction
             cue = Cue(cue.start, cue.end, cue.text, cue.category)
         kept.append(cue)
+    strong_nouns = [(c.start, c.end) for c in kept if (c.start, c.end) not in weak and _CHANGE_NOUN.fullmatch(c.text)]
+    if strong_nouns:
+        # "greater reduction in pain", "improvements in X were greater": the comparative
+        # grades the change, the change noun gives the direction.
+        breaks = [m.start() for m in rules.regex["clause_break"].finditer(text)]
+        def clause_of(pos: int) -> int:
+            return bisect.bisect_right(breaks, pos)
+        noun_clauses = {clause_of(a) for a, _ in strong_nouns}
+        kept = [c for c in kept if not ((c.start, c.end) in weak and clause_of(c.start) in noun_clauses)]
     # A no-effect cue right before a direction trigger takes it over ("did not reduce").
     merged: list[Cue] = []
+    starts = sorted(_local(t, offset)[0] for t in targets)
     for cue in kept:
+        gap = sentence.gap(merged[-1].end, cue.start) if merged else -1
+        no_target_between = merged and not any(merged[-1].end <= t < cue.start for t in starts)
         if merged and merged[-1].category == "no_effect" and cue.category in DIRECTIONAL + ("effect_of",) \
-                and 0 <= sentence.gap(merged[-1].end, cue.start) <= 2:
+                and (0 <= gap <= 2 or (0 <= gap <= 6 and no_target_between and _CHANGE_NOUN.fullmatch(cue.text))):
             previous = merged.pop()
             cue = Cue(previous.start, cue.end, text[previous.start:cue.end], "no_effect")
         merged.append(cue)
@@ -391,12 +422,13 @@ def _triggers(text: str, rules: Rules, spans: list[tuple[int, int]], sentence: _
 
 
 def _comparators(text: str, offset: int, interventions: list[dict[str, Any]], rules: Rules) -> set[int]:
-    """Interventions that are the comparison, not the tested arm."""
+    """Interventions that are not the tested arm: the comparison ("than X", "compared
+    with X"), a control group, or a co-intervention ("as an adjunct to X")."""
     out: set[int] = set()
-    real = [m for m in interventions if m["id"] not in CONTROL_IDS]
+    secondary: set[int] = set()
     for mention in interventions:
         start, _ = _local(mention, offset)
-        if mention["id"] in CONTROL_IDS and (real or mention.get("_group")):
+        if mention["id"] in CONTROL_IDS:
             out.add(id(mention))
             continue
         before = text[max(0, start - 40):start]
@@ -404,12 +436,51 @@ def _comparators(text: str, offset: int, interventions: list[dict[str, Any]], ru
             if cue.end >= len(before) - 1 and cue.text.lower().split()[0] in (
                     "than", "compared", "comparison", "versus", "vs", "vs.", "relative", "over", "against", "in"):
                 out.add(id(mention))
+        for cue in rules.find("co_intervention", before):
+            if cue.end >= len(before) - 1:
+                secondary.add(id(mention))
+    real = [m for m in interventions if id(m) not in out]
+    # A co-intervention is a subject only when nothing else is.
+    if any(id(m) not in secondary for m in real):
+        out |= secondary
     # Never drop every tested arm: with no non-comparator left, keep the first one.
     if interventions and all(id(m) in out for m in interventions):
         first_real = next((m for m in interventions if m["id"] not in CONTROL_IDS), None)
         if first_real is not None:
             out.discard(id(first_real))
     return out
+
+
+def _case_group(text: str, offset: int, interventions: list[dict[str, Any]], targets: list[dict[str, Any]],
+                population: set[int]) -> dict[str, Any] | None:
+    """"lower in patients with myalgia than in healthy controls": with only a control
+    group to compare with, the condition of the cases is the subject."""
+    controls = [m for m in interventions if m["id"] in CONTROL_IDS]
+    if not controls:
+        return None
+    control = controls[-1]
+    before = text[:_local(control, offset)[0]]
+    if not re.search(r"\b(?:than|compared (?:with|to)|versus|vs\.?|and|between)\s+(?:the\s+|in\s+|healthy\s+|matched\s+)*$", before, re.I):
+        return None
+    conditions = [m for m in targets if m["type"] == "condition" and m["end"] <= control["start"]]
+    if not conditions:
+        return None
+    in_population = [m for m in conditions if id(m) in population]
+    return (in_population or conditions)[-1]
+
+
+def _parallel_arms(text: str, offset: int, interventions: list[dict[str, Any]], rules: Rules) -> bool:
+    """"... was 12.9 in the arthroscopy group and 11.4 in the control group": each arm
+    described on its own, with no comparison stated, is not a between-group finding."""
+    controls = [m for m in interventions if m["id"] in CONTROL_IDS]
+    arms = [m for m in interventions if m["id"] not in CONTROL_IDS]
+    if not controls or not arms:
+        return False
+    if re.search(r"\b(?:than|compared|comparison|versus|vs\b|differ\w*|significan\w*|between|relative|favou?r|"
+                 r"superior|inferior|more|less|greater|better|worse|higher|lower|only|but|whereas|while|not)\b",
+                 text, re.I):
+        return False
+    return any(e for e in re.finditer(r"\bin the\b", text, re.I)) and len(re.findall(r"\bin the\b", text, re.I)) >= 2
 
 
 def _population(text: str, offset: int, targets: list[dict[str, Any]], rules: Rules) -> set[int]:
@@ -448,7 +519,8 @@ def _governing_trigger(triggers: list[Cue], t_start: int, t_end: int, clause, se
     same = [c for c in triggers if clause(c.start) == clause(t_start)]
     association = [c for c in same if c.category == "association" and c.end <= t_start
                    and any(end <= c.start and clause(end - 1) == clause(c.start) for end in entity_ends)]
-    if association:
+    if association and not any(c.category in DIRECTIONAL + ("no_effect",) and association[-1].end <= c.start < t_start
+                               for c in same):
         return association[-1]
     pool = same or triggers
     best: tuple[float, Cue] | None = None
@@ -510,20 +582,32 @@ def _subjects(text: str, offset: int, trigger: Cue, target: dict[str, Any], cand
                 return [nearest]
     if not candidates:
         return []
+    between = _BETWEEN.search(text)
+    if between:
+        inside = [c for c in candidates if between.start() <= _local(c, offset)[0] < between.end() + 60]
+        if inside:
+            return [min(inside, key=lambda m: m["start"])]
     in_clause = [c for c in candidates if clause(_local(c, offset)[0]) == clause(trigger.start)]
     pool = in_clause or candidates
-    ids: dict[str, dict[str, Any]] = {}
-    for mention in sorted(pool, key=lambda m: abs(_local(m, offset)[0] - trigger.start)):
-        ids.setdefault(mention["id"], mention)
-    # Coordinated arms ("swimming and treadmill running reduced...") are all subjects;
-    # otherwise the nearest arm.
-    ordered = sorted(ids.values(), key=lambda m: abs(_local(m, offset)[0] - trigger.start))
-    chosen = [ordered[0]]
-    for other in ordered[1:]:
-        a, b = sorted([chosen[0], other], key=lambda m: m["start"])
-        between = text[_local(a, offset)[1]:_local(b, offset)[0]]
-        if re.fullmatch(r"\s*(?:,|and|or|,\s*and|plus|\+|/|&)\s*(?:the\s+)?", between, re.I):
+    # The grammatical subject comes first ("Yoga ... reduced pain", "Compared with X,
+    # the Y group had less pain"); with none before the trigger, the nearest after it
+    # ("pain was lower in the yoga group").
+    before = [c for c in pool if _local(c, offset)[1] <= trigger.start]
+    if before:
+        first = min(before, key=lambda m: m["start"])
+    else:
+        first = min(pool, key=lambda m: abs(_local(m, offset)[0] - trigger.start))
+    chosen = [first]
+    seen = {first["id"]}
+    # Coordinated arms ("swimming and treadmill running reduced...") are all subjects.
+    for other in sorted(pool, key=lambda m: m["start"]):
+        if other["id"] in seen:
+            continue
+        a, b = sorted([chosen[-1], other], key=lambda m: m["start"])
+        gap = text[_local(a, offset)[1]:_local(b, offset)[0]]
+        if re.fullmatch(r"\s*(?:,|and|or|,\s*and|/|&)\s*(?:the\s+)?", gap, re.I):
             chosen.append(other)
+            seen.add(other["id"])
     return chosen
 
 
@@ -707,14 +791,15 @@ class RelationExtractor:
         sections = article.get("sections") or []
         relations = extensions.get(doc, "miner_relations")
         relations.clear()
-        ctx = self.context(doc, mentions, sections, article.get("title"))
+        full_text = doc.text  # built from the tokens on every access: read it once
+        ctx = self.context(doc, full_text, mentions, sections, article.get("title"))
         starts = [m["start"] for m in mentions]
         effect_starts = [e["start"] for e in effects]
         section_starts = [s["start"] for s in sections]
         last_section = None
         for sent in doc.sents:
             lo, hi = sent.start_char, sent.end_char
-            hi = lo + len(doc.text[lo:hi].rstrip())
+            hi = lo + len(full_text[lo:hi].rstrip())
             i, j = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
             sent_mentions = mentions[i:j]
             index = bisect.bisect_right(section_starts, lo) - 1
@@ -730,15 +815,16 @@ class RelationExtractor:
                     _remember(ctx, [m for m in sent_mentions if m["type"] == "intervention"])
                 continue
             a, b = bisect.bisect_left(effect_starts, lo), bisect.bisect_left(effect_starts, hi)
-            text = doc.text[lo:hi]
+            text = full_text[lo:hi]
             relations.extend(extract_sentence_relations(text, lo, sent_mentions, effects[a:b], self.rules, ctx))
         return doc
 
-    def context(self, doc: Doc, mentions: list[dict[str, Any]], sections: list[dict[str, Any]],
+    def context(self, doc: Doc, text: str, mentions: list[dict[str, Any]], sections: list[dict[str, Any]],
                 title: str | None) -> SentenceContext:
+        """Article-level fallbacks; also written to ``doc._.miner_context``."""
         head_end = next((s["start"] for s in sections if s["label"].upper().startswith("BODY")), None)
         if head_end is None:
-            head_end = min(len(doc.text), 3000)
+            head_end = 3000  # no structure: the first few paragraphs stand for the abstract
         species = article_species(mentions)
         ctx = SentenceContext(main_interventions=main_interventions(mentions, head_end), species=species)
         for mention in mentions:
@@ -763,7 +849,7 @@ class RelationExtractor:
         summary.update({
             "main_interventions": ctx.main_interventions,
             "species": species,
-            "study_type": study_type(doc.text, title, species, bool(sections)),
+            "study_type": study_type(text, title, species, bool(sections)),
             "group_names": ctx.group_names,
         })
         return ctx

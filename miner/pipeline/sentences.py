@@ -43,7 +43,7 @@ def sentence_starts(text: str) -> list[int]:
             continue
         dot = match.group(0)[0]
         if dot == ".":
-            before = _WORD_BEFORE.search(text, 0, match.start())
+            before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
             word = before.group(1).lower().rstrip(".") if before else ""
             if word in _NO_BREAK_AFTER:
                 continue
@@ -60,7 +60,7 @@ def sentence_starts(text: str) -> list[int]:
             after += 1
         if after >= len(text):
             continue
-        before = text[: match.start()].rstrip(" \t")
+        before = text[max(0, match.start() - 200): match.start()].rstrip(" \t")
         prev = before[-1:] if before else ""
         if "\n" in text[match.end(): after] or not prev:
             starts.add(after)
