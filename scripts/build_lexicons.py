@@ -271,6 +271,18 @@ def build(ontologies: Path, curated_path: Path, out_dir: Path) -> dict:
             target.xrefs.add(cid)
             del concepts[cid]
 
+    # 4b. Terms that are ordinary words, never the concept.
+    blocked_path = curated_path.parent / "blocked.tsv"
+    if blocked_path.exists():
+        for line in blocked_path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            cid, term = line.split("\t")[:2]
+            concept = concepts.get(cid)
+            if concept is not None:
+                concept.terms = {t: o for t, o in concept.terms.items()
+                                 if norm_text(t) != norm_text(term) or o == "curated"}
+
     # 5. Clean terms; split acronyms; resolve terms claimed by several concepts.
     claims: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     abbrevs: dict[str, set[str]] = defaultdict(set)

@@ -95,6 +95,9 @@ def format_gold_errors(report: GoldReport) -> str:
     lines += ["", f"MISSED ENTITIES ({len(report.entity_misses)})"]
     for miss in report.entity_misses:
         lines.append(f"- [{miss['article']}] {miss['type']}: {miss['name']} {miss['mentions']}")
+    lines += ["", f"FALSE ENTITIES ({len(report.false_entities)})"]
+    for false in report.false_entities:
+        lines.append(f"- [{false['article']}] {false['type']}: {false['id']} {false['mentions']}")
     return "\n".join(lines)
 
 

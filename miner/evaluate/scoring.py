@@ -108,6 +108,7 @@ class GoldReport:
     misses: list[dict[str, Any]] = field(default_factory=list)
     false_findings: list[dict[str, Any]] = field(default_factory=list)
     entity_misses: list[dict[str, Any]] = field(default_factory=list)
+    false_entities: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def entity_total(self) -> PRF:
@@ -141,6 +142,7 @@ class GoldReport:
             out["misses"] = self.misses
             out["false_findings"] = self.false_findings
             out["entity_misses"] = self.entity_misses
+            out["false_entities"] = self.false_entities
         return out
 
 
@@ -233,6 +235,11 @@ def score_gold(gold: list[dict[str, Any]], predictions: Predictions) -> GoldRepo
                 if index not in pairs:
                     report.entity_misses.append({"article": article, "type": kind, "name": forms.key,
                                                  "mentions": forms.names[1:6]})
+            matched_predicted = set(pairs.values())
+            for index, forms in enumerate(predicted):
+                if index not in matched_predicted:
+                    report.false_entities.append({"article": article, "type": kind, "id": forms.key,
+                                                  "mentions": forms.names[:6]})
         # Relations: one per (subject, relation, object) on each side.
         by_name = {forms.key: forms for _, forms in gold_concepts}
         gold_relations: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -352,6 +359,22 @@ class PromptReport:
         return out
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _evidence_overlap(finding: Finding, texts: list[str]) -> float:
+    """How well the finding's sentences cover the annotators' evidence (0 to 1)."""
+    best = 0.0
+    for text in texts:
+        target = _words(text)
+        if not target:
+            continue
+        for evidence in finding.evidence:
+            best = max(best, len(target & _words(evidence.sentence)) / len(target))
+    return round(best, 1)
+
+
 def load_prompts(path: Path | str, *, labelled_only: bool = True) -> list[dict[str, Any]]:
     path = Path(path)
     if not path.is_file():
@@ -378,8 +401,9 @@ def score_prompts(prompts: list[dict[str, Any]], predictions: Predictions) -> Pr
     A prompt's pair is found when an edge with evidence in its article links a concept
     matching the intervention text to one matching the outcome text; its finding is
     found when such an edge has the labelled direction. Direction accuracy is, over the
-    found pairs, the share whose best-supported edge (most sentences) has the labelled
-    direction.
+    found pairs, the share whose best edge has the labelled direction; the best edge is
+    the one whose sentences cover the annotators' evidence text best, then the one with
+    most sentences.
     """
     report = PromptReport()
     articles = set()
@@ -400,7 +424,8 @@ def score_prompts(prompts: list[dict[str, Any]], predictions: Predictions) -> Pr
         status = "missed"
         if linking:
             report.pairs_found += 1
-            best = max(linking, key=lambda f: (len(f.evidence), f.relation == "no_effect"))
+            evidence_texts = [t for t in (prompt.get("evidence") or []) if t]
+            best = max(linking, key=lambda f: (_evidence_overlap(f, evidence_texts), len(f.evidence)))
             if best.relation == expected:
                 report.direction_correct += 1
             if any(f.relation == expected for f in linking):

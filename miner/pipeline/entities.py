@@ -12,6 +12,7 @@ swimming exercise (CCISE)") is kept as a group name for the relation extractor.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from typing import Any
@@ -23,6 +24,7 @@ from spacy.util import filter_spans
 
 from miner.pipeline import extensions
 from miner.pipeline.abbreviations import find_definitions
+from miner.pipeline.phrases import find_phrases
 from miner.pipeline.normalize import norm_text
 from miner.pipeline.lexicon import (
     Concept,
@@ -51,10 +53,12 @@ def slugify(text: str) -> str:
 class EntityTagger:
     """Tags concept mentions into ``doc._.miner_entities`` and ``doc.spans``."""
 
-    def __init__(self, nlp: Language, name: str, lexicon: str = "", abbreviations: bool = True) -> None:
+    def __init__(self, nlp: Language, name: str, lexicon: str = "", abbreviations: bool = True,
+                 phrases: bool = True) -> None:
         self.name = name
         self.lexicon = Lexicon.load(lexicon or default_lexicon_path())
         self.use_abbreviations = abbreviations
+        self.use_phrases = phrases
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.case_keys: dict[str, set[str]] = defaultdict(set)
         self._build(nlp)
@@ -99,6 +103,8 @@ class EntityTagger:
         if spans:
             self._elliptic_arms(doc, doc.text, spans)
         kept = filter_spans(spans)
+        if self.use_phrases:
+            kept = self._phrase_spans(doc, kept, new_names)
         doc.spans[SPAN_KEY] = kept
         mentions = extensions.get(doc, "miner_entities")
         mentions.clear()
@@ -164,6 +170,8 @@ class EntityTagger:
         words = long_text.split()
         name = " ".join(words)
         length = max(end - start, 1)
+        if len(words) > 8 or _CLAUSE_WORDS.search(long_text):
+            return None  # a clause, not a name: the detector's long form overshot
         interventions = [s for s in inside if s.label_ == "intervention"]
         # A population joined to an intervention ("CCI with swimming exercise") makes a
         # group name; a condition that only qualifies it ("fibromyalgia education") not.
@@ -195,6 +203,45 @@ class EntityTagger:
             return None
         return f"MINER:{slugify(name)}", kind, name, None
 
+    def _phrase_spans(self, doc: Doc, kept: list[Span], new_names: dict[str, str]) -> list[Span]:
+        """Add outcome and arm phrases that no lexicon term covers (see :mod:`.phrases`)."""
+        text = doc.text
+        added: list[Span] = []
+        starts = [s.start_char for s in kept]
+        for sent in doc.sents:
+            chunk = text[sent.start_char:sent.end_char]
+            if not _RESULTISH.search(chunk):
+                continue
+            for phrase in find_phrases(chunk):
+                start, end = sent.start_char + phrase.start, sent.start_char + phrase.end
+                lo = bisect.bisect_left(starts, start - 80)
+                overlapping = [s for s in kept[lo:] if s.start_char < end and start < s.end_char]
+                covered = sum(min(end, s.end_char) - max(start, s.start_char) for s in overlapping)
+                if covered * 2 >= end - start:
+                    continue  # the lexicon names (most of) it
+                if any(s.label_ == "intervention" for s in overlapping) and phrase.type == "outcome":
+                    continue
+                if any(s.label_ == "biomarker" for s in overlapping):
+                    rest = text[start:end]
+                    for s in overlapping:
+                        rest = rest.replace(s.text, " ")
+                    if _MEASURED.match(rest.strip() or "level"):
+                        continue  # "VEGF concentration", "blood IGF-1 levels": the biomarker itself
+                known = self.lexicon.lookup(phrase.text)
+                if known is not None:
+                    cid, kind, name = known.id, known.type, known.name
+                else:
+                    name = phrase.text[0].upper() + phrase.text[1:] if phrase.text[:1].islower() else phrase.text
+                    cid, kind = f"MINER:{slugify(phrase.text)}", phrase.type
+                    new_names.setdefault(cid, " ".join(name.split()))
+                span = doc.char_span(start, end, label=kind, kb_id=cid, alignment_mode="expand")
+                if span is not None:
+                    added.append(span)
+        if not added:
+            return kept
+        keep = [s for s in kept if not any(s.start < a.end and a.start < s.end for a in added)]
+        return filter_spans(keep + added)
+
     def _elliptic_arms(self, doc: Doc, text: str, spans: list[Span]) -> None:
         """"strength and endurance training", "aerobic and resistance exercise": the first
         conjunct shares the second's head noun, and is an intervention of its own."""
@@ -220,6 +267,11 @@ class EntityTagger:
                 spans.append(new)
 
 
+_CLAUSE_WORDS = re.compile(r"\b(?:was|were|is|are|been|randomly|assigned|allocated|received|who|which|that)\b", re.I)
+_MEASURED = re.compile(r"^(?:(?:the|of|blood|serum|plasma|salivary|circulating|changes?|in|mean|total|"
+                       r"concentrations?|levels?|counts?|expression|activity|content|values?|amounts?)\s*)+$", re.I)
+_RESULTISH = re.compile(r"\b(?:signific|differ|improv|reduc|increas|decreas|lower|higher|greater|better|"
+                        r"worse|change|effect|p\s?[<=>]|group|received|taking|treated|randomi)", re.I)
 _JOINED = re.compile(r"\s(?:with|plus|and|\+|without|receiving|treated)\s|\+", re.I)
 _ARM_HEAD = re.compile(r"\b(therapy|therapies|training|exercises?|programs?|programmes?|interventions?|treatment|"
                        r"education|stimulation|rehabilitation|physiotherapy|practice|class(?:es)?|sessions?)$", re.I)
@@ -229,10 +281,10 @@ _CONJUNCT = re.compile(r"(?<![\w-])(?P<word>[A-Za-z][\w-]*)\s*(?:and|or|/|&|,)\s
 
 @Language.factory(
     "miner_entities",
-    default_config={"lexicon": "", "abbreviations": True},
+    default_config={"lexicon": "", "abbreviations": True, "phrases": True},
     assigns=["doc._.miner_entities", "doc._.miner_abbreviations", "doc.spans"],
 )
-def make_entity_tagger(nlp: Language, name: str, lexicon: str, abbreviations: bool) -> EntityTagger:
+def make_entity_tagger(nlp: Language, name: str, lexicon: str, abbreviations: bool, phrases: bool) -> EntityTagger:
     """Lexicon and abbreviation-based tagging of interventions, conditions, biomarkers,
     outcomes, species and anatomy, normalised to concept ids."""
-    return EntityTagger(nlp, name, lexicon=lexicon, abbreviations=abbreviations)
+    return EntityTagger(nlp, name, lexicon=lexicon, abbreviations=abbreviations, phrases=phrases)

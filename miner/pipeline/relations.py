@@ -51,6 +51,7 @@ _CATEGORIES = (
     "decrease", "increase", "improve", "worsen", "no_effect", "association", "effect_of",
     "negation", "hedge", "comparator_before", "population_before", "within_group",
     "group_reference", "comparison_cue", "purpose", "clause_break", "weak", "co_intervention",
+    "non_significance",
 )
 _BAD_WORDS = re.compile(
     r"pain|ache|disab|fatigue|symptom|stiff|anxi|depress|severity|distress|catastroph|"
@@ -253,6 +254,7 @@ def extract_sentence_relations(
     within = rules.search("within_group", text) and not _between_groups(text)
     comparison = rules.search("comparison_cue", text)
     hedged = rules.search("hedge", text)
+    not_significant = rules.find("non_significance", text)
 
     findings: list[dict[str, Any]] = []
     used_subjects: list[dict[str, Any]] = []
@@ -296,11 +298,16 @@ def extract_sentence_relations(
                     relation = {"increases": "decreases", "decreases": "increases"}.get(relation, relation)
             for subject in subjects:
                 subject.setdefault("_source", source)
+        if relation in ("decreases", "increases") and any(c.start >= trigger.end for c in not_significant):
+            relation = "no_effect"  # "...was greater with X, but the difference was not significant"
         for subject in subjects:
             if subject["id"] == target["id"]:
                 continue
-            findings.append(_finding(text, offset, subject, target, trigger, relation, negated, hedged,
-                                     mentions, effects, ctx))
+            finding = _finding(text, offset, subject, target, trigger, relation, negated, hedged,
+                               mentions, effects, ctx)
+            if finding["relation"] in ("decreases", "increases") and _not_significant_p(finding["p_value"]):
+                finding["relation"] = "no_effect"
+            findings.append(finding)
             used_subjects.append(subject)
     _remember(ctx, used_subjects or interventions + group_uses)
     return _dedupe(findings)
@@ -372,10 +379,15 @@ def _triggers(text: str, rules: Rules, spans: list[tuple[int, int]], sentence: _
               targets: list[dict[str, Any]], offset: int) -> list[Cue]:
     """Direction, no-effect and association cues, outside entity mentions."""
     found: list[Cue] = []
+    asides = [(m.start(), m.end()) for m in re.finditer(r"\([^()]*\)", text)]
+    target_spans = [_local(t, offset) for t in targets]
     for category in ("no_effect", "association", "effect_of", *DIRECTIONAL):
         for cue in rules.find(category, text):
             if any(_overlaps((cue.start, cue.end), s) for s in spans):
                 continue
+            aside = next((a for a in asides if a[0] < cue.start and cue.end < a[1]), None)
+            if aside and not any(aside[0] < t0 < aside[1] for t0, _ in target_spans):
+                continue  # "(whichever was higher)": an aside, not the finding
             found.append(cue)
     weak = {(c.start, c.end) for c in rules.find("weak", text)}
     target_starts = sorted(_local(t, offset)[0] for t in targets)
@@ -762,11 +774,24 @@ def attach_effect(target: dict[str, Any], trigger: Cue, offset: int, mentions: S
     return effect, (p["text"] if p else None)
 
 
+def _not_significant_p(p_value: str | None) -> bool:
+    """"p = 0.21", "P > 0.05": the stated difference is not significant."""
+    if not p_value:
+        return False
+    match = re.search(r"([<>=≤≥]|of|was)\s*(\d*[.·]\d+|\d+)", p_value)
+    if not match:
+        return "NS" in p_value
+    value = float(match.group(2).replace("·", "."))
+    return match.group(1) in ("=", ">", "≥", "of", "was") and value > 0.05
+
+
 def _dedupe(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: set[tuple[str, str, str]] = set()
+    """One finding per subject and object in a sentence: the first statement of it
+    (a later mention of the object is usually an aside)."""
+    seen: set[tuple[str, str]] = set()
     out = []
     for finding in findings:
-        key = (finding["subject"], finding["relation"], finding["object"])
+        key = (finding["subject"], finding["object"])
         if key in seen:
             continue
         seen.add(key)

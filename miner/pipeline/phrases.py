@@ -1,0 +1,190 @@
+"""Outcome and study-arm phrases that no lexicon names (pure functions).
+
+Trials measure many things no ontology lists ("rate of force development", "number of
+tender joints", "time to pain relief") and test arms with names of their own ("the
+CXDT-HFG group", "patients taking rizatriptan"). Those phrases sit in a few telling
+places of a sentence:
+
+- outcomes: after a change noun ("improvement in X", "no difference in X", "effect on
+  X"), after a change verb ("reduced X"), and before a result ("X was lower",
+  "X did not differ"); coordinated lists there give one phrase per item;
+- arms: before "group"/"arm" ("the ketorolac group"), after "received", "taking",
+  "treated with", "randomized to".
+
+:func:`find_phrases` returns such phrases with character offsets, keeping only noun
+phrases whose head word says what they are (an outcome ends in "score", "strength",
+"time", "count"...). The entity tagger adds the ones no lexicon term covers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD = r"[A-Za-z0-9][\w'’/+.-]*"
+_NP = rf"{_WORD}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:of|and|or|to)\s+|\s+|-){_WORD}){{0,12}}"
+
+_CHANGE_NOUN = (r"(?:improvements?|reductions?|decreases?|increases?|changes?|differences?|gains?|declines?|"
+                r"deteriorations?|rises?|falls?|effects?|impacts?|benefits?|worsening|alterations?)")
+_CHANGE_VERB = (r"(?:improved|improves|improve|reduced|reduces|reduce|increased|increases|decreased|decreases|"
+                r"enhanced|lowered|attenuated|alleviated|raised|relieved|affected|affect|altered|"
+                r"influenced|changed)")
+_RESULT = (r"(?:was|were|is|are|had|has|have|did|showed|remained|became)\s+(?:\w+ly\s+|not\s+|no\s+|also\s+){0,3}"
+           r"(?:reduced|increased|improved|decreased|higher|lower|greater|better|worse|different|differ|"
+           r"similar|unchanged|changed|elevated|comparable|shorter|longer|smaller|larger|affected|"
+           r"significant|insignificant|statistically)")
+
+_OUTCOME_SLOTS = [
+    re.compile(rf"\b{_CHANGE_NOUN}(?:\s+[\w-]+){{0,3}}?\s+(?:in|of|on|for|regarding|concerning)\s+(?P<np>{_NP})", re.I),
+    re.compile(rf"\b(?:present|observed|seen|found|noted|detected|shown)\s+(?:for|in|regarding)\s+(?P<np>{_NP})", re.I),
+    re.compile(rf"\b{_CHANGE_VERB}\s+(?P<np>{_NP})", re.I),
+    re.compile(rf"(?:^|[,;:(]\s*|\b(?:and|but|while|whereas|that|the|in|of)\s+)(?P<np>{_NP})\s+{_RESULT}", re.I),
+    re.compile(rf"\b(?:lower|higher|greater|less|more|fewer|better|worse|shorter|longer|smaller|larger|"
+               rf"significant|no)\s+(?P<np>{_NP})", re.I),
+]
+_ARM_SLOTS = [
+    re.compile(rf"\b(?:the|in|and|both|two|versus|vs\.?|than|to)\s+(?P<np>{_WORD}(?:[\s-]+{_WORD}){{0,3}})\s+(?:groups?|arms?)\b", re.I),
+    re.compile(rf"\b(?:received|receiving|taking|took|treated\s+with|randomi[sz]ed\s+to(?:\s+receive)?|"
+               rf"assigned\s+to(?:\s+receive)?|allocated\s+to|administered|given)\s+(?:either\s+)?(?P<np>{_NP})",
+               re.I),
+]
+
+#: Words that end an outcome noun phrase (singular, lower case).
+OUTCOME_HEADS = frozenset("""
+score scale index level function functioning strength capacity force rate time duration distance test
+performance quality activity amplitude variability expansion uptake consumption flexibility mobility
+balance pressure concentration count number frequency intensity severity pain symptom discomfort
+satisfaction health well-being wellbeing status tone resistance endurance volume mass weight composition
+circumference power speed velocity latency threshold tolerance use intake day attack episode event
+incidence proportion percentage dilation dilatation stiffness tenderness fatigue sleep mood anxiety
+depression disability impact relief freedom response marker parameter value length width angle range
+movement motion coordination dexterity hunger satiety appetite fitness ability limitation deficit
+independence participation adherence compliance dose requirement need consumption absenteeism
+stay admission readmission recurrence relapse remission healing recovery survival mortality cost
+""".split())
+
+_STOP_START = frozenset("""the a an their its his her our this these those both all each any some mean
+median average total overall significant significantly statistically no not only also more less very
+further other such either changed reducing increasing improving decreasing lowering enhancing""".split())
+#: Words that qualify a group but do not name an intervention ("the experimental group").
+_ARM_STOP = frozenset("""experimental intervention interventions control controls treatment treatments study
+comparison reference age both each two three four first second third active same different other all
+whole respective dependent independent matched particular assigned allocated randomized randomised
+randomly divided usual standard conventional healthy normal sham waitlist wait-list placebo
+intervention-group treated untreated older younger male female men women patients participants subjects
+high low moderate mild severe these those this that which who the a an either neither new old""".split())
+_REJECT = frozenset("""group groups patient patients participant participants subject subjects study
+studies trial trials baseline week weeks month months year years day days treatment intervention
+control controls result results analysis analyses data p value values difference differences effect
+effects change changes measure measures outcome outcomes variable variables""".split())
+_CUT = re.compile(
+    r"\s+(?:(?<!time )to|in|at|after|before|during|between|among|compared|versus|vs\.?|from|for|than|with|by|within|"
+    r"over|across|following|when|while|which|that|who|whom|whose|(?<!well )as(?! well as)|on|were|was|is|are|did|had|has|have|showed|"
+    r"remained|using|measured|assessed|p|i\.e\.|e\.g\.)\b.*$", re.I | re.S)
+_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and\s+|\s+or\s+|;\s*|\s+as\s+well\s+as\s+)", re.I)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A candidate mention: local character offsets into the text searched."""
+
+    start: int
+    end: int
+    text: str
+    type: str  # "outcome" or "intervention"
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _items(np_text: str, np_start: int) -> list[tuple[int, str]]:
+    """Split a captured region into coordinated items, each trimmed; (offset, text)."""
+    cut = _CUT.search(np_text)
+    region = np_text[: cut.start()] if cut else np_text
+    out = []
+    position = 0
+    for part in _SPLIT.split(region):
+        index = region.find(part, position)
+        if index < 0:
+            continue
+        position = index + len(part)
+        words = part.split()
+        while words and words[0].lower() in _STOP_START:
+            index += len(words[0]) + (len(part[len(words[0]):]) - len(part[len(words[0]):].lstrip()))
+            part = part[len(words[0]):].lstrip()
+            words = part.split()
+        part = part.rstrip(" .,;:)(")
+        if part:
+            out.append((np_start + index, part))
+    return out
+
+
+_ARM_VERB = re.compile(r"^(?:achieved|showed|had|has|have|reported|experienced|was|were|is|are|did|demonstrated|"
+                       r"exhibited|presented|obtained|improved|reduced|increased|decreased|\w+ing)$", re.I)
+
+
+def _is_outcome(text: str) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= 7:
+        return False
+    if any(ch.isdigit() for ch in words[0]) and len(words) == 1:
+        return False
+    head_words = words
+    lowered = [w.lower() for w in words]
+    for link in ("of", "to"):
+        if link in lowered[1:]:
+            before_link = words[: lowered.index(link, 1)]
+            if _singular(before_link[-1]) in OUTCOME_HEADS:
+                head_words = before_link  # "number of tender joints", "time to pain relief"
+                break
+    head = _singular(re.sub(r"[^\w-]", "", head_words[-1]))
+    if head in _REJECT and len(words) == 1:
+        return False
+    return head in OUTCOME_HEADS or (len(words) == 1 and words[0].isupper() and len(words[0]) >= 2)
+
+
+def _is_arm(text: str) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= 6:
+        return False
+    lowered = {w.lower() for w in words}
+    if lowered & _REJECT or lowered & _STOP_START or lowered & _ARM_STOP:
+        return False
+    if any(re.fullmatch(r"[\d.,%/-]+", w) for w in words):
+        return False
+    return any(c.isalpha() for c in text)
+
+
+def _mask_brackets(text: str) -> str:
+    """Parenthesised asides ("(p = 0.02)", "(95% CI ...)") blanked out, offsets kept,
+    so that a list of outcomes with their statistics reads as a list."""
+    return re.sub(r"\([^()]*\)|\[[^\[\]]*\]", lambda m: " " * len(m.group(0)), text)
+
+
+def find_phrases(text: str) -> list[Phrase]:
+    """Outcome and arm phrases in a sentence (see the module's docstring)."""
+    found: dict[tuple[int, int], Phrase] = {}
+    text = _mask_brackets(text)
+    for pattern in _OUTCOME_SLOTS:
+        for match in pattern.finditer(text):
+            for start, item in _items(match.group("np"), match.start("np")):
+                if _is_outcome(item):
+                    found.setdefault((start, start + len(item)), Phrase(start, start + len(item), item, "outcome"))
+    for pattern in _ARM_SLOTS:
+        for match in pattern.finditer(text):
+            np_text = match.group("np")
+            words = list(re.finditer(r"\S+", np_text))
+            verb = next((w for w in words[1:] if _ARM_VERB.match(w.group(0))), None)
+            if verb is not None:
+                np_text = np_text[: verb.start()].rstrip()
+            for start, item in _items(np_text, match.start("np"))[:2]:
+                if _is_arm(item) and not _is_outcome(item):
+                    key = (start, start + len(item))
+                    found.setdefault(key, Phrase(start, start + len(item), item, "intervention"))
+    return sorted(found.values(), key=lambda p: (p.start, -p.end))
