@@ -37,6 +37,7 @@ def test_key_findings_of_the_sample_are_in_the_golden_file():
                                      "MINER:treadmill-exercise decreases HGNC:4235",
                                      "MINER:treadmill-exercise no_effect HGNC:1033"],
         "rct-yoga-low-back-pain.md": ["MESH:D015013 decreases MINER:roland-morris",
+                                      "MESH:D015013 decreases MESH:D010146",
                                       "MESH:D015013 no_effect MESH:D011788"],
         "DOI:10.9999/miner.sample.0004": ["MINER:aerobic-exercise decreases HGNC:6018"],
         "PMID:90000002": ["MESH:D026302 increases HGNC:5232", "MESH:D026302 decreases HGNC:11892"],

@@ -221,12 +221,12 @@ class EntityTagger:
                     continue  # the lexicon names (most of) it
                 if any(s.label_ == "intervention" for s in overlapping) and phrase.type == "outcome":
                     continue
-                if any(s.label_ == "biomarker" for s in overlapping):
+                if any(s.label_ in ("biomarker", "outcome") for s in overlapping):
                     rest = text[start:end]
                     for s in overlapping:
                         rest = rest.replace(s.text, " ")
                     if _MEASURED.match(rest.strip() or "level"):
-                        continue  # "VEGF concentration", "blood IGF-1 levels": the biomarker itself
+                        continue  # "VEGF concentration", "RMDQ scores": the named concept itself
                 known = self.lexicon.lookup(phrase.text)
                 if known is not None:
                     cid, kind, name = known.id, known.type, known.name
@@ -269,7 +269,8 @@ class EntityTagger:
 
 _CLAUSE_WORDS = re.compile(r"\b(?:was|were|is|are|been|randomly|assigned|allocated|received|who|which|that)\b", re.I)
 _MEASURED = re.compile(r"^(?:(?:the|of|blood|serum|plasma|salivary|circulating|changes?|in|mean|total|"
-                       r"concentrations?|levels?|counts?|expression|activity|content|values?|amounts?)\s*)+$", re.I)
+                       r"concentrations?|levels?|counts?|expression|activity|content|values?|amounts?|"
+                       r"scores?|ratings?|results?|measures?|intensity)\s*)+$", re.I)
 _RESULTISH = re.compile(r"\b(?:signific|differ|improv|reduc|increas|decreas|lower|higher|greater|better|"
                         r"worse|change|effect|p\s?[<=>]|group|received|taking|treated|randomi)", re.I)
 _JOINED = re.compile(r"\s(?:with|plus|and|\+|without|receiving|treated)\s|\+", re.I)

@@ -65,7 +65,9 @@ stay admission readmission recurrence relapse remission healing recovery surviva
 
 _STOP_START = frozenset("""the a an their its his her our this these those both all each any some mean
 median average total overall significant significantly statistically no not only also more less very
-further other such either changed reducing increasing improving decreasing lowering enhancing""".split())
+further other such either changed reducing increasing improving decreasing lowering enhancing reduced
+increased improved decreased lowered enhanced elevated attenuated alleviated relieved greater lower higher
+better worse""".split())
 #: Words that qualify a group but do not name an intervention ("the experimental group").
 _ARM_STOP = frozenset("""experimental intervention interventions control controls treatment treatments study
 comparison reference age both each two three four first second third active same different other all
