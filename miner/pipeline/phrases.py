@@ -69,7 +69,7 @@ further other such either changed reducing increasing improving decreasing lower
 increased improved decreased lowered enhanced elevated attenuated alleviated relieved greater lower higher
 better worse""".split())
 #: Words that qualify a group but do not name an intervention ("the experimental group").
-_ARM_STOP = frozenset("""experimental intervention interventions control controls treatment treatments study
+_ARM_STOP = frozenset("""experimental experiment intervention interventions control controls treatment treatments study
 comparison reference age both each two three four first second third active same different other all
 whole respective dependent independent matched particular assigned allocated randomized randomised
 randomly divided usual standard conventional healthy normal sham waitlist wait-list placebo

@@ -218,6 +218,9 @@ def extract_sentence_relations(
         Article-level fallbacks; ``ctx.previous_subjects`` is updated.
     """
     sentence = _Sentence(text)
+    if _HEADING.match(text):
+        return []
+    mentions = _arm_roles(text, offset, mentions)
     rel = [m for m in mentions if m["type"] not in ("species", "anatomy")]
     interventions = [m for m in rel if m["type"] == "intervention"]
     group_uses = _group_name_uses(text, offset, ctx, mentions)
@@ -328,6 +331,22 @@ def _specific_arm(text: str, offset: int, mention: dict[str, Any], ctx: Sentence
     if not _GROUP_AFTER.match(text, _local(mention, offset)[1]) and mention["text"].lower() not in ("exercise", "training", "exercisers", "exercised", "exercising"):
         return mention
     return {**mention, "id": main, "name": ctx.names.get(main, main), "_generic": mention["id"]}
+
+
+_ARM_ROLE = re.compile(r"\s*(?:-|\s)?(?:intervention\s+|treatment\s+|training\s+|therapy\s+|program(?:me)?\s+)?"
+                       r"(?:groups?|arms?|cohorts?)\b", re.I)
+_HEADING = re.compile(r"^[^a-z]*:?\s*$|^.{0,80}:\s*$", re.S)
+
+
+def _arm_roles(text: str, offset: int, mentions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A concept named as a study group ("the WL group", "the diabetic group") is an arm
+    here, whatever its type elsewhere."""
+    out = []
+    for mention in mentions:
+        if mention["type"] in ("condition", "outcome", "biomarker") and _ARM_ROLE.match(text, _local(mention, offset)[1]):
+            mention = {**mention, "type": "intervention", "_role": mention["type"]}
+        out.append(mention)
+    return out
 
 
 def _drop_measures(text: str, offset: int, targets: list[dict[str, Any]], ctx: SentenceContext) -> list[dict[str, Any]]:
@@ -455,11 +474,6 @@ def _comparators(text: str, offset: int, interventions: list[dict[str, Any]], ru
     # A co-intervention is a subject only when nothing else is.
     if any(id(m) not in secondary for m in real):
         out |= secondary
-    # Never drop every tested arm: with no non-comparator left, keep the first one.
-    if interventions and all(id(m) in out for m in interventions):
-        first_real = next((m for m in interventions if m["id"] not in CONTROL_IDS), None)
-        if first_real is not None:
-            out.discard(id(first_real))
     return out
 
 
@@ -534,11 +548,9 @@ def _governing_trigger(triggers: list[Cue], t_start: int, t_end: int, clause, se
     if association and not any(c.category in DIRECTIONAL + ("no_effect",) and association[-1].end <= c.start < t_start
                                for c in same):
         return association[-1]
-    pool = same or triggers
+    pool = same  # a trigger across "but", "except", "whereas" speaks of something else
     best: tuple[float, Cue] | None = None
     for cue in pool:
-        if cue.category == "association" and cue.start > t_start and not same:
-            continue
         if cue.end <= t_start:
             distance = sentence.gap(cue.end, t_start)
             score = distance
