@@ -19,6 +19,7 @@ from typing import Any
 from miner.errors import EvaluationError
 from miner.evaluate.matching import ConceptForms, matches_text, one_to_one, same_concept
 from miner.evidence.model import Finding, Mention
+from miner.pipeline.normalize import content_words
 
 TYPES = ("intervention", "condition", "biomarker", "outcome", "species", "anatomy")
 LABELS = {
@@ -363,6 +364,11 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+def _specificity(concept: ConceptForms, words: frozenset[str]) -> int:
+    """How many of the prompt's words the concept's best form shares."""
+    return max((len(form & words) for form in concept.forms), default=0)
+
+
 def _evidence_overlap(finding: Finding, texts: list[str]) -> float:
     """How well the finding's sentences cover the annotators' evidence (0 to 1)."""
     best = 0.0
@@ -402,8 +408,9 @@ def score_prompts(prompts: list[dict[str, Any]], predictions: Predictions) -> Pr
     matching the intervention text to one matching the outcome text; its finding is
     found when such an edge has the labelled direction. Direction accuracy is, over the
     found pairs, the share whose best edge has the labelled direction; the best edge is
-    the one whose sentences cover the annotators' evidence text best, then the one with
-    most sentences.
+    the one whose sentences cover the annotators' evidence text best, then the one whose
+    subject and object share most words with the prompt, then the one with most
+    sentences.
     """
     report = PromptReport()
     articles = set()
@@ -425,7 +432,13 @@ def score_prompts(prompts: list[dict[str, Any]], predictions: Predictions) -> Pr
         if linking:
             report.pairs_found += 1
             evidence_texts = [t for t in (prompt.get("evidence") or []) if t]
-            best = max(linking, key=lambda f: (_evidence_overlap(f, evidence_texts), len(f.evidence)))
+            outcome_words = content_words(prompt["outcome"])
+            intervention_words = content_words(prompt["intervention"])
+            best = max(linking, key=lambda f: (
+                _evidence_overlap(f, evidence_texts),
+                _specificity(predictions.forms(article, f.object), outcome_words)
+                + _specificity(predictions.forms(article, f.subject), intervention_words),
+                len(f.evidence)))
             if best.relation == expected:
                 report.direction_correct += 1
             if any(f.relation == expected for f in linking):

@@ -29,10 +29,13 @@ _CHANGE_NOUN = (r"(?:improvements?|reductions?|decreases?|increases?|changes?|di
 _CHANGE_VERB = (r"(?:improved|improves|improve|reduced|reduces|reduce|increased|increases|decreased|decreases|"
                 r"enhanced|lowered|attenuated|alleviated|raised|relieved|affected|affect|altered|"
                 r"influenced|changed)")
-_RESULT = (r"(?:was|were|is|are|had|has|have|did|showed|remained|became)\s+(?:\w+ly\s+|not\s+|no\s+|also\s+){0,3}"
+_RESULT = (r"(?:(?:did\s+not\s+|also\s+)?(?:show|showed|demonstrate|demonstrated|reveal|revealed|display|displayed)\s+"
+           r"(?:a|an|the|no|any)?\s*(?:\w+\s+)?(?:significant|nonsignificant|non-significant|statistically)?\s*"
+           r"(?:changes?|differences?|improvements?|reductions?|increases?|decreases?)|"
+           r"(?:was|were|is|are|had|has|have|did|showed|remained|became)\s+(?:\w+ly\s+|not\s+|no\s+|also\s+){0,3}"
            r"(?:reduced|increased|improved|decreased|higher|lower|greater|better|worse|different|differ|"
            r"similar|unchanged|changed|elevated|comparable|shorter|longer|smaller|larger|affected|"
-           r"significant|insignificant|statistically)")
+           r"significant|insignificant|statistically))")
 
 _OUTCOME_SLOTS = [
     re.compile(rf"\b{_CHANGE_NOUN}(?:\s+[\w-]+){{0,3}}?\s+(?:in|of|on|for|regarding|concerning)\s+(?P<np>{_NP})", re.I),

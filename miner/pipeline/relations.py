@@ -333,8 +333,8 @@ def _specific_arm(text: str, offset: int, mention: dict[str, Any], ctx: Sentence
     return {**mention, "id": main, "name": ctx.names.get(main, main), "_generic": mention["id"]}
 
 
-_ARM_ROLE = re.compile(r"\s*(?:-|\s)?(?:intervention\s+|treatment\s+|training\s+|therapy\s+|program(?:me)?\s+)?"
-                       r"(?:groups?|arms?|cohorts?)\b", re.I)
+_ARM_ROLE = re.compile(r"\s*(?:-|\s)?(?:(?:intervention\s+|treatment\s+|training\s+|therapy\s+|program(?:me)?\s+)?"
+                       r"(?:groups?|arms?|cohorts?)|intervention|program(?:me)?)\b", re.I)
 _HEADING = re.compile(r"^[^a-z]*:?\s*$|^.{0,80}:\s*$", re.S)
 
 
@@ -356,6 +356,9 @@ def _drop_measures(text: str, offset: int, targets: list[dict[str, Any]], ctx: S
     and IL-1β"."""
     out: list[dict[str, Any]] = []
     for mention in targets:
+        if out and out[-1]["type"] == "condition" and mention["type"] == "outcome" and re.fullmatch(
+                r"[\s-]*", text[_local(out[-1], offset)[1]:_local(mention, offset)[0]]):
+            out.pop()  # "mucositis pain": the condition qualifies the outcome
         if out and out[-1]["id"] == mention["id"] and re.fullmatch(
                 r"\s*[(\[]\s*", text[_local(out[-1], offset)[1]:_local(mention, offset)[0]]):
             continue  # "ankylosing spondylitis (AS)": one mention
@@ -535,7 +538,7 @@ def _population(text: str, offset: int, targets: list[dict[str, Any]], rules: Ru
 
 
 def _between_groups(text: str) -> bool:
-    return bool(re.search(r"\bbetween(?:[- ]the)?[- ]groups?\b|\bbetween[- ]group\b|\bthan\b|\bcompared (?:with|to) (?:the )?(?:control|placebo|usual|sham|wait)|\bintergroup\b|\bgroup differences?\b", text, re.I))
+    return bool(re.search(r"\bbetween(?:[- ](?:the|both|all|two|three|these|study|treatment|intervention))*[- ]groups?\b|\bbetween[- ]group\b|\bthan\b|\bcompared (?:with|to) (?:the )?(?:control|placebo|usual|sham|wait)|\bintergroup\b|\bgroup differences?\b", text, re.I))
 
 
 def _governing_trigger(triggers: list[Cue], t_start: int, t_end: int, clause, sentence: _Sentence,
