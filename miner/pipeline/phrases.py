@@ -29,7 +29,7 @@ _CHANGE_NOUN = (r"(?:improvements?|reductions?|decreases?|increases?|changes?|di
 _CHANGE_VERB = (r"(?:improved|improves|improve|reduced|reduces|reduce|increased|increases|decreased|decreases|"
                 r"enhanced|lowered|attenuated|alleviated|raised|relieved|affected|affect|altered|"
                 r"influenced|changed)")
-_RESULT = (r"(?:(?:did\s+not\s+|also\s+)?(?:show|showed|demonstrate|demonstrated|reveal|revealed|display|displayed)\s+"
+_RESULT = (r"(?:(?:tended|tend|tends|appeared|seemed)\s+to\s+\w+|(?:did\s+not\s+|also\s+)?(?:show|showed|demonstrate|demonstrated|reveal|revealed|display|displayed)\s+"
            r"(?:a|an|the|no|any)?\s*(?:\w+\s+)?(?:significant|nonsignificant|non-significant|statistically)?\s*"
            r"(?:changes?|differences?|improvements?|reductions?|increases?|decreases?)|"
            r"(?:was|were|is|are|had|has|have|did|showed|remained|became)\s+(?:\w+ly\s+|not\s+|no\s+|also\s+){0,3}"
@@ -45,8 +45,8 @@ _OUTCOME_SLOTS = [
     re.compile(rf"\b(?:lower|higher|greater|less|more|fewer|better|worse|shorter|longer|smaller|larger|"
                rf"significant|no)\s+(?P<np>{_NP})", re.I),
 ]
+_GROUP_NOUN = re.compile(r"\s+(?:groups?|arms?)\b", re.I)
 _ARM_SLOTS = [
-    re.compile(rf"\b(?:the|in|and|both|two|versus|vs\.?|than|to)\s+(?P<np>{_WORD}(?:[\s-]+{_WORD}){{0,3}})\s+(?:groups?|arms?)\b", re.I),
     re.compile(rf"\b(?:received|receiving|taking|took|treated\s+with|randomi[sz]ed\s+to(?:\s+receive)?|"
                rf"assigned\s+to(?:\s+receive)?|allocated\s+to|administered|given)\s+(?:either\s+)?(?P<np>{_NP})",
                re.I),
@@ -97,6 +97,10 @@ class Phrase:
     end: int
     text: str
     type: str  # "outcome" or "intervention"
+
+
+_NOT_ARM_WORDS = frozenset("""in of to and or with for at by from on between among versus vs vs. than
+compared was were is are that which who""".split())
 
 
 def _singular(word: str) -> str:
@@ -181,6 +185,22 @@ def find_phrases(text: str) -> list[Phrase]:
             for start, item in _items(match.group("np"), match.start("np")):
                 if _is_outcome(item):
                     found.setdefault((start, start + len(item)), Phrase(start, start + len(item), item, "outcome"))
+    # "the ketorolac group", "in the CXDT-HFG and placebo groups": the words right before.
+    for match in _GROUP_NOUN.finditer(text):
+        words = list(re.finditer(r"[\w+/.-]+", text[max(0, match.start() - 60):match.start()]))
+        base = max(0, match.start() - 60)
+        kept: list[re.Match[str]] = []
+        for word in reversed(words):
+            if word.group(0).lower() in _STOP_START or word.group(0).lower() in _NOT_ARM_WORDS:
+                break
+            kept.insert(0, word)
+            if len(kept) == 3:
+                break
+        if kept:
+            start, end = base + kept[0].start(), base + kept[-1].end()
+            item = text[start:end]
+            if _is_arm(item) and not _is_outcome(item):
+                found.setdefault((start, end), Phrase(start, end, item, "intervention"))
     for pattern in _ARM_SLOTS:
         for match in pattern.finditer(text):
             np_text = match.group("np")

@@ -665,6 +665,8 @@ def _fallback_subjects(text: str, rules: Rules, ctx: SentenceContext, comparison
         return [_context_subject(cid, ctx) for cid in ctx.main_interventions[:1]], "article"
     if ctx.previous_subjects and _CONTINUATION.search(text):
         return [dict(s) for s in ctx.previous_subjects], "previous"
+    if ctx.section in ("background", "methods", "discussion"):
+        return [], "none"  # an introduction's claims are not this study's arm
     if ctx.main_interventions and comparison and (has_result_cue or ctx.section in ("results", "conclusions", None)):
         return [_context_subject(cid, ctx) for cid in ctx.main_interventions[:1]], "article"
     if ctx.section in ("results", "conclusions") and (has_result_cue or ctx.previous_subjects):
@@ -706,7 +708,8 @@ def _finding(text: str, offset: int, subject: dict[str, Any], target: dict[str, 
     anatomy = None
     if anatomy_mentions:
         anatomy = min(anatomy_mentions, key=lambda m: abs(m["start"] - target["start"]))
-    effect, p_value = attach_effect(target, trigger, offset, mentions, effects)
+    effect, p_value = attach_effect(target, trigger, offset, mentions, effects,
+                                    respectively="respectively" in text.lower())
     source = subject.get("_source", "sentence")
     confidence = 0.9 if source == "sentence" else 0.7 if source == "previous" else 0.6
     if hedged:
@@ -750,7 +753,7 @@ _SIZE_KINDS = ("percent_change", "fold_change", "mean_difference", "smd", "odds_
 
 
 def attach_effect(target: dict[str, Any], trigger: Cue, offset: int, mentions: Sequence[dict[str, Any]],
-                  effects: Sequence[dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:
+                  effects: Sequence[dict[str, Any]], respectively: bool = False) -> tuple[dict[str, Any] | None, str | None]:
     """The effect size and p-value that a sentence states for one target.
 
     Preference: an effect between the trigger and the target ("30-50% reduction in
@@ -765,10 +768,17 @@ def attach_effect(target: dict[str, Any], trigger: Cue, offset: int, mentions: S
     earlier = [m["end"] for m in mentions if m["type"] in TARGET_TYPES
                and trigger_abs <= m["start"] and m["end"] <= target["start"] and m is not target]
 
+    targets_in_order = sorted((m for m in mentions if m["type"] in TARGET_TYPES), key=lambda m: m["start"])
+
     def pick(kinds: tuple[str, ...]) -> dict[str, Any] | None:
         pool = [e for e in effects if e["kind"] in kinds]
         if not pool:
             return None
+        # "A and B fell (P = .42 and P = .37, respectively)": in order.
+        if respectively and len(pool) >= 2:
+            listed = [m for m in targets_in_order if m["end"] <= pool[0]["start"]][-len(pool):]
+            if len(listed) == len(pool) and any(m is target for m in listed):
+                return pool[[id(m) for m in listed].index(id(target))]
         lo = min(trigger_abs, target["start"])
         between = [] if earlier else [e for e in pool if lo <= e["start"] <= max(trigger_abs, target["start"])]
         if between:
@@ -801,17 +811,17 @@ def _not_significant_p(p_value: str | None) -> bool:
 
 
 def _dedupe(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One finding per subject and object in a sentence: the first statement of it
-    (a later mention of the object is usually an aside)."""
-    seen: set[tuple[str, str]] = set()
-    out = []
+    """One finding per subject and object in a sentence. Where two clauses disagree
+    ("pain reduction was less with X, but similar among groups at 72 hours"), the later
+    statement is the sentence's conclusion."""
+    chosen: dict[tuple[str, str], dict[str, Any]] = {}
     for finding in findings:
         key = (finding["subject"], finding["object"])
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(finding)
-    return out
+        previous = chosen.get(key)
+        if previous is None or (previous["relation"] != finding["relation"]
+                                and finding["trigger_start"] > previous["trigger_start"]):
+            chosen[key] = finding
+    return sorted(chosen.values(), key=lambda f: (f["object_start"], f["subject"]))
 
 
 # ----------------------------------------------------------------------------- component
