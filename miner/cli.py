@@ -229,7 +229,8 @@ def inspect(db: Path, subject: str | None, object_: str | None, relation: str | 
             if ev.get("species"):
                 facts.append(graph.nodes[ev["species"]]["name"] if ev["species"] in graph else ev["species"])
             if ev.get("anatomy"):
-                facts.append(graph.nodes[ev["anatomy"]]["name"] if ev["anatomy"] in graph else ev["anatomy"])
+                facts.append(ev.get("anatomy_name") or (graph.nodes[ev["anatomy"]]["name"] if ev["anatomy"] in graph
+                                                        else ev["anatomy"]))
             if ev.get("section"):
                 facts.append(ev["section"])
             facts += flags

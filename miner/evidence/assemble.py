@@ -29,6 +29,8 @@ def mined_article(article: ArticleRecord, record: dict[str, Any]) -> MinedArticl
     concepts: dict[str, Concept] = {}
     mentions: list[Mention] = []
     for entity in record.get("entities", []):
+        if entity.get("specimen"):
+            continue  # serum, plasma: where a finding was measured, not a concept of the article
         concepts.setdefault(entity["id"], Concept(entity["id"], entity["name"], entity["type"]))
         mentions.append(Mention(article.id, entity["id"], entity["text"], entity["start"], entity["end"]))
     context = record.get("context") or {}
@@ -54,6 +56,7 @@ def mined_article(article: ArticleRecord, record: dict[str, Any]) -> MinedArticl
             p_value=relation.get("p_value"),
             species=relation.get("species"),
             anatomy=relation.get("anatomy"),
+            anatomy_name=relation.get("anatomy_name"),
             negated=bool(relation.get("negated")),
             hedged=bool(relation.get("hedged")),
             confidence=float(relation.get("confidence", 0.5)),

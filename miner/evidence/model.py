@@ -48,6 +48,7 @@ class Evidence:
     p_value: str | None = None
     species: str | None = None
     anatomy: str | None = None
+    anatomy_name: str | None = None
     negated: bool = False
     hedged: bool = False
     confidence: float = 0.5

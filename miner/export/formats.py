@@ -33,7 +33,7 @@ CSV_COLUMNS = [
     "subject", "subject_name", "subject_type", "relation", "object", "object_name", "object_type",
     "support", "article", "sentence", "start", "end", "subject_text", "object_text",
     "effect_text", "effect_kind", "effect_value", "effect_low", "effect_high", "effect_unit",
-    "p_value", "species", "anatomy", "negated", "hedged", "confidence", "section",
+    "p_value", "species", "anatomy", "anatomy_name", "negated", "hedged", "confidence", "section",
 ]
 
 
@@ -188,7 +188,7 @@ def csv_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
                 "effect_kind": effect.get("kind"), "effect_value": effect.get("value"),
                 "effect_low": effect.get("low"), "effect_high": effect.get("high"),
                 "effect_unit": effect.get("unit"), "p_value": ev.get("p_value"), "species": ev.get("species"),
-                "anatomy": ev.get("anatomy"), "negated": ev.get("negated"), "hedged": ev.get("hedged"),
+                "anatomy": ev.get("anatomy"), "anatomy_name": ev.get("anatomy_name"), "negated": ev.get("negated"), "hedged": ev.get("hedged"),
                 "confidence": ev.get("confidence"), "section": ev.get("section"),
             })
     return rows
@@ -225,7 +225,8 @@ def read_csv(path: Path | str) -> nx.MultiDiGraph:
                 "article": row["article"], "sentence": row["sentence"], "start": int(row["start"]),
                 "end": int(row["end"]), "subject_text": row["subject_text"], "object_text": row["object_text"],
                 "effect": effect, "p_value": row["p_value"] or None, "species": row["species"] or None,
-                "anatomy": row["anatomy"] or None, "negated": row["negated"] == "True",
+                "anatomy": row["anatomy"] or None, "anatomy_name": row.get("anatomy_name") or None,
+                "negated": row["negated"] == "True",
                 "hedged": row["hedged"] == "True", "confidence": number(row["confidence"]),
                 "section": row["section"] or None,
             }

@@ -120,6 +120,7 @@ class EntityTagger:
                 "id": span.kb_id_,
                 "name": known.name if known else new_names.get(span.kb_id_, span.text),
                 "source": "lexicon" if known else "definition",
+                **({"specimen": True} if known is not None and "specimen" in known.flags else {}),
             })
         extensions.get(doc, "miner_abbreviations").extend(definitions)
         return doc

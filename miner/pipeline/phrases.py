@@ -153,8 +153,8 @@ def _is_outcome(text: str) -> bool:
                 head_words = before_link  # "number of tender joints", "time to pain relief"
                 break
     head = _singular(re.sub(r"[^\w-]", "", head_words[-1]))
-    if head in _REJECT and len(words) == 1:
-        return False
+    if len(words) == 1 and not (words[0].isupper() and len(words[0]) >= 2):
+        return False  # "score", "function": too generic to stand alone
     return head in OUTCOME_HEADS or (len(words) == 1 and words[0].isupper() and len(words[0]) >= 2)
 
 
@@ -165,9 +165,25 @@ def _is_arm(text: str) -> bool:
     lowered = {w.lower() for w in words}
     if lowered & _REJECT or lowered & _STOP_START or lowered & _ARM_STOP:
         return False
-    if any(re.fullmatch(r"[\d.,%/-]+", w) for w in words):
+    if any(re.fullmatch(r"[\d.,%/-]+", w) for w in words) or "," in text:
         return False
     return any(c.isalpha() for c in text)
+
+
+_DRUG_STEM = re.compile(r"(?:ine|ol|ide|ate|mab|nib|azole|pril|sartan|statin|cillin|mycin|oxacin|profen|coxib|"
+                        r"triptan|caine|pam|lam|done|dipine|olol|parin|tide|gliptin|afil|vir|cycline|sone|lone)$", re.I)
+_ARM_HEADS = re.compile(r"(?:therapy|therapies|training|exercises?|program(?:me)?s?|injections?|infusions?|"
+                        r"supplements?|supplementation|drugs?|tablets?|capsules?|treatment|surgery|block|"
+                        r"analgesia|anesthesia|anaesthesia|stimulation|massage|acupuncture|diet|care|education|"
+                        r"counsel+ing|intervention|gel|cream|patch|spray|placebo|vaccine|extract|music|hypnosis)$", re.I)
+
+
+def _named_like_treatment(text: str) -> bool:
+    """What follows "received"/"taking" names a treatment, not "support" or "information":
+    a proper name or code, a drug-like stem, or a treatment head word."""
+    words = text.split()
+    return (any(w[:1].isupper() or any(c.isdigit() for c in w) or "-" in w for w in words)
+            or bool(_DRUG_STEM.search(words[-1])) or bool(_ARM_HEADS.search(words[-1])))
 
 
 def _mask_brackets(text: str) -> str:
@@ -209,7 +225,7 @@ def find_phrases(text: str) -> list[Phrase]:
             if verb is not None:
                 np_text = np_text[: verb.start()].rstrip()
             for start, item in _items(np_text, match.start("np"))[:2]:
-                if _is_arm(item) and not _is_outcome(item):
+                if _is_arm(item) and not _is_outcome(item) and _named_like_treatment(item):
                     key = (start, start + len(item))
                     found.setdefault(key, Phrase(start, start + len(item), item, "intervention"))
     return sorted(found.values(), key=lambda p: (p.start, -p.end))

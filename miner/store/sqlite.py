@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS evidence (
     article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     subject TEXT NOT NULL, relation TEXT NOT NULL, object TEXT NOT NULL,
     sentence TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    subject_text TEXT, object_text TEXT, effect TEXT, p_value TEXT, species TEXT, anatomy TEXT,
+    subject_text TEXT, object_text TEXT, effect TEXT, p_value TEXT, species TEXT, anatomy TEXT, anatomy_name TEXT,
     negated INTEGER NOT NULL DEFAULT 0, hedged INTEGER NOT NULL DEFAULT 0, confidence REAL,
     section TEXT, trigger TEXT, subject_source TEXT
 );
@@ -61,7 +61,7 @@ CREATE INDEX IF NOT EXISTS evidence_key ON evidence(subject, relation, object);
 
 _EVIDENCE_COLUMNS = ("article", "subject", "relation", "object", "sentence", "start", "end",
                      "subject_text", "object_text", "effect", "p_value", "species", "anatomy",
-                     "negated", "hedged", "confidence", "section", "trigger", "subject_source")
+                     "anatomy_name", "negated", "hedged", "confidence", "section", "trigger", "subject_source")
 
 
 class Store:
@@ -159,7 +159,7 @@ class Store:
                 rows.append((ev.article, finding.subject, finding.relation, finding.object, ev.sentence,
                              ev.start, ev.end, ev.subject_text, ev.object_text,
                              json.dumps(ev.effect) if ev.effect else None, ev.p_value, ev.species,
-                             ev.anatomy, int(ev.negated), int(ev.hedged), ev.confidence, ev.section,
+                             ev.anatomy, ev.anatomy_name, int(ev.negated), int(ev.hedged), ev.confidence, ev.section,
                              ev.trigger, ev.subject_source))
         columns = ", ".join(f'"{c}"' for c in _EVIDENCE_COLUMNS)
         self.db.executemany(
@@ -242,7 +242,8 @@ class Store:
                 article=row["article"], sentence=row["sentence"], start=row["start"], end=row["end"],
                 subject_text=row["subject_text"] or "", object_text=row["object_text"] or "",
                 effect=json.loads(row["effect"]) if row["effect"] else None, p_value=row["p_value"],
-                species=row["species"], anatomy=row["anatomy"], negated=bool(row["negated"]),
+                species=row["species"], anatomy=row["anatomy"], anatomy_name=row["anatomy_name"],
+                negated=bool(row["negated"]),
                 hedged=bool(row["hedged"]), confidence=row["confidence"] if row["confidence"] is not None else 0.5,
                 section=row["section"], trigger=row["trigger"], subject_source=row["subject_source"] or "sentence"))
         return list(grouped.values())
