@@ -134,6 +134,7 @@ _add("fold_change", rf"(?P<value>{_NUM_STRICT}|{_WORD_NUM})\s?(?:-|\s)?fold(?:\s
 _add("percent_change", rf"(?:(?P<pre>{_DECREASE_WORDS}|{_INCREASE_WORDS}|reduced|decreased|increased|improved|declined|fell|rose|lowered|dropped)\s+(?:[\w\u0370-\u03ff-]+\s+){{0,3}}?(?:by|of)\s+(?:approximately\s+|about\s+|around\s+|nearly\s+|almost\s+|up\s+to\s+|over\s+|more\s+than\s+|~\s?)?)?"
                        rf"(?P<range>{_RANGE})\s?%(?:\s?(?:-|–)?\s?(?P<post>{_DECREASE_WORDS}|{_INCREASE_WORDS}))?")
 _add("percent_change", rf"(?<=\bby\s)(?P<range>{_RANGE})\s?%(?!\s?(?:of|CI|confidence))")
+_add("percent_change", rf"(?<=\()\s?(?P<range>{_RANGE})\s?%(?=\s?[,;)])")
 _add("p_value", rf"\b(?P<name>p|P)(?:\s?-?\s?values?)?\s?(?P<cmp><|>|=|≤|≥|<=|>=|&lt;|&gt;|less\s+than|of|was)\s?(?P<value>\.?\d+(?:[.·]\d+)?(?:\s?[x×]\s?10\s?[{_MINUS}]\s?\d+)?|NS)", 0)
 _add("sample_size", rf"\b(?P<name>[nN])\s?=\s?(?P<value>\d{{1,7}})\b", 0)
 _add("sample_size", rf"(?<![\w.,])(?P<value>\d{{1,3}}(?:,\d{{3}})?|{_WORD_NUM})\s+(?:\w+\s+){{0,2}}?(?P<name>patients|participants|subjects|women|men|adults|children|volunteers|individuals|people|persons|rats|mice|animals|athletes|students|workers|employees|elderly)\b")
@@ -175,7 +176,9 @@ def _build(kind: str, match: re.Match[str], offset: int) -> Effect | None:
         numbers = [to_number(p) for p in parts]
         if any(n is None for n in numbers):
             return None
-        if not groups.get("pre") and not groups.get("post") and match.string[max(0, match.start() - 3):match.start()].lower() != "by ":
+        bracketed = match.string[max(0, match.start() - 1):match.start()] == "("
+        if not groups.get("pre") and not groups.get("post") and not bracketed \
+                and match.string[max(0, match.start() - 3):match.start()].lower() != "by ":
             return None  # a bare percentage is not a change
         effect.unit = "%"
         effect.direction = _direction(groups.get("pre"), groups.get("post"))

@@ -709,7 +709,7 @@ def _finding(text: str, offset: int, subject: dict[str, Any], target: dict[str, 
     if anatomy_mentions:
         anatomy = min(anatomy_mentions, key=lambda m: abs(m["start"] - target["start"]))
     effect, p_value = attach_effect(target, trigger, offset, mentions, effects,
-                                    respectively="respectively" in text.lower())
+                                    respectively="respectively" in text.lower(), text=text)
     source = subject.get("_source", "sentence")
     confidence = 0.9 if source == "sentence" else 0.7 if source == "previous" else 0.6
     if hedged:
@@ -752,17 +752,46 @@ _SIZE_KINDS = ("percent_change", "fold_change", "mean_difference", "smd", "odds_
                "hazard_ratio", "correlation", "ci")
 
 
+def _list_end_factory(text: str, offset: int):
+    """A function giving where the coordinated list of targets that contains a target ends."""
+
+    def list_end(target: dict[str, Any], mentions: Sequence[dict[str, Any]]) -> int | None:
+        chain = sorted((m for m in mentions if m["type"] in TARGET_TYPES and m["start"] >= target["start"]),
+                       key=lambda m: m["start"])
+        end = None
+        for previous, current in zip(chain, chain[1:]):
+            gap = text[previous["end"] - offset:current["start"] - offset]
+            if not _LIST_GAP.fullmatch(gap):
+                break
+            end = current["end"]
+        return end
+
+    return list_end
+
+
+_LIST_GAP = re.compile(r"(?:\s*\([^()]*\))?\s*(?:,|;|and|or|,\s*and|,\s*or|as well as)\s*(?:the\s+)?", re.I)
+
+
 def attach_effect(target: dict[str, Any], trigger: Cue, offset: int, mentions: Sequence[dict[str, Any]],
-                  effects: Sequence[dict[str, Any]], respectively: bool = False) -> tuple[dict[str, Any] | None, str | None]:
+                  effects: Sequence[dict[str, Any]], respectively: bool = False,
+                  text: str = "") -> tuple[dict[str, Any] | None, str | None]:
     """The effect size and p-value that a sentence states for one target.
 
     Preference: an effect between the trigger and the target ("30-50% reduction in
-    pain"), else the first after the target and before the next target, else the only
-    one of the sentence.
+    pain"), else the first after the target and before the next target, else the one
+    after the list the target is in, else the only one of the sentence.
     """
+
+    def _between(a: int, b: int) -> str:
+        return text[a - offset:b - offset] if text else ""
+
+    _list_end = _list_end_factory(text, offset) if text else (lambda t, m: None)
+    # A mention in brackets right after the target restates it ("inflammation (CRP)").
     others = sorted(m["start"] for m in mentions
-                    if m["type"] in TARGET_TYPES and m["start"] > target["end"])
+                    if m["type"] in TARGET_TYPES and m["start"] > target["end"]
+                    and not (m["start"] - target["end"] <= 3 and "(" in _between(target["end"], m["start"])))
     limit = others[0] if others else None
+    chain_end = _list_end(target, mentions)
     trigger_abs = offset + trigger.start
 
     earlier = [m["end"] for m in mentions if m["type"] in TARGET_TYPES
@@ -786,6 +815,13 @@ def attach_effect(target: dict[str, Any], trigger: Cue, offset: int, mentions: S
         after = [e for e in pool if e["start"] >= target["end"] and (limit is None or e["start"] < limit)]
         if after:
             return after[0]
+        if chain_end is not None:
+            # "VO2max, SBP and DBP at P < 0.05": the statistic after a list is the list's.
+            beyond = [m["start"] for m in mentions if m["type"] in TARGET_TYPES and m["start"] > chain_end]
+            stop = min(beyond) if beyond else None
+            shared = [e for e in pool if e["start"] >= chain_end and (stop is None or e["start"] < stop)]
+            if shared:
+                return shared[0]
         if len(pool) == 1:
             return pool[0]
         before = [e for e in pool if e["end"] <= target["start"]]

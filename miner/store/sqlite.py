@@ -28,7 +28,11 @@ from miner.evidence.model import (
 )
 
 APPLICATION_ID = 0x4D4E5231  # "MNR1"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Upgrades from each older schema version to the next (SQL run in order).
+MIGRATIONS: dict[int, list[str]] = {
+    1: ["ALTER TABLE evidence ADD COLUMN anatomy_name TEXT"],
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -112,7 +116,23 @@ class Store:
             db.executescript(_SCHEMA)
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif version < SCHEMA_VERSION:
+            cls._migrate(db, version)
         return cls(db, path)
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection, version: int) -> None:
+        """Bring an older store up to the current schema, in one transaction."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for step in range(version, SCHEMA_VERSION):
+                for sql in MIGRATIONS.get(step, []):
+                    db.execute(sql)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            db.execute("ROLLBACK")
+            raise StoreError(f"cannot upgrade the store from schema {version}: {exc}") from None
+        db.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()
