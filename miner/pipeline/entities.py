@@ -220,8 +220,9 @@ class EntityTagger:
                 covered = sum(min(end, s.end_char) - max(start, s.start_char) for s in overlapping)
                 if covered * 2 >= end - start:
                     continue  # the lexicon names (most of) it
-                if any(s.label_ == "intervention" for s in overlapping) and phrase.type == "outcome":
-                    continue
+                if any(s.label_ == "intervention" for s in overlapping) and phrase.type == "outcome" \
+                        and not _USE_HEAD.search(phrase.text):
+                    continue  # but "morphine consumption" is an outcome, not the drug
                 if any(s.label_ in ("biomarker", "outcome") for s in overlapping):
                     rest = text[start:end]
                     for s in overlapping:
@@ -234,6 +235,8 @@ class EntityTagger:
                 else:
                     name = phrase.text[0].upper() + phrase.text[1:] if phrase.text[:1].islower() else phrase.text
                     cid, kind = f"MINER:{slugify(phrase.text)}", phrase.type
+                    if kind == "outcome" and any(s.label_ == "biomarker" for s in overlapping):
+                        kind = "biomarker"  # "creatine kinase MB activity" measures a molecule
                     new_names.setdefault(cid, " ".join(name.split()))
                 span = doc.char_span(start, end, label=kind, kb_id=cid, alignment_mode="expand")
                 if span is not None:
@@ -268,6 +271,7 @@ class EntityTagger:
                 spans.append(new)
 
 
+_USE_HEAD = re.compile(r"\b(?:consumption|use|usage|requirements?|intake|demand|doses?|dosage)$", re.I)
 _CLAUSE_WORDS = re.compile(r"\b(?:was|were|is|are|been|randomly|assigned|allocated|received|who|which|that)\b", re.I)
 _MEASURED = re.compile(r"^(?:(?:the|of|blood|serum|plasma|salivary|circulating|changes?|in|mean|total|"
                        r"concentrations?|levels?|counts?|expression|activity|content|values?|amounts?|"

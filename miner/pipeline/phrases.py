@@ -60,10 +60,11 @@ balance pressure concentration count number frequency intensity severity pain sy
 satisfaction health well-being wellbeing status tone resistance endurance volume mass weight composition
 circumference power speed velocity latency threshold tolerance use intake day attack episode event
 incidence proportion percentage dilation dilatation stiffness tenderness fatigue sleep mood anxiety
-depression disability impact relief freedom response marker parameter value length width angle range
+depression disability impact relief freedom response length width angle range
 movement motion coordination dexterity hunger satiety appetite fitness ability limitation deficit
 independence participation adherence compliance dose requirement need consumption absenteeism
 stay admission readmission recurrence relapse remission healing recovery survival mortality cost
+usage demand dosage
 """.split())
 
 _STOP_START = frozenset("""the a an their its his her our this these those both all each any some mean
@@ -83,7 +84,8 @@ studies trial trials baseline week weeks month months year years day days treatm
 control controls result results analysis analyses data p value values difference differences effect
 effects change changes measure measures outcome outcomes variable variables""".split())
 _CUT = re.compile(
-    r"\s+(?:(?<!time )to|in|at|after|before|during|between|among|compared|versus|vs\.?|from|for|than|with|by|within|"
+    r"\s+(?:of\s+(?:the\s+)?(?:men|women|patients|participants|subjects|children|adults|rats|mice|animals|"
+    r"individuals|people|groups?)\b|(?<!time )to|in|at|after|before|during|between|among|compared|versus|vs\.?|from|for|than|with|by|within|"
     r"over|across|following|when|while|which|that|who|whom|whose|(?<!well )as(?! well as)|on|were|was|is|are|did|had|has|have|showed|"
     r"remained|using|measured|assessed|p|i\.e\.|e\.g\.)\b.*$", re.I | re.S)
 _SPLIT = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and\s+|\s+or\s+|;\s*|\s+as\s+well\s+as\s+)", re.I)
@@ -113,16 +115,18 @@ def _singular(word: str) -> str:
 
 
 def _items(np_text: str, np_start: int) -> list[tuple[int, str]]:
-    """Split a captured region into coordinated items, each trimmed; (offset, text)."""
-    cut = _CUT.search(np_text)
-    region = np_text[: cut.start()] if cut else np_text
+    """Split a captured region into coordinated items, each cut before a preposition or
+    verb that ends the noun phrase, and trimmed; (offset, text)."""
     out = []
     position = 0
-    for part in _SPLIT.split(region):
-        index = region.find(part, position)
+    for part in _SPLIT.split(np_text):
+        index = np_text.find(part, position)
         if index < 0:
             continue
         position = index + len(part)
+        cut = _CUT.search(part)
+        if cut:
+            part = part[: cut.start()]
         words = part.split()
         while words and words[0].lower() in _STOP_START:
             index += len(words[0]) + (len(part[len(words[0]):]) - len(part[len(words[0]):].lstrip()))

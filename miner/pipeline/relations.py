@@ -225,6 +225,16 @@ def extract_sentence_relations(
     interventions = [m for m in rel if m["type"] == "intervention"]
     group_uses = _group_name_uses(text, offset, ctx, mentions)
     targets_all = _drop_measures(text, offset, [m for m in rel if m["type"] in TARGET_TYPES], ctx)
+    asides = [(a.start(), a.end()) for a in re.finditer(r"\([^()]*\)", text)]
+    seen_ids: set[str] = set()
+    kept_targets = []
+    for target in targets_all:
+        start = _local(target, offset)[0]
+        if target["id"] in seen_ids and any(a < start < b for a, b in asides):
+            continue  # "(P value of refractive error ...)": a restatement in an aside
+        seen_ids.add(target["id"])
+        kept_targets.append(target)
+    targets_all = kept_targets
     if not targets_all:
         _remember(ctx, interventions + group_uses)
         return []
@@ -312,8 +322,41 @@ def extract_sentence_relations(
                 finding["relation"] = "no_effect"
             findings.append(finding)
             used_subjects.append(subject)
+    findings += _pronoun_clauses(text, offset, triggers, breaks, clause, targets_all, population, findings,
+                                 mentions, effects, hedged, ctx)
     _remember(ctx, used_subjects or interventions + group_uses)
     return _dedupe(findings)
+
+
+_PRONOUN_START = re.compile(r"[;,]?\s*(?:however|but|whereas|while|yet|and)?,?\s*(?:they|these|those|both|it|all of them)\b",
+                            re.I)
+
+
+def _pronoun_clauses(text: str, offset: int, triggers: list[Cue], breaks: list[int], clause, targets: list[dict[str, Any]],
+                     population: set[int], findings: list[dict[str, Any]], mentions: Sequence[dict[str, Any]],
+                     effects: Sequence[dict[str, Any]], hedged: bool, ctx: SentenceContext) -> list[dict[str, Any]]:
+    """"X and Y did not differ between A and B; however, they were lower than in the
+    control group": a clause whose subject is a pronoun speaks of the previous clause's
+    objects, with the previous clause's subjects."""
+    out: list[dict[str, Any]] = []
+    for cue in triggers:
+        index = clause(cue.start)
+        if index == 0 or any(clause(_local(t, offset)[0]) == index for t in targets):
+            continue
+        if not _PRONOUN_START.match(text, breaks[index - 1]):
+            continue
+        previous = [t for t in targets if clause(_local(t, offset)[0]) == index - 1 and id(t) not in population]
+        for target in previous:
+            relation = _direction(cue, target, ctx)
+            if relation is None:
+                continue
+            subjects = [f for f in findings if f["object"] == target["id"]]
+            for earlier in subjects:
+                subject = {"id": earlier["subject"], "name": earlier["subject_name"], "type": earlier["subject_type"],
+                           "text": earlier["subject_text"], "start": earlier["subject_start"],
+                           "end": earlier["subject_end"], "_source": earlier["subject_source"]}
+                out.append(_finding(text, offset, subject, target, cue, relation, False, hedged, mentions, effects, ctx))
+    return out
 
 
 GENERIC_ARMS = frozenset({"MESH:D015444", "MESH:D005081", "MESH:D013812"})
@@ -335,6 +378,8 @@ def _specific_arm(text: str, offset: int, mention: dict[str, Any], ctx: Sentence
 
 _ARM_ROLE = re.compile(r"\s*(?:-|\s)?(?:(?:intervention\s+|treatment\s+|training\s+|therapy\s+|program(?:me)?\s+)?"
                        r"(?:groups?|arms?|cohorts?)|intervention|program(?:me)?)\b", re.I)
+_IN_THE_BEFORE = re.compile(r"\b(?:in|for|with)\s+the\s+$", re.I)
+_COMPARED_AFTER = re.compile(r"\s*,?\s*(?:compared\s+(?:with|to)|versus|vs\.?|than|relative\s+to)\b", re.I)
 _HEADING = re.compile(r"^[^a-z]*:?\s*$|^.{0,80}:\s*$", re.S)
 
 
@@ -343,7 +388,10 @@ def _arm_roles(text: str, offset: int, mentions: Sequence[dict[str, Any]]) -> li
     here, whatever its type elsewhere."""
     out = []
     for mention in mentions:
-        if mention["type"] in ("condition", "outcome", "biomarker") and _ARM_ROLE.match(text, _local(mention, offset)[1]):
+        start, end = _local(mention, offset)
+        if mention["type"] in ("condition", "outcome", "biomarker") and (
+                _ARM_ROLE.match(text, end)
+                or (_IN_THE_BEFORE.search(text, max(0, start - 12), start) and _COMPARED_AFTER.match(text, end))):
             mention = {**mention, "type": "intervention", "_role": mention["type"]}
         out.append(mention)
     return out
