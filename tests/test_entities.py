@@ -110,3 +110,37 @@ def test_sentence_starts():
     sentences = [text[a:b].strip() for a, b in zip([0, *starts], [*starts, len(text)])]
     assert sentences == ["Pain fell (Smith et al. 2001).", "Fig. 2 shows it, vs. Table 1.", "P < 0.05.",
                          "RESULTS:", "It rose.", "This line wraps\ninto the next one.", "New one."]
+
+
+def test_study_arms_defined_in_the_text_are_concepts_of_their_own(annotate):
+    doc = annotate("Adults were randomized to lifestyle physical activity (LPA) or fibromyalgia education (FME). "
+                   "The LPA group walked more; lifestyle physical activity was well tolerated.")
+    arms = {m["text"]: m["id"] for m in doc._.miner_entities if m["type"] == "intervention"}
+    assert arms["LPA"] == arms["lifestyle physical activity"] == "MINER:lifestyle-physical-activity"
+    assert arms["FME"] == "MINER:fibromyalgia-education"
+    definition = next(d for d in doc._.miner_abbreviations if d["short"] == "LPA")
+    assert definition["parent"] == "MESH:D015444"
+
+
+def test_outcome_phrases_beyond_the_lexicon(annotate):
+    doc = annotate("Peak force, rate of force development and EMG amplitude were lower in the trained group.")
+    outcomes = {m["text"] for m in doc._.miner_entities if m["type"] == "outcome"}
+    assert {"Peak force", "rate of force development", "EMG amplitude"} <= outcomes
+
+
+def test_measures_of_a_named_concept_stay_that_concept(annotate):
+    doc = annotate("Serum VEGF concentration and RMDQ scores were lower in the yoga group.")
+    ids = {m["id"] for m in doc._.miner_entities}
+    assert "HGNC:12680" in ids and "MINER:roland-morris" in ids
+    assert not any(i.startswith("MINER:vegf") or i.startswith("MINER:rmdq") for i in ids)
+
+
+def test_journal_names_are_not_concepts(annotate):
+    doc = annotate("Researchers report in the journal Anesthesia and Analgesia that swimming helps.")
+    assert "MINER:pain-relief" not in {m["id"] for m in doc._.miner_entities}
+
+
+def test_elliptic_coordination_of_training_types(annotate):
+    doc = annotate("Strength and endurance training reduced anxiety.")
+    ids = {m["text"]: m["id"] for m in doc._.miner_entities}
+    assert ids["Strength"] == "MESH:D055070"

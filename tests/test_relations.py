@@ -94,3 +94,47 @@ def test_association(relations):
 
 def test_purpose_sentences_are_not_findings(relations):
     assert relations("We aimed to determine whether yoga reduces pain.") == set()
+
+
+def test_a_non_significant_difference_overrides_the_direction(relations):
+    found = relations("Pain was lower in the yoga group than in the control group, but this difference "
+                      "was not significant.")
+    assert found == {(YOGA, "no_effect", PAIN)}
+    assert relations("Yoga reduced pain compared with usual care (p = 0.21).") == {(YOGA, "no_effect", PAIN)}
+
+
+def test_respectively_pairs_statistics_with_objects(annotate):
+    doc = annotate("Compared with placebo, swimming lowered TNF-α and IL-6 (p = 0.01 and p = 0.03, respectively).")
+    found = {r["object"]: r["p_value"] for r in doc._.miner_relations}
+    assert found == {TNF: "p = 0.01", IL6: "p = 0.03"}
+
+
+def test_a_statistic_after_a_list_belongs_to_every_item(annotate):
+    doc = annotate("Swimming reduced TNF-α, IL-1β and IL-6 (p < 0.05).")
+    assert {r["object"]: r["p_value"] for r in doc._.miner_relations} == {TNF: "p < 0.05", IL1B: "p < 0.05",
+                                                                          IL6: "p < 0.05"}
+
+
+def test_case_control_comparison_makes_the_condition_the_subject(annotate):
+    doc = annotate("Women with fibromyalgia had lower muscle strength than healthy controls.")
+    [finding] = doc._.miner_relations
+    assert (finding["subject"], finding["relation"], finding["object"]) == (
+        "MESH:D005356", "associated_with", "MESH:D053580")
+
+
+def test_pronoun_clause_speaks_of_the_previous_objects(relations):
+    found = relations("Pain did not differ between yoga and tai chi; however, they were lower than in the "
+                      "control group.")
+    assert (YOGA, "decreases", PAIN) in found
+
+
+def test_parallel_description_of_arms_is_not_a_finding(relations):
+    assert relations("The mean improvement in pain was 12.9 in the yoga group and 11.4 in the control group.") == set()
+
+
+def test_introduction_claims_do_not_borrow_the_article_subject(annotate):
+    text = ("TITLE:\nYoga for back pain\n\nABSTRACT.BACKGROUND:\nMigraine causes severe pain in many people.\n"
+            "ABSTRACT.RESULTS:\nYoga reduced pain compared with usual care (p < 0.01).\n")
+    doc = annotate(text)
+    sentences = {r["sentence"] for r in doc._.miner_relations}
+    assert sentences == {"Yoga reduced pain compared with usual care (p < 0.01)."}

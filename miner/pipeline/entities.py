@@ -102,7 +102,7 @@ class EntityTagger:
             definitions = self._abbreviation_spans(doc, spans, new_names)
         if spans:
             self._elliptic_arms(doc, doc.text, spans)
-        kept = filter_spans(spans)
+        kept = [s for s in filter_spans(spans) if not _in_title(doc, s)]
         if self.use_phrases:
             kept = self._phrase_spans(doc, kept, new_names)
         doc.spans[SPAN_KEY] = kept
@@ -165,6 +165,8 @@ class EntityTagger:
         form that joins a population and an intervention ("CCI with swimming exercise")
         is a group name, left to the relation extractor (None here).
         """
+        if _JOURNAL_BEFORE.search(long_text):
+            return None
         concept: Concept | None = self.lexicon.lookup(long_text)
         if concept is not None:
             return concept.id, concept.type, concept.name, None
@@ -184,8 +186,10 @@ class EntityTagger:
         if (interventions or _ARM_HEAD.search(long_text)) and not population and 2 <= len(words) <= 10:
             main = max(interventions, key=lambda s: s.end_char - s.start_char) if interventions else None
             if main is not None and (main.end_char - main.start_char) / length >= 0.9:
-                known = self.lexicon[main.kb_id_]
-                return known.id, known.type, known.name, None
+                known = self.lexicon.get(main.kb_id_)
+                if known is not None:
+                    return known.id, known.type, known.name, None
+                return main.kb_id_, "intervention", name, None
             return f"MINER:{slugify(name)}", "intervention", name, main.kb_id_ if main is not None else None
         if interventions:
             return None
@@ -269,6 +273,18 @@ class EntityTagger:
             if new is not None:
                 spans[:] = [s for s in spans if not (s.start == new.start and s.end == new.end)]
                 spans.append(new)
+
+
+_JOURNAL_BEFORE = re.compile(r"\bjournal\b", re.I)
+_TITLE_BEFORE = re.compile(r"\b(?:[Jj]ournal(?:\s+of)?|[Pp]ublished\s+in)\s+(?:(?:the\s+)?[A-Z][\w'-]*\s+(?:(?:and|of|&|for|in)\s+)?)*$")
+
+
+def _in_title(doc: Doc, span: Span) -> bool:
+    """A word in a journal's name ("the journal Anesthesia and Analgesia") names no concept."""
+    if not span.text[:1].isupper():
+        return False
+    before = doc.text[max(0, span.start_char - 80):span.start_char]
+    return bool(_TITLE_BEFORE.search(before))
 
 
 _USE_HEAD = re.compile(r"\b(?:consumption|use|usage|requirements?|intake|demand|doses?|dosage)$", re.I)
