@@ -594,6 +594,12 @@ def _governing_trigger(triggers: list[Cue], t_start: int, t_end: int, clause, se
     """The trigger that speaks about a target: the nearest one in its clause; an
     association ("X was associated with more severe Y") governs what follows it."""
     same = [c for c in triggers if clause(c.start) == clause(t_start)]
+    # "pain reduction was similar among groups": the predicate, not the noun, says it.
+    predicative = [c for c in same if c.category == "no_effect" and c.start >= t_end
+                   and re.fullmatch(r"\s*(?:[\w-]+\s+){0,2}?(?:was|were|is|are|did|remained|appeared)\s+(?:\w+ly\s+)?",
+                                    sentence.text[t_end:c.start], re.I)]
+    if predicative:
+        return predicative[0]
     association = [c for c in same if c.category == "association" and c.end <= t_start
                    and any(end <= c.start and clause(end - 1) == clause(c.start) for end in entity_ends)]
     if association and not any(c.category in DIRECTIONAL + ("no_effect",) and association[-1].end <= c.start < t_start
