@@ -328,6 +328,7 @@ def extract_sentence_relations(
     return _dedupe(findings)
 
 
+_OVERRULED = re.compile(r"\s*(?:however|but|nevertheless|nonetheless|yet)\b", re.I)
 _PRONOUN_START = re.compile(r"[;,]?\s*(?:however|but|whereas|while|yet|and)?,?\s*(?:they|these|those|both|it|all of them)\b",
                             re.I)
 
@@ -897,7 +898,9 @@ def _not_significant_p(p_value: str | None) -> bool:
     if not match:
         return "NS" in p_value
     value = float(match.group(2).replace("·", "."))
-    return match.group(1) in ("=", ">", "≥", "of", "was") and value > 0.05
+    if match.group(1) in ("<", "≤"):
+        return value > 0.05  # "P < 0.1": marginal at best
+    return value > 0.05
 
 
 def _dedupe(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -937,6 +940,7 @@ class RelationExtractor:
         effect_starts = [e["start"] for e in effects]
         section_starts = [s["start"] for s in sections]
         last_section = None
+        previous: list[dict[str, Any]] = []
         for sent in doc.sents:
             lo, hi = sent.start_char, sent.end_char
             hi = lo + len(full_text[lo:hi].rstrip())
@@ -951,12 +955,22 @@ class RelationExtractor:
             if ctx.section == "title":
                 ctx.section = "title"
             if not any(m["type"] in TARGET_TYPES for m in sent_mentions):
+                text = full_text[lo:hi]
+                if previous and _OVERRULED.match(text) and self.rules.search("non_significance", text):
+                    # "X fell in the Y group. However, compared with controls the change was not
+                    # significant.": the between-group result overrules the within-group one.
+                    for finding in previous:
+                        if finding["relation"] in ("decreases", "increases"):
+                            finding["relation"] = "no_effect"
                 if sent_mentions:
                     _remember(ctx, [m for m in sent_mentions if m["type"] == "intervention"])
+                previous = []
                 continue
             a, b = bisect.bisect_left(effect_starts, lo), bisect.bisect_left(effect_starts, hi)
             text = full_text[lo:hi]
-            relations.extend(extract_sentence_relations(text, lo, sent_mentions, effects[a:b], self.rules, ctx))
+            found = extract_sentence_relations(text, lo, sent_mentions, effects[a:b], self.rules, ctx)
+            relations.extend(found)
+            previous = found
         return doc
 
     def context(self, doc: Doc, text: str, mentions: list[dict[str, Any]], sections: list[dict[str, Any]],
