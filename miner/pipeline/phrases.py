@@ -46,7 +46,9 @@ _OUTCOME_SLOTS = [
                rf"significant|no)\s+(?P<np>{_NP})", re.I),
 ]
 _GROUP_NOUN = re.compile(r"\s+(?:groups?|arms?)\b", re.I)
+_DOSED = re.compile(r"(?<![\w-])(?P<np>[A-Za-z][\w-]{3,})\s+\d+(?:[.·]\d+)?\s?(?:mg|µg|μg|mcg|g|IU|mL|ml|U)(?:/(?:kg|day|d|m2))?\b")
 _ARM_SLOTS = [
+    _DOSED,
     re.compile(rf"\b(?:received|receiving|taking|took|treated\s+with|randomi[sz]ed\s+to(?:\s+receive)?|"
                rf"assigned\s+to(?:\s+receive)?|allocated\s+to|administered|given)\s+(?:either\s+)?(?P<np>{_NP})",
                re.I),
