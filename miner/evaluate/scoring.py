@@ -364,6 +364,25 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+_REDUCTION = re.compile(r"\b(?:reductions?|decreases?|declines?|loss(?:es)?|decrements?)\b", re.I)
+
+
+def _expected_for(label: str, outcome: str, obj: ConceptForms) -> str:
+    """The label as a relation on the matched concept.
+
+    A prompt may name a change rather than a quantity ("pain reduction", "weight
+    loss"): its label says how that change went, while miner's edge says how the
+    quantity went (the gold format's convention). "Pain reduction significantly
+    increased" is then "decreases pain" - unless the concept itself is the change.
+    """
+    words = _REDUCTION.findall(outcome)
+    if not words or label not in ("increases", "decreases"):
+        return label
+    if any(_REDUCTION.search(name) for name in obj.names):
+        return label
+    return "decreases" if label == "increases" else "increases"
+
+
 def _specificity(concept: ConceptForms, words: frozenset[str]) -> int:
     """How many of the prompt's words the concept's best form shares."""
     return max((len(form & words) for form in concept.forms), default=0)
@@ -406,7 +425,9 @@ def score_prompts(prompts: list[dict[str, Any]], predictions: Predictions) -> Pr
 
     A prompt's pair is found when an edge with evidence in its article links a concept
     matching the intervention text to one matching the outcome text; its finding is
-    found when such an edge has the labelled direction. Direction accuracy is, over the
+    found when such an edge has the labelled direction, read on the matched concept
+    (:func:`_expected_for`: "pain reduction significantly increased" is "decreases
+    pain"). Direction accuracy is, over the
     found pairs, the share whose best edge has the labelled direction; the best edge is
     the one whose sentences cover the annotators' evidence text best, then the one whose
     subject and object share most words with the prompt, then the one with most
@@ -429,6 +450,8 @@ def score_prompts(prompts: list[dict[str, Any]], predictions: Predictions) -> Pr
             if matches_text(subject, prompt["intervention"]) and matches_text(obj, prompt["outcome"]):
                 linking.append(finding)
         status = "missed"
+        expected_of = {id(f): _expected_for(expected, prompt["outcome"], predictions.forms(article, f.object))
+                       for f in linking}
         if linking:
             report.pairs_found += 1
             evidence_texts = [t for t in (prompt.get("evidence") or []) if t]
@@ -439,9 +462,9 @@ def score_prompts(prompts: list[dict[str, Any]], predictions: Predictions) -> Pr
                 _specificity(predictions.forms(article, f.object), outcome_words)
                 + _specificity(predictions.forms(article, f.subject), intervention_words),
                 len(f.evidence)))
-            if best.relation == expected:
+            if best.relation == expected_of[id(best)]:
                 report.direction_correct += 1
-            if any(f.relation == expected for f in linking):
+            if any(f.relation == expected_of[id(f)] for f in linking):
                 report.findings_found += 1
                 status = "found"
             else:

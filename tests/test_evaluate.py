@@ -1,0 +1,57 @@
+"""``miner evaluate`` on a gold article and prompts written for these tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from miner.cli import cli
+from miner.evaluate.matching import ConceptForms, matches_text, one_to_one, same_concept
+from miner.evaluate.scoring import effect_overlaps
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_gold_scores_on_a_known_article():
+    result = CliRunner().invoke(cli, ["evaluate", str(FIXTURES / "gold"), "--mine", "--json", "--errors"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    gold = json.loads(result.stdout)["gold"]
+    relations = gold["relations"]["all"]
+    # Two of the three gold relations are stated in the text and found; nothing else is.
+    assert (relations["tp"], relations["gold"], relations["predicted"]) == (2, 3, 2)
+    assert gold["effect_attachment"] == {"gold_with_effect": 1, "attached": 1, "score": 1.0}
+    assert [m["object"] for m in gold["misses"]] == ["Walking speed"]
+    outcome = gold["entities"]["outcome"]
+    assert outcome["tp"] == 2 and outcome["gold"] == 3
+
+
+def test_prompt_scores_on_known_prompts():
+    result = CliRunner().invoke(cli, ["evaluate", "--prompts", str(FIXTURES / "prompts.jsonl"), "--mine", "--json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    prompts = json.loads(result.stdout)["prompts"]
+    assert prompts["prompts"] == 4  # the unlabelled prompt is left out
+    assert prompts["pairs_found"] == 3  # grip strength is not in the text
+    # prompt 2 is labelled "increased" but the text says no difference: wrong direction;
+    # prompt 3 names the change ("pain reduction increased"): found, as "decreases pain".
+    assert prompts["findings_found"] == 2 and prompts["direction_correct"] == 2
+
+
+def test_matching_rules():
+    gold = ConceptForms.make("Pain intensity", ["MESH:D010146"], ["Pain intensity", "pain scores"])
+    by_id = ConceptForms.make("x", ["MESH:D010146"], ["Pain"])
+    by_words = ConceptForms.make("y", ["MINER:pain-scores"], ["pain score"])
+    other = ConceptForms.make("z", ["MINER:fatigue"], ["fatigue"])
+    assert same_concept(gold, by_id) and same_concept(gold, by_words) and not same_concept(gold, other)
+    assert one_to_one([gold], [other, by_words, by_id]) in ({0: 1}, {0: 2})
+    assert matches_text(by_words, "the mean pain scores at 12 weeks")
+    assert not matches_text(other, "pain scores")
+
+
+def test_effect_overlap():
+    assert effect_overlaps("−1.9 points (95% CI −2.8 to −1.0)", ["-1.9 points (95% CI -2.8 to -1.0)"])
+    assert effect_overlaps("P < 0.05", [None, "P\u2009<\u20090.05"])
+    assert not effect_overlaps("p = 0.01", ["p = 0.03"])
