@@ -38,7 +38,8 @@ def build_pipeline(config: Path | str | None = None, overrides: dict[str, Any] |
     """A fresh pipeline from a spaCy config file (default: ``models/pipeline.cfg``)."""
     import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
 
-    import miner.pipeline.effects  # noqa: F401  (registers the factories when not installed)
+    import miner.pipeline.abbreviations  # noqa: F401  (registers the factories when not installed)
+    import miner.pipeline.effects  # noqa: F401
     import miner.pipeline.entities  # noqa: F401
     import miner.pipeline.relations  # noqa: F401
     import miner.pipeline.sentences  # noqa: F401

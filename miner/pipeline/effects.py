@@ -105,11 +105,21 @@ class Effect:
 _DECREASE_WORDS = r"(?:reductions?|decreases?|declines?|drops?|falls?|lower|less|lowering|attenuation|improvements?|relief)"
 _INCREASE_WORDS = r"(?:increases?|rises?|higher|greater|more|elevations?|gains?|augmentation)"
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
+_PATTERNS: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = []
+
+#: A cheap test per kind: a pattern is tried only on text where its cue appears.
+_CUES = {
+    "odds_ratio": r"odds|OR", "risk_ratio": r"risk|ratio|RR", "hazard_ratio": r"hazard|HR",
+    "smd": r"SMD|standardi|Cohen|Hedges|effect size|\b(?:ES|d|g)\s?=", "mean_difference": r"differ|change|MD|effect|by|CI|confidence",
+    "correlation": r"\b(?:r|R|rho|rs|r s)\s?[=:]|ρ|Spearman|Pearson|correlation", "fold_change": r"fold",
+    "percent_change": r"%", "p_value": r"[pP]", "sample_size": r"\b[nN]\s?=|\b(?:patients|participants|subjects|women|men|adults|children|volunteers|individuals|people|persons|rats|mice|animals|athletes|students|workers|employees|elderly)\b",
+    "ci": r"CI|confidence",
+}
 
 
 def _add(kind: str, pattern: str, flags: int = re.I) -> None:
-    _PATTERNS.append((kind, re.compile(pattern, flags)))
+    cue = _CUES.get(kind)
+    _PATTERNS.append((kind, re.compile(pattern, flags), re.compile(cue, re.I if kind not in ("smd",) else 0) if cue else None))
 
 
 _CI_TAIL = rf"(?:\s?[,;(\[]\s?{_CI}\s?[)\]]?)?"
@@ -230,7 +240,9 @@ def find_effects(text: str, offset: int = 0) -> list[Effect]:
     Where expressions overlap, the longer one wins, then the more specific kind.
     """
     candidates: list[Effect] = []
-    for kind, pattern in _PATTERNS:
+    for kind, pattern, cue in _PATTERNS:
+        if cue is not None and cue.search(text) is None:
+            continue
         for match in pattern.finditer(text):
             if not match.group(0).strip():
                 continue
@@ -265,6 +277,9 @@ def parse_effect_size(text: str) -> Effect | None:
 
 # ----------------------------------------------------------------------------- component
 
+_DIGIT = re.compile(r"\d")
+
+
 class EffectTagger:
     """Finds effect sizes sentence by sentence into ``doc._.miner_effects``."""
 
@@ -274,11 +289,11 @@ class EffectTagger:
     def __call__(self, doc: Doc) -> Doc:
         effects = extensions.get(doc, "miner_effects")
         text = doc.text
-        if not any(ch.isdigit() for ch in text):
+        if _DIGIT.search(text) is None:
             return doc
         for sent in doc.sents:
             chunk = text[sent.start_char: sent.end_char]
-            if not any(ch.isdigit() for ch in chunk):
+            if _DIGIT.search(chunk) is None:
                 continue
             for effect in find_effects(chunk, sent.start_char):
                 effects.append(effect.to_dict())

@@ -85,6 +85,7 @@ class EntityTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
+        text = doc.text  # built from the tokens on every access: read it once
         spans: list[Span] = []
         for match_id, start, end in self.matcher(doc):
             key = strings[match_id]
@@ -99,12 +100,12 @@ class EntityTagger:
         definitions: list[dict[str, Any]] = []
         new_names: dict[str, str] = {}
         if self.use_abbreviations:
-            definitions = self._abbreviation_spans(doc, spans, new_names)
+            definitions = self._abbreviation_spans(doc, text, spans, new_names)
         if spans:
-            self._elliptic_arms(doc, doc.text, spans)
-        kept = [s for s in filter_spans(spans) if not _in_title(doc, s)]
+            self._elliptic_arms(doc, text, spans)
+        kept = [s for s in filter_spans(spans) if not _in_title(text, s)]
         if self.use_phrases:
-            kept = self._phrase_spans(doc, kept, new_names)
+            kept = self._phrase_spans(doc, text, kept, new_names)
         doc.spans[SPAN_KEY] = kept
         mentions = extensions.get(doc, "miner_entities")
         mentions.clear()
@@ -126,12 +127,11 @@ class EntityTagger:
         return doc
 
     def _abbreviation_spans(
-        self, doc: Doc, spans: list[Span], new_names: dict[str, str]
+        self, doc: Doc, text: str, spans: list[Span], new_names: dict[str, str]
     ) -> list[dict[str, Any]]:
         """Spans for defined short forms (and their long forms wherever they recur);
         returns the definitions with their concepts."""
-        definitions = find_definitions(doc)
-        text = doc.text if definitions else ""
+        definitions = find_definitions(doc, text)
         out = []
         for definition in definitions:
             long_start, long_end = definition["long_start"], definition["long_end"]
@@ -208,9 +208,8 @@ class EntityTagger:
             return None
         return f"MINER:{slugify(name)}", kind, name, None
 
-    def _phrase_spans(self, doc: Doc, kept: list[Span], new_names: dict[str, str]) -> list[Span]:
+    def _phrase_spans(self, doc: Doc, text: str, kept: list[Span], new_names: dict[str, str]) -> list[Span]:
         """Add outcome and arm phrases that no lexicon term covers (see :mod:`.phrases`)."""
-        text = doc.text
         added: list[Span] = []
         starts = [s.start_char for s in kept]
         for sent in doc.sents:
@@ -220,7 +219,8 @@ class EntityTagger:
             for phrase in find_phrases(chunk):
                 start, end = sent.start_char + phrase.start, sent.start_char + phrase.end
                 lo = bisect.bisect_left(starts, start - 80)
-                overlapping = [s for s in kept[lo:] if s.start_char < end and start < s.end_char]
+                hi = bisect.bisect_left(starts, end)
+                overlapping = [s for s in kept[lo:hi] if s.start_char < end and start < s.end_char]
                 covered = sum(min(end, s.end_char) - max(start, s.start_char) for s in overlapping)
                 if covered * 2 >= end - start:
                     continue  # the lexicon names (most of) it
@@ -247,7 +247,14 @@ class EntityTagger:
                     added.append(span)
         if not added:
             return kept
-        keep = [s for s in kept if not any(s.start < a.end and a.start < s.end for a in added)]
+        added = filter_spans(added)
+        added_starts = [a.start for a in added]
+        keep = []
+        for span in kept:
+            index = bisect.bisect_right(added_starts, span.end - 1) - 1
+            near = added[max(0, index - 1):index + 2]
+            if not any(span.start < a.end and a.start < span.end for a in near):
+                keep.append(span)
         return filter_spans(keep + added)
 
     def _elliptic_arms(self, doc: Doc, text: str, spans: list[Span]) -> None:
@@ -279,11 +286,11 @@ _JOURNAL_BEFORE = re.compile(r"\bjournal\b", re.I)
 _TITLE_BEFORE = re.compile(r"\b(?:[Jj]ournal(?:\s+of)?|[Pp]ublished\s+in)\s+(?:(?:the\s+)?[A-Z][\w'-]*\s+(?:(?:and|of|&|for|in)\s+)?)*$")
 
 
-def _in_title(doc: Doc, span: Span) -> bool:
+def _in_title(text: str, span: Span) -> bool:
     """A word in a journal's name ("the journal Anesthesia and Analgesia") names no concept."""
-    if not span.text[:1].isupper():
+    if not text[span.start_char:span.start_char + 1].isupper():
         return False
-    before = doc.text[max(0, span.start_char - 80):span.start_char]
+    before = text[max(0, span.start_char - 80):span.start_char]
     return bool(_TITLE_BEFORE.search(before))
 
 

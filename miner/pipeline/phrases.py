@@ -41,7 +41,6 @@ _OUTCOME_SLOTS = [
     re.compile(rf"\b{_CHANGE_NOUN}(?:\s+[\w-]+){{0,3}}?\s+(?:in|of|on|for|regarding|concerning)\s+(?P<np>{_NP})", re.I),
     re.compile(rf"\b(?:present|observed|seen|found|noted|detected|shown)\s+(?:for|in|regarding)\s+(?P<np>{_NP})", re.I),
     re.compile(rf"\b{_CHANGE_VERB}\s+(?P<np>{_NP})", re.I),
-    re.compile(rf"(?:^|[,;:(]\s*|\b(?:and|but|while|whereas|that|the|in|of)\s+)(?P<np>{_NP})\s+{_RESULT}", re.I),
     re.compile(rf"\b(?:lower|higher|greater|less|more|fewer|better|worse|shorter|longer|smaller|larger|"
                rf"significant|no)\s+(?P<np>{_NP})", re.I),
 ]
@@ -198,10 +197,33 @@ def _mask_brackets(text: str) -> str:
     return re.sub(r"\([^()]*\)|\[[^\[\]]*\]", lambda m: " " * len(m.group(0)), text)
 
 
+_RESULT_RE = re.compile(rf"\s+{_RESULT}", re.I)
+_ANCHOR = re.compile(r"(?:^|[;:(]\s*|\b(?:but|while|whereas|that|which|although|however),?\s+)", re.I)
+
+
+def _subjects_of_results(text: str) -> list[tuple[int, str]]:
+    """Noun phrases right before a result ("X was lower", "X did not differ"): found by
+    looking back from the result to the last clause anchor, without backtracking."""
+    out = []
+    for match in _RESULT_RE.finditer(text):
+        window_start = max(0, match.start() - 160)
+        window = text[window_start:match.start()]
+        anchors = [a.end() for a in _ANCHOR.finditer(window)]
+        begin = anchors[-1] if anchors else 0
+        if begin >= len(window):
+            continue
+        out.append((window_start + begin, window[begin:]))
+    return out
+
+
 def find_phrases(text: str) -> list[Phrase]:
     """Outcome and arm phrases in a sentence (see the module's docstring)."""
     found: dict[tuple[int, int], Phrase] = {}
     text = _mask_brackets(text)
+    for start_np, np_text in _subjects_of_results(text):
+        for start, item in _items(np_text, start_np):
+            if _is_outcome(item):
+                found.setdefault((start, start + len(item)), Phrase(start, start + len(item), item, "outcome"))
     for pattern in _OUTCOME_SLOTS:
         for match in pattern.finditer(text):
             for start, item in _items(match.group("np"), match.start("np")):
