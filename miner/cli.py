@@ -76,10 +76,12 @@ def cli(debug: bool) -> None:
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option(create=True)
 @click.option("--fresh", is_flag=True, help="Forget what the store holds before mining.")
-@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1, 10_000),
+@click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 10_000),
               help="Articles per transaction.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="Processes running the pipeline [default: one per core].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary, only problems.")
-def mine(sources: tuple[Path, ...], db: Path, fresh: bool, batch_size: int, quiet: bool) -> None:
+def mine(sources: tuple[Path, ...], db: Path, fresh: bool, batch_size: int, workers: int | None, quiet: bool) -> None:
     """Mine the articles in FOLDER(s) (or files) into the store.
 
     Folders are walked recursively; .txt, .md, .html/.htm, .json and .jsonl files are
@@ -109,7 +111,7 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, batch_size: int, quie
             progress.console.print(f"[yellow]skipped[/] {error}", highlight=False, markup=True) \
                 if console.is_terminal else _err(f"skipped: {error}")
 
-        report = run_mine(sources, db, batch_size=batch_size, fresh=fresh,
+        report = run_mine(sources, db, batch_size=batch_size, workers=workers, fresh=fresh,
                           on_problem=on_problem, on_progress=on_progress)
     if not quiet:
         _err(f"{report.mined} articles mined, {report.unchanged} unchanged, {len(report.problems)} skipped, "

@@ -8,10 +8,13 @@ is not mined again.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 
@@ -75,6 +78,7 @@ def mine(
     *,
     nlp: Language | None = None,
     batch_size: int = 32,
+    workers: int | None = 1,
     fresh: bool = False,
     on_problem: Callable[[ReadError], None] | None = None,
     on_progress: Callable[[MineReport], None] | None = None,
@@ -87,6 +91,9 @@ def mine(
         Files or folders (walked recursively).
     db
         The SQLite store; created if missing.
+    workers
+        Processes that run the pipeline (None: one per core). Results do not depend on
+        it: batches are mined in parallel and written in their original order.
     fresh
         Forget what the store holds first.
     on_problem
@@ -131,10 +138,10 @@ def mine(
                     continue
                 yield item
 
-        for batch in _batches(todo(), batch_size):
-            nlp_ = pipeline()
-            lexicon = _lexicon_of(nlp_)
-            results = _annotate_batch(nlp_, batch, problem)
+        for batch, results, errors in _mined_batches(_batches(todo(), batch_size), pipeline, workers):
+            for error in errors:
+                problem(error, failed=True)
+            lexicon = _lexicon_of(pipeline())
             with store.batch():
                 for article, record in results:
                     mined = mined_article(article_record(article), record)
@@ -150,20 +157,64 @@ def mine(
     return report
 
 
-def _annotate_batch(nlp: Language, batch: list[Article], problem: Callable[..., None]) -> list[tuple[Article, dict]]:
+Results = tuple[list[Article], list[tuple[Article, dict]], list[ReadError]]
+
+
+def _annotate_batch(nlp: Language, batch: list[Article]) -> tuple[list[tuple[Article, dict]], list[ReadError]]:
     """Annotate a batch; if the batch fails, retry one by one so one bad article costs only itself."""
     try:
-        return [(article, doc_record(doc)) for article, doc in annotate(nlp, batch)]
+        return [(article, doc_record(doc)) for article, doc in annotate(nlp, batch)], []
     except Exception:  # noqa: BLE001 - isolate the failing article below
         pass
-    results = []
+    results, errors = [], []
     for article in batch:
         try:
             results.extend((a, doc_record(d)) for a, d in annotate(nlp, [article]))
         except Exception as exc:  # noqa: BLE001 - reported, the run goes on
-            problem(ReadError(article.source or article.id, f"failed to mine ({type(exc).__name__}: {exc})"),
-                    failed=True)
-    return results
+            errors.append(ReadError(article.source or article.id, f"failed to mine ({type(exc).__name__}: {exc})"))
+    return results, errors
+
+
+_WORKER_NLP: list[Language] = []
+
+
+def _worker_batch(batch: list[Article]) -> tuple[list[tuple[Article, dict]], list[ReadError]]:
+    return _annotate_batch(_WORKER_NLP[0], batch)
+
+
+def _mined_batches(batches: Iterator[list[Article]], pipeline: Callable[[], Language],
+                   workers: int | None) -> Iterator[Results]:
+    """(batch, records, errors) for each batch, in order; in worker processes if asked.
+
+    Workers are forked after the pipeline is built, so each starts with it loaded; they
+    receive articles and send back plain records (never spaCy objects).
+    """
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    first = next(batches, None)
+    if first is None:
+        return
+    nlp = pipeline()
+    if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for batch in _chain(first, batches):
+            results, errors = _annotate_batch(nlp, batch)
+            yield batch, results, errors
+        return
+    _WORKER_NLP[:] = [nlp]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(count) as pool:
+        pending: list[tuple[list[Article], Any]] = []
+        for batch in _chain(first, batches):
+            pending.append((batch, pool.apply_async(_worker_batch, (batch,))))
+            while len(pending) > 2 * count:
+                done, result = pending.pop(0)
+                yield (done, *result.get())
+        for done, result in pending:
+            yield (done, *result.get())
+
+
+def _chain(first: list[Article], rest: Iterator[list[Article]]) -> Iterator[list[Article]]:
+    yield first
+    yield from rest
 
 
 def _with_synonyms(concept: Concept, lexicon: Lexicon) -> Concept:

@@ -81,6 +81,7 @@ def pipeline_fingerprint(config: Path | str | None = None) -> str:
 def make_doc(nlp: Language, article: Article) -> Doc:
     """A tokenized Doc for an article, carrying its metadata for the components."""
     doc = nlp.make_doc(article.text)
+    doc.user_data[extensions.TEXT_KEY] = article.text  # the same text, without rebuilding it
     doc._.miner_article = {
         "id": article.id,
         "title": article.title,

@@ -82,7 +82,9 @@ def find_definitions(doc: Doc, text: str | None = None) -> list[dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     items = doc._.abbreviations or []
     if items and text is None:
-        text = doc.text
+        from miner.pipeline.extensions import doc_text
+
+        text = doc_text(doc)
     text = text or ""
     for item in items:
         if isinstance(item, dict):
@@ -138,6 +140,33 @@ class ParenthesisAbbreviationDetector(_detector_class()):  # type: ignore[misc]
     here from the bracket positions; scispaCy's own ``filter_matches`` and
     ``find_matches_for`` (Schwartz & Hearst) then do the rest, unchanged.
     """
+
+    def find_matches_for(self, filtered: list, doc: Doc) -> list:
+        """scispaCy's definitions (``find_abbreviation``), with every later use of each
+        short form found from the token ids at once rather than by a Matcher per doc."""
+        from scispacy.abbreviation import find_abbreviation
+
+        occurrences: dict[Any, set] = {}
+        seen_long: set[str] = set()
+        seen_short: set[str] = set()
+        for long_candidate, short_candidate in filtered:
+            short, long = find_abbreviation(long_candidate, short_candidate)
+            if long is None or long.text in seen_long or short.text in seen_short:
+                continue
+            seen_long.add(long.text)
+            seen_short.add(short.text)
+            occurrences[long] = {short}
+        if not occurrences:
+            return []
+        orth = doc.to_array("ORTH")
+        for long, shorts in occurrences.items():
+            short = next(iter(shorts))
+            ids = [t.orth for t in short]
+            for start in numpy.flatnonzero(orth == ids[0]):
+                end = int(start) + len(ids)
+                if end <= len(orth) and all(orth[int(start) + k] == ids[k] for k in range(1, len(ids))):
+                    shorts.add(doc[int(start):end])
+        return list(occurrences.items())
 
     def __call__(self, doc: Doc) -> Doc:
         from scispacy.abbreviation import filter_matches

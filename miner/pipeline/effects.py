@@ -288,7 +288,7 @@ class EffectTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         effects = extensions.get(doc, "miner_effects")
-        text = doc.text
+        text = extensions.doc_text(doc)
         if _DIGIT.search(text) is None:
             return doc
         for sent in doc.sents:

@@ -85,7 +85,7 @@ class EntityTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
-        text = doc.text  # built from the tokens on every access: read it once
+        text = extensions.doc_text(doc)
         spans: list[Span] = []
         for match_id, start, end in self.matcher(doc):
             key = strings[match_id]

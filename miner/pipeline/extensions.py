@@ -31,6 +31,22 @@ def register_extensions() -> None:
             Doc.set_extension(name, default=None)
 
 
+TEXT_KEY = "miner_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, read once per Doc.
+
+    spaCy builds ``doc.text`` from the tokens on every access, which costs as much as a
+    component; :func:`miner.pipeline.make_doc` stores the article's text instead.
+    """
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[TEXT_KEY] = text
+    return text
+
+
 def get(doc: Doc, name: str) -> Any:
     """The value of extension ``name`` on ``doc``, created empty on first use."""
     value = getattr(doc._, name)

@@ -197,7 +197,9 @@ def _mask_brackets(text: str) -> str:
     return re.sub(r"\([^()]*\)|\[[^\[\]]*\]", lambda m: " " * len(m.group(0)), text)
 
 
-_RESULT_RE = re.compile(rf"\s+{_RESULT}", re.I)
+_RESULT_LEAD = re.compile(r"(?<=\s)(?:tended|tends?|appeared|seemed|did|also|show(?:ed)?|demonstrated?|revealed?|"
+                          r"displayed?|was|were|is|are|had|has|have|remained|became)\b", re.I)
+_RESULT_RE = re.compile(_RESULT, re.I)
 _ANCHOR = re.compile(r"(?:^|[;:(]\s*|\b(?:but|while|whereas|that|which|although|however),?\s+)", re.I)
 
 
@@ -205,9 +207,15 @@ def _subjects_of_results(text: str) -> list[tuple[int, str]]:
     """Noun phrases right before a result ("X was lower", "X did not differ"): found by
     looking back from the result to the last clause anchor, without backtracking."""
     out = []
-    for match in _RESULT_RE.finditer(text):
-        window_start = max(0, match.start() - 160)
-        window = text[window_start:match.start()]
+    for lead in _RESULT_LEAD.finditer(text):
+        match = _RESULT_RE.match(text, lead.start())
+        if match is None:
+            continue
+        end = match.start()
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        window_start = max(0, end - 160)
+        window = text[window_start:end]
         anchors = [a.end() for a in _ANCHOR.finditer(window)]
         begin = anchors[-1] if anchors else 0
         if begin >= len(window):

@@ -934,7 +934,7 @@ class RelationExtractor:
         sections = article.get("sections") or []
         relations = extensions.get(doc, "miner_relations")
         relations.clear()
-        full_text = doc.text  # built from the tokens on every access: read it once
+        full_text = extensions.doc_text(doc)
         ctx = self.context(doc, full_text, mentions, sections, article.get("title"))
         starts = [m["start"] for m in mentions]
         effect_starts = [e["start"] for e in effects]

@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from miner.articles.sections import _INLINE_LABEL
+from miner.pipeline import extensions
 
 _NO_BREAK_AFTER = frozenset(
     """al e.g eg i.e ie vs v cf fig figs no nos vol vols pp p ref refs eq eqs tab approx
@@ -87,7 +88,7 @@ class SentenceSegmenter:
         values = numpy.full(len(doc), -1, dtype="int32")
         values[0] = 1
         idx = doc.to_array("IDX")
-        for offset in sentence_starts(doc.text):
+        for offset in sentence_starts(extensions.doc_text(doc)):
             position = int(numpy.searchsorted(idx, offset))
             while position < len(doc) and doc[position].is_space:
                 position += 1
