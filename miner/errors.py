@@ -28,6 +28,10 @@ class ReadError(MinerError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # Picklable as (path, reason), so a worker process can report it.
+        return (type(self), (self.path, self.reason))
+
 
 class LexiconError(MinerError):
     """A lexicon or pattern file under ``models/`` is missing or malformed."""

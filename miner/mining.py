@@ -200,16 +200,34 @@ def _mined_batches(batches: Iterator[list[Article]], pipeline: Callable[[], Lang
             yield batch, results, errors
         return
     _WORKER_NLP[:] = [nlp]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(count) as pool:
-        pending: list[tuple[list[Article], Any]] = []
-        for batch in _chain(first, batches):
-            pending.append((batch, pool.apply_async(_worker_batch, (batch,))))
-            while len(pending) > 2 * count:
-                done, result = pending.pop(0)
-                yield (done, *result.get())
-        for done, result in pending:
-            yield (done, *result.get())
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    pending: deque[tuple[list[Article], Any]] = deque()
+    remaining = _chain(first, batches)
+    # A worker that dies (killed, out of memory) breaks the pool with an error instead of
+    # leaving the run waiting forever; what is left is then mined in this process.
+    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+        try:
+            for batch in remaining:
+                pending.append((batch, pool.submit(_worker_batch, batch)))
+                while len(pending) > 2 * count:
+                    batch_done, future = pending[0]
+                    result = future.result()
+                    pending.popleft()
+                    yield (batch_done, *result)
+            while pending:
+                batch_done, future = pending[0]
+                result = future.result()
+                pending.popleft()
+                yield (batch_done, *result)
+        except BrokenProcessPool:
+            pass
+    for batch_done, _ in pending:
+        yield (batch_done, *_annotate_batch(nlp, batch_done))
+    for batch in remaining:
+        yield (batch, *_annotate_batch(nlp, batch))
 
 
 def _chain(first: list[Article], rest: Iterator[list[Article]]) -> Iterator[list[Article]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import shutil
 
@@ -62,3 +63,18 @@ def test_a_failed_batch_leaves_no_trace(tmp_path, nlp):
                 store.write_article(MinedArticle(ArticleRecord("x"), {}, [], []))
                 raise RuntimeError("killed")
         assert store.counts()["articles"] == 0
+
+
+def test_two_workers_give_the_same_store_as_one(tmp_path, nlp):
+    from miner.export.formats import to_json_data
+    from miner.graph import graph_from_store
+
+    graphs = []
+    for workers in (1, 2):
+        db = tmp_path / f"w{workers}.db"
+        report = mine([SAMPLE], db, nlp=nlp, workers=workers, batch_size=2)
+        assert report.mined == 6
+        with Store.open(db) as store:
+            data = to_json_data(graph_from_store(store))
+        graphs.append(json.dumps(data, sort_keys=True))
+    assert graphs[0] == graphs[1]

@@ -166,6 +166,17 @@ def object_valence(mention: dict[str, Any], ctx: SentenceContext) -> str | None:
 
 # ----------------------------------------------------------------------------- extraction
 
+@dataclass
+class _Candidate:
+    """A finding before it is written out: who, what, which cue, which relation."""
+
+    subject: dict[str, Any]
+    target: dict[str, Any]
+    trigger: Cue
+    relation: str
+    negated: bool
+
+
 class _Sentence:
     """A sentence with its word positions, for distances in words."""
 
@@ -269,7 +280,7 @@ def extract_sentence_relations(
     hedged = rules.search("hedge", text)
     not_significant = rules.find("non_significance", text)
 
-    findings: list[dict[str, Any]] = []
+    candidates: list[_Candidate] = []
     used_subjects: list[dict[str, Any]] = []
     for target in targets_all:
         if id(target) in population or target is case_group:
@@ -316,16 +327,18 @@ def extract_sentence_relations(
         for subject in subjects:
             if subject["id"] == target["id"]:
                 continue
-            finding = _finding(text, offset, subject, target, trigger, relation, negated, hedged,
-                               mentions, effects, ctx)
-            if finding["relation"] in ("decreases", "increases") and _not_significant_p(finding["p_value"]):
-                finding["relation"] = "no_effect"
-            findings.append(finding)
+            candidates.append(_Candidate(subject, target, trigger, relation, negated))
             used_subjects.append(subject)
-    findings += _pronoun_clauses(text, offset, triggers, breaks, clause, targets_all, population, findings,
-                                 mentions, effects, hedged, ctx)
+    candidates += _pronoun_clauses(text, offset, triggers, breaks, clause, targets_all, population, candidates, ctx)
     _remember(ctx, used_subjects or interventions + group_uses)
-    return _dedupe(findings)
+    findings = []
+    for candidate in _dedupe(candidates):
+        finding = _finding(text, offset, candidate.subject, candidate.target, candidate.trigger, candidate.relation,
+                           candidate.negated, hedged, mentions, effects, ctx)
+        if finding["relation"] in ("decreases", "increases") and _not_significant_p(finding["p_value"]):
+            finding["relation"] = "no_effect"
+        findings.append(finding)
+    return findings
 
 
 _OVERRULED = re.compile(r"\s*(?:however|but|nevertheless|nonetheless|yet)\b", re.I)
@@ -334,12 +347,11 @@ _PRONOUN_START = re.compile(r"[;,]?\s*(?:however|but|whereas|while|yet|and)?,?\s
 
 
 def _pronoun_clauses(text: str, offset: int, triggers: list[Cue], breaks: list[int], clause, targets: list[dict[str, Any]],
-                     population: set[int], findings: list[dict[str, Any]], mentions: Sequence[dict[str, Any]],
-                     effects: Sequence[dict[str, Any]], hedged: bool, ctx: SentenceContext) -> list[dict[str, Any]]:
+                     population: set[int], candidates: list[_Candidate], ctx: SentenceContext) -> list[_Candidate]:
     """"X and Y did not differ between A and B; however, they were lower than in the
     control group": a clause whose subject is a pronoun speaks of the previous clause's
     objects, with the previous clause's subjects."""
-    out: list[dict[str, Any]] = []
+    out: list[_Candidate] = []
     for cue in triggers:
         index = clause(cue.start)
         if index == 0 or any(clause(_local(t, offset)[0]) == index for t in targets):
@@ -351,12 +363,8 @@ def _pronoun_clauses(text: str, offset: int, triggers: list[Cue], breaks: list[i
             relation = _direction(cue, target, ctx)
             if relation is None:
                 continue
-            subjects = [f for f in findings if f["object"] == target["id"]]
-            for earlier in subjects:
-                subject = {"id": earlier["subject"], "name": earlier["subject_name"], "type": earlier["subject_type"],
-                           "text": earlier["subject_text"], "start": earlier["subject_start"],
-                           "end": earlier["subject_end"], "_source": earlier["subject_source"]}
-                out.append(_finding(text, offset, subject, target, cue, relation, False, hedged, mentions, effects, ctx))
+            for earlier in [c for c in candidates if c.target["id"] == target["id"]]:
+                out.append(_Candidate(earlier.subject, target, cue, relation, False))
     return out
 
 
@@ -903,18 +911,18 @@ def _not_significant_p(p_value: str | None) -> bool:
     return value > 0.05
 
 
-def _dedupe(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _dedupe(candidates: list[_Candidate]) -> list[_Candidate]:
     """One finding per subject and object in a sentence. Where two clauses disagree
     ("pain reduction was less with X, but similar among groups at 72 hours"), the later
     statement is the sentence's conclusion."""
-    chosen: dict[tuple[str, str], dict[str, Any]] = {}
-    for finding in findings:
-        key = (finding["subject"], finding["object"])
+    chosen: dict[tuple[str, str], _Candidate] = {}
+    for candidate in candidates:
+        key = (candidate.subject["id"], candidate.target["id"])
         previous = chosen.get(key)
-        if previous is None or (previous["relation"] != finding["relation"]
-                                and finding["trigger_start"] > previous["trigger_start"]):
-            chosen[key] = finding
-    return sorted(chosen.values(), key=lambda f: (f["object_start"], f["subject"]))
+        if previous is None or (previous.relation != candidate.relation
+                                and candidate.trigger.start > previous.trigger.start):
+            chosen[key] = candidate
+    return sorted(chosen.values(), key=lambda c: (c.target["start"], c.subject["id"]))
 
 
 # ----------------------------------------------------------------------------- component
