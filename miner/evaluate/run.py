@@ -106,7 +106,9 @@ def format_prompts(report: PromptReport) -> str:
              + (f" ({len(report.missing_articles)} articles not mined)" if report.missing_articles else ""),
              f"  pair recall         {report.pair_recall:.3f}  ({report.pairs_found})",
              f"  finding recall      {report.finding_recall:.3f}  ({report.findings_found})",
-             f"  direction accuracy  {report.direction_accuracy:.3f}  ({report.direction_correct} of {report.pairs_found} found pairs)"]
+             f"  direction accuracy  {report.direction_accuracy:.3f}  ({report.direction_correct} of {report.pairs_found} found pairs; "
+             f"best edge)",
+             f"  any edge right      {report.direction_any:.3f}  (found pairs with an edge in the labelled direction)"]
     for label, counts in sorted(report.by_label.items()):
         total = sum(counts.values())
         lines.append(f"  {label:<16} {total:4d} prompts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

@@ -342,6 +342,11 @@ class PromptReport:
     def direction_accuracy(self) -> float:
         return self.direction_correct / self.pairs_found if self.pairs_found else 0.0
 
+    @property
+    def direction_any(self) -> float:
+        """The lenient reading: found pairs with at least one edge in the labelled direction."""
+        return self.findings_found / self.pairs_found if self.pairs_found else 0.0
+
     def to_dict(self, errors: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
             "prompts": self.prompts,
@@ -350,6 +355,7 @@ class PromptReport:
             "pair_recall": round(self.pair_recall, 4),
             "finding_recall": round(self.finding_recall, 4),
             "direction_accuracy": round(self.direction_accuracy, 4),
+            "direction_any_edge": round(self.direction_any, 4),
             "pairs_found": self.pairs_found,
             "findings_found": self.findings_found,
             "direction_correct": self.direction_correct,

@@ -10,6 +10,7 @@ sample_size.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -110,9 +111,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = []
 #: A cheap test per kind: a pattern is tried only on text where its cue appears.
 _CUES = {
     "odds_ratio": r"odds|OR", "risk_ratio": r"risk|ratio|RR", "hazard_ratio": r"hazard|HR",
-    "smd": r"SMD|standardi|Cohen|Hedges|effect size|\b(?:ES|d|g)\s?=", "mean_difference": r"differ|change|MD|effect|by|CI|confidence",
+    "smd": r"SMD|standardi|Cohen|Hedges|effect size|\b(?:ES|d|g)\s?=", "mean_difference": r"differ|change|MD|effect|\bby\s+(?:approximately\s+|about\s+|an?\s+)?\d|CI\b|confidence",
     "correlation": r"\b(?:r|R|rho|rs|r s)\s?[=:]|ρ|Spearman|Pearson|correlation", "fold_change": r"fold",
-    "percent_change": r"%", "p_value": r"[pP]", "sample_size": r"\b[nN]\s?=|\b(?:patients|participants|subjects|women|men|adults|children|volunteers|individuals|people|persons|rats|mice|animals|athletes|students|workers|employees|elderly)\b",
+    "percent_change": r"%", "p_value": r"\bp\s?(?:-?\s?values?)?\s?(?:[<>=≤≥]|&[lg]t;|less|of|was)", "sample_size": r"\b[nN]\s?=|\b(?:patients|participants|subjects|women|men|adults|children|volunteers|individuals|people|persons|rats|mice|animals|athletes|students|workers|employees|elderly)\b",
     "ci": r"CI|confidence",
 }
 
@@ -291,7 +292,15 @@ class EffectTagger:
         text = extensions.doc_text(doc)
         if _DIGIT.search(text) is None:
             return doc
+        # Effect sizes matter where something is measured: sentences without a single
+        # concept mention (reference lists, table debris) are not searched.
+        mentions = extensions.get(doc, "miner_entities")
+        starts = sorted(m["start"] for m in mentions) if mentions else None
         for sent in doc.sents:
+            if starts is not None:
+                index = bisect.bisect_left(starts, sent.start_char)
+                if index >= len(starts) or starts[index] >= sent.end_char:
+                    continue
             chunk = text[sent.start_char: sent.end_char]
             if _DIGIT.search(chunk) is None:
                 continue
