@@ -277,7 +277,16 @@ def extract_sentence_relations(
         return []
     within = rules.search("within_group", text) and not _between_groups(text)
     comparison = rules.search("comparison_cue", text)
-    hedged = rules.search("hedge", text)
+    hedges = rules.find("hedge", text)
+    scope_breaks = sorted(set(breaks) | {m.start() for m in _RELATIVE_SCOPE.finditer(text)})
+
+    def hedged_at(trigger: Cue) -> bool:
+        """A hedge before the trigger in its own clause ("may reduce", "HSP27, which could
+        lower"), or one that frames the whole sentence ("This suggests that...")."""
+        start = scope_breaks[bisect.bisect_right(scope_breaks, trigger.start) - 1] if scope_breaks and \
+            scope_breaks[0] <= trigger.start else 0
+        return any(start <= h.start < trigger.start for h in hedges) or any(
+            h.start < 40 and _FRAMING.match(h.text) for h in hedges)
     not_significant = rules.find("non_significance", text)
 
     candidates: list[_Candidate] = []
@@ -334,13 +343,15 @@ def extract_sentence_relations(
     findings = []
     for candidate in _dedupe(candidates):
         finding = _finding(text, offset, candidate.subject, candidate.target, candidate.trigger, candidate.relation,
-                           candidate.negated, hedged, mentions, effects, ctx)
+                           candidate.negated, hedged_at(candidate.trigger), mentions, effects, ctx)
         if finding["relation"] in ("decreases", "increases") and _not_significant_p(finding["p_value"]):
             finding["relation"] = "no_effect"
         findings.append(finding)
     return findings
 
 
+_RELATIVE_SCOPE = re.compile(r",\s*(?:which|that|who)\b|;", re.I)
+_FRAMING = re.compile(r"suggest|indicat|hypothes|may|might|could|possibl|likely|appear|seem", re.I)
 _OVERRULED = re.compile(r"\s*(?:however|but|nevertheless|nonetheless|yet)\b", re.I)
 _PRONOUN_START = re.compile(r"[;,]?\s*(?:however|but|whereas|while|yet|and)?,?\s*(?:they|these|those|both|it|all of them)\b",
                             re.I)
