@@ -76,12 +76,19 @@ def cli(debug: bool) -> None:
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option(create=True)
 @click.option("--fresh", is_flag=True, help="Forget what the store holds before mining.")
+@click.option("--prune", is_flag=True, help="Delete stored articles whose files are gone from the sources.")
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 10_000),
               help="Articles per transaction.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Processes running the pipeline [default: one per core].")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where the pipeline runs: processes on this machine, or a Ray cluster.")
+@click.option("--address", help="Ray cluster address (with --engine ray; default: a local Ray instance).")
+@click.option("--shards", type=click.Path(file_okay=False, path_type=Path),
+              help="With --engine ray: write JSON Lines shards here instead of the store (merge with 'miner ingest').")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary, only problems.")
-def mine(sources: tuple[Path, ...], db: Path, fresh: bool, batch_size: int, workers: int | None, quiet: bool) -> None:
+def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, batch_size: int, workers: int | None,
+         engine: str, address: str | None, shards: Path | None, quiet: bool) -> None:
     """Mine the articles in FOLDER(s) (or files) into the store.
 
     Folders are walked recursively; .txt, .md, .html/.htm, .json and .jsonl files are
@@ -91,6 +98,7 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, batch_size: int, work
     \b
     Example:
       miner mine corpora/sample --db outputs/evidence.db
+      miner mine /data/pubmed --engine ray --address ray://head:10001
     """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -111,12 +119,40 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, batch_size: int, work
             progress.console.print(f"[yellow]skipped[/] {error}", highlight=False, markup=True) \
                 if console.is_terminal else _err(f"skipped: {error}")
 
-        report = run_mine(sources, db, batch_size=batch_size, workers=workers, fresh=fresh,
-                          on_problem=on_problem, on_progress=on_progress)
+        if engine == "ray":
+            from miner.distributed import mine_ray
+
+            report = mine_ray(sources, db, address=address, workers=workers, batch_size=batch_size, fresh=fresh,
+                              prune=prune, shards=shards, on_problem=on_problem, on_progress=on_progress)
+        else:
+            if address or shards:
+                raise click.UsageError("--address and --shards go with --engine ray")
+            report = run_mine(sources, db, batch_size=batch_size, workers=workers, fresh=fresh, prune=prune,
+                              on_problem=on_problem, on_progress=on_progress)
     if not quiet:
-        _err(f"{report.mined} articles mined, {report.unchanged} unchanged, {len(report.problems)} skipped, "
+        pruned = f", {report.pruned} pruned" if prune else ""
+        _err(f"{report.mined} articles mined, {report.unchanged} unchanged{pruned}, {len(report.problems)} skipped, "
              f"{len(report.failed)} failed; {report.findings} findings ({report.evidence} evidence) "
              f"in {report.seconds:.1f}s -> {db}")
+    if report.problems or report.failed:
+        sys.exit(EXIT_SKIPPED)
+
+
+@cli.command()
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@db_option(create=True)
+def ingest(shards: tuple[Path, ...], db: Path) -> None:
+    """Merge shards written by 'miner mine --engine ray --shards DIR' into the store.
+
+    \b
+    Example:
+      miner ingest outputs/shards --db outputs/evidence.db
+    """
+    from miner.distributed import ingest as run_ingest
+
+    report = run_ingest(shards, db, on_problem=lambda e: _err(f"skipped: {e}"))
+    _err(f"{report.mined} articles ingested, {report.unchanged} unchanged, {len(report.problems)} skipped, "
+         f"{len(report.failed)} failed; {report.findings} findings -> {db}")
     if report.problems or report.failed:
         sys.exit(EXIT_SKIPPED)
 

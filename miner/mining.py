@@ -38,6 +38,7 @@ class MineReport:
     unchanged: int = 0
     findings: int = 0
     evidence: int = 0
+    pruned: int = 0
     problems: list[ReadError] = field(default_factory=list)
     failed: list[ReadError] = field(default_factory=list)
     seconds: float = 0.0
@@ -80,6 +81,7 @@ def mine(
     batch_size: int = 32,
     workers: int | None = 1,
     fresh: bool = False,
+    prune: bool = False,
     on_problem: Callable[[ReadError], None] | None = None,
     on_progress: Callable[[MineReport], None] | None = None,
 ) -> MineReport:
@@ -96,6 +98,10 @@ def mine(
         it: batches are mined in parallel and written in their original order.
     fresh
         Forget what the store holds first.
+    prune
+        Afterwards, delete the stored articles that this run did not read (files that
+        disappeared from the folder). Not done if a file could not be read, since its
+        article might still exist.
     on_problem
         Called with each file or record that could not be read or mined; the run goes on.
     on_progress
@@ -153,6 +159,13 @@ def mine(
                     report.evidence += sum(len(f.evidence) for f in mined.findings)
             if on_progress:
                 on_progress(report)
+        if prune:
+            if report.problems:
+                problem(ReadError("--prune", "not done: some files could not be read, and their articles are kept"))
+            else:
+                gone = sorted(set(stored) - set(seen))
+                with store.batch():
+                    report.pruned = store.delete_articles(gone)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -78,3 +78,20 @@ def test_two_workers_give_the_same_store_as_one(tmp_path, nlp):
             data = to_json_data(graph_from_store(store))
         graphs.append(json.dumps(data, sort_keys=True))
     assert graphs[0] == graphs[1]
+
+
+def test_prune_forgets_articles_whose_files_are_gone(tmp_path, nlp):
+    folder = tmp_path / "c"
+    shutil.copytree(SAMPLE, folder)
+    db = tmp_path / "e.db"
+    mine([folder], db, nlp=nlp)
+    (folder / "news-swimming-nerve-pain.txt").unlink()
+    kept = mine([folder], db, nlp=nlp)  # without --prune nothing is forgotten
+    assert kept.pruned == 0
+    with Store.open(db) as store:
+        assert "news-swimming-nerve-pain.txt" in {a.id for a in store.articles()}
+    report = mine([folder], db, nlp=nlp, prune=True)
+    assert report.pruned == 1 and report.unchanged == 5
+    with Store.open(db) as store:
+        assert "news-swimming-nerve-pain.txt" not in {a.id for a in store.articles()}
+        assert not [f for f in store.findings() if any(e.article == "news-swimming-nerve-pain.txt" for e in f.evidence)]

@@ -194,9 +194,14 @@ class Store:
         )
 
     def delete_articles(self, ids: Iterable[str]) -> int:
+        """Delete articles with their mentions and evidence (call inside :meth:`batch`)."""
         count = 0
         for article_id in ids:
             count += self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
+        if count:
+            self.db.execute(
+                "DELETE FROM concepts WHERE id NOT IN (SELECT concept FROM mentions) "
+                "AND id NOT IN (SELECT subject FROM evidence) AND id NOT IN (SELECT object FROM evidence)")
         return count
 
     def clear(self) -> None:

@@ -1,0 +1,236 @@
+"""Mining on a Ray cluster, and merging mined shards into a store.
+
+``miner mine --engine ray [--address ADDR]`` runs the same pipeline as the local engine,
+with Ray Data: the driver lists the files, ``map_batches`` sends them to actors that each
+load the pipeline once (:class:`RayMiner`), read the files there, skip what the store
+already holds unchanged, and return plain JSON rows; the driver streams the rows back
+into the store in one transaction per batch. With ``--shards DIR`` the rows are written
+as JSON Lines shards instead, for ``miner ingest DIR`` to merge later (a cluster whose
+workers cannot reach the store's disk).
+
+Ray is an optional extra (``pip install miner[ray]``); nothing here is imported by the
+local engine.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from miner.articles.readers import iter_folder, read_path, walk_files
+from miner.errors import MinerError, ReadError
+from miner.evidence import ArticleRecord, mined_article
+from miner.mining import MineReport, _with_synonyms, article_record
+from miner.pipeline import pipeline_fingerprint
+from miner.pipeline.lexicon import Lexicon, default_lexicon_path
+from miner.store import Store
+
+ROW_COLUMN = "row"
+
+
+# ----------------------------------------------------------------------------- rows
+
+def mined_rows(nlp: Any, path: Path, name: str, stored: dict[str, tuple[str | None, str | None]],
+               fingerprint: str) -> list[dict[str, Any]]:
+    """Read one file and mine what changed: one plain row per article or problem."""
+    from miner.articles.model import Article
+    from miner.mining import _annotate_batch
+
+    rows: list[dict[str, Any]] = []
+    articles: list[Article] = []
+    for item in read_path(path, name):
+        if isinstance(item, ReadError):
+            rows.append({"kind": "problem", "path": item.path, "reason": item.reason})
+        elif stored.get(item.id) == (item.sha1, fingerprint):
+            rows.append({"kind": "unchanged", "id": item.id, "path": item.source})
+        else:
+            articles.append(item)
+    if articles:
+        results, errors = _annotate_batch(nlp, articles)
+        for article, record in results:
+            rows.append({"kind": "mined", "article": article_record(article).to_dict(), "record": record,
+                         "path": article.source})
+        rows.extend({"kind": "failed", "path": e.path, "reason": e.reason} for e in errors)
+    return rows
+
+
+class RayMiner:
+    """A Ray Data actor: loads the pipeline once, then mines batches of file paths."""
+
+    def __init__(self, stored: Any, fingerprint: str) -> None:
+        import ray
+
+        from miner.pipeline import cached_pipeline
+
+        self.stored = ray.get(stored) if isinstance(stored, ray.ObjectRef) else stored
+        self.fingerprint = fingerprint
+        self.nlp = cached_pipeline()
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
+        out: list[str] = []
+        for path, name in zip(batch["path"], batch["name"]):
+            for row in mined_rows(self.nlp, Path(path), name, self.stored, self.fingerprint):
+                out.append(json.dumps(row, ensure_ascii=False))
+        return {ROW_COLUMN: out}
+
+
+def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, report: MineReport,
+               problem: Callable[[ReadError, bool], None], batch_size: int = 32,
+               on_progress: Callable[[MineReport], None] | None = None) -> set[str]:
+    """Write mined rows into the store, one transaction per ``batch_size`` rows.
+
+    Returns the ids of the articles seen (mined or unchanged), for ``--prune``.
+    """
+    lexicon = Lexicon.load(default_lexicon_path())
+    seen: dict[str, str] = {}
+    pending: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        with store.batch():
+            for row in pending:
+                record = ArticleRecord(**row["article"])
+                mined = mined_article(record, row["record"])
+                mined.concepts = {cid: _with_synonyms(c, lexicon) for cid, c in mined.concepts.items()}
+                store.write_article(mined, pipeline=fingerprint)
+                report.mined += 1
+                report.findings += len(mined.findings)
+                report.evidence += sum(len(f.evidence) for f in mined.findings)
+        pending.clear()
+        if on_progress:
+            on_progress(report)
+
+    for row in rows:
+        kind = row["kind"]
+        if kind == "problem":
+            problem(ReadError(row["path"], row["reason"]), False)
+        elif kind == "failed":
+            problem(ReadError(row["path"], row["reason"]), True)
+        else:
+            article_id = row["id"] if kind == "unchanged" else row["article"]["id"]
+            report.read += 1
+            if article_id in seen:
+                problem(ReadError(row.get("path") or article_id,
+                                  f"same article id {article_id} as {seen[article_id]}; skipped"), False)
+                continue
+            seen[article_id] = row.get("path") or article_id
+            if kind == "unchanged":
+                report.unchanged += 1
+            else:
+                pending.append(row)
+                if len(pending) >= batch_size:
+                    flush()
+    flush()
+    return set(seen)
+
+
+# ----------------------------------------------------------------------------- engines
+
+def _listing(sources: Iterable[Path | str]) -> tuple[list[dict[str, str]], list[ReadError]]:
+    files, problems = [], []
+    for source in sources:
+        source = Path(source)
+        if source.is_file():
+            files.append({"path": str(source.resolve()), "name": source.name})
+        elif source.is_dir():
+            files.extend({"path": str(path.resolve()), "name": name} for path, name in walk_files(source))
+        else:
+            problems.extend(e for e in iter_folder(source) if isinstance(e, ReadError))
+    return files, problems
+
+
+def mine_ray(
+    sources: Iterable[Path | str],
+    db: Path | str,
+    *,
+    address: str | None = None,
+    workers: int | None = None,
+    batch_size: int = 16,
+    fresh: bool = False,
+    prune: bool = False,
+    shards: Path | str | None = None,
+    on_problem: Callable[[ReadError], None] | None = None,
+    on_progress: Callable[[MineReport], None] | None = None,
+) -> MineReport:
+    """Mine on Ray (a local instance, or the cluster at ``address``); see the module."""
+    try:
+        import ray
+    except ImportError:
+        raise MinerError("the Ray engine needs Ray: pip install 'miner[ray]'") from None
+    started = time.perf_counter()
+    report = MineReport()
+
+    def problem(error: ReadError, failed: bool = False) -> None:
+        (report.failed if failed else report.problems).append(error)
+        if on_problem:
+            on_problem(error)
+
+    fingerprint = pipeline_fingerprint()
+    files, listing_problems = _listing(sources)
+    for error in listing_problems:
+        problem(error)
+    with Store.open(db) as store:
+        if fresh:
+            store.clear()
+        stored = store.article_hashes()
+    if not ray.is_initialized():
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False,
+                 **({"num_cpus": workers} if workers and not address else {}))
+    ds = ray.data.from_items(files) if files else None
+    rows: Iterator[dict[str, Any]] = iter(())
+    if ds is not None:
+        ds = ds.map_batches(
+            RayMiner,
+            fn_constructor_kwargs={"stored": ray.put(stored), "fingerprint": fingerprint},
+            batch_size=max(1, batch_size // 4),
+            concurrency=workers or max(1, int(ray.cluster_resources().get("CPU", 1))),
+            batch_format="numpy",
+        )
+        if shards is not None:
+            ds.write_json(str(shards))
+            report.seconds = time.perf_counter() - started
+            return report
+        rows = (json.loads(row[ROW_COLUMN]) for row in ds.iter_rows())
+    with Store.open(db) as store:
+        seen = write_rows(store, rows, fingerprint, report, problem, batch_size, on_progress)
+        if prune and not report.problems:
+            with store.batch():
+                report.pruned = store.delete_articles(sorted(set(stored) - seen))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def ingest(shards: Iterable[Path | str], db: Path | str, *, batch_size: int = 32,
+           on_problem: Callable[[ReadError], None] | None = None) -> MineReport:
+    """Merge shards written by ``miner mine --engine ray --shards DIR`` into a store."""
+    started = time.perf_counter()
+    report = MineReport()
+    fingerprint = pipeline_fingerprint()
+
+    def problem(error: ReadError, failed: bool = False) -> None:
+        (report.failed if failed else report.problems).append(error)
+        if on_problem:
+            on_problem(error)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for source in shards:
+            source = Path(source)
+            paths = sorted(source.rglob("*.json*")) if source.is_dir() else [source]
+            for path in paths:
+                with path.open(encoding="utf-8") as handle:
+                    for number, line in enumerate(handle, 1):
+                        if not line.strip():
+                            continue
+                        try:
+                            yield json.loads(json.loads(line)[ROW_COLUMN])
+                        except (json.JSONDecodeError, KeyError, TypeError):
+                            problem(ReadError(f"{path}:{number}", "not a miner shard row"), False)
+
+    with Store.open(db) as store:
+        write_rows(store, rows(), fingerprint, report, problem, batch_size)
+    report.seconds = time.perf_counter() - started
+    return report
