@@ -144,6 +144,7 @@ class SentenceContext:
     section: str | None = None
     group_names: dict[str, list[str]] = field(default_factory=dict)  # short form -> intervention ids
     names: dict[str, str] = field(default_factory=dict)  # concept id -> name
+    lookup: Any = None  # text -> Concept | None (the lexicon), for concepts named inside words
     types: dict[str, str] = field(default_factory=dict)  # concept id -> type
     valence: dict[str, str] = field(default_factory=dict)  # concept id -> good/bad
     classes: set[str] = field(default_factory=set)  # ids of class words ("cytokines")
@@ -339,6 +340,7 @@ def extract_sentence_relations(
             candidates.append(_Candidate(subject, target, trigger, relation, negated))
             used_subjects.append(subject)
     candidates += _pronoun_clauses(text, offset, triggers, breaks, clause, targets_all, population, candidates, ctx)
+    candidates += _compound_modifiers(mentions, offset, ctx)
     _remember(ctx, used_subjects or interventions + group_uses)
     findings = []
     for candidate in _dedupe(candidates):
@@ -721,8 +723,10 @@ def _association_subject(text: str, offset: int, trigger: Cue, rel: list[dict[st
         interventions = [m for m in after if m["type"] == "intervention"]
         return interventions[:1]
     if t_start < trigger.start:
+        # "X is associated with Y": the left side is the subject; an object on the left
+        # only for an intervention on the right ("pain was related to the training").
         right = [m for m in rel if _local(m, offset)[0] >= trigger.end and m is not target
-                 and clause(_local(m, offset)[0]) == clause(trigger.start)]
+                 and m["type"] == "intervention" and clause(_local(m, offset)[0]) == clause(trigger.start)]
         return sorted(right, key=lambda m: m["start"])[:1]
     left = [m for m in rel if _local(m, offset)[1] <= trigger.start and m is not target
             and clause(_local(m, offset)[0]) == clause(trigger.start)]
@@ -922,6 +926,43 @@ def _not_significant_p(p_value: str | None) -> bool:
     return value > 0.05
 
 
+_COMPOUND = re.compile(r"^(?P<x>[A-Za-z][\w ]*?)-(?P<verb>promoting|inducing|producing|increasing|enhancing|"
+                       r"reducing|lowering|suppressing|inhibiting|relieving|attenuating)\b", re.I)
+_PRO_ANTI = re.compile(r"^(?P<sign>pro|anti)-?(?P<x>inflammatory)\b", re.I)
+_ADJECTIVE_NOUN = {"inflammatory": "inflammation"}
+
+
+def _compound_modifiers(mentions: Sequence[dict[str, Any]], offset: int, ctx: SentenceContext) -> list[_Candidate]:
+    """"inflammation-promoting cytokines", "pro-inflammatory cytokines": the name itself
+    says what the concept does to another ("cytokines increase inflammation")."""
+    if ctx.lookup is None:
+        return []
+    out = []
+    for mention in mentions:
+        if mention["type"] not in ("biomarker", "intervention"):
+            continue
+        text = mention["text"]
+        match = _COMPOUND.match(text)
+        if match:
+            name = match.group("x")
+            relation = "increases" if match.group("verb").lower() in (
+                "promoting", "inducing", "producing", "increasing", "enhancing") else "decreases"
+        else:
+            match = _PRO_ANTI.match(text)
+            if not match:
+                continue
+            name = _ADJECTIVE_NOUN[match.group("x").lower()]
+            relation = "increases" if match.group("sign").lower() == "pro" else "decreases"
+        concept = ctx.lookup(name)
+        if concept is None or concept.id == mention["id"]:
+            continue
+        target = {"id": concept.id, "name": concept.name, "type": concept.type, "text": match.group(0),
+                  "start": mention["start"], "end": mention["start"] + len(match.group(0))}
+        cue = Cue(mention["start"] - offset, mention["end"] - offset, match.group(0), "compound")
+        out.append(_Candidate({**mention, "_source": "sentence"}, target, cue, relation, False))
+    return out
+
+
 def _dedupe(candidates: list[_Candidate]) -> list[_Candidate]:
     """One finding per subject and object in a sentence. Where two clauses disagree
     ("pain reduction was less with X, but similar among groups at 72 hours"), the later
@@ -999,7 +1040,8 @@ class RelationExtractor:
         if head_end is None:
             head_end = 3000  # no structure: the first few paragraphs stand for the abstract
         species = article_species(mentions)
-        ctx = SentenceContext(main_interventions=main_interventions(mentions, head_end), species=species)
+        ctx = SentenceContext(main_interventions=main_interventions(mentions, head_end), species=species,
+                              lookup=self.lexicon.lookup)
         for mention in mentions:
             ctx.names.setdefault(mention["id"], mention["name"])
             ctx.types.setdefault(mention["id"], mention["type"])
