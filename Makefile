@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 SHARED ?= ../shared
 DB ?= outputs/evidence.db
 
-.PHONY: demo test eval bench lexicons clean help
+.PHONY: demo test eval bench lexicons clean help browser
 
 help:
 	@echo "make demo      mine corpora/sample/ and print what was found"
@@ -36,8 +36,15 @@ demo: $(VENV)/.main-installed
 	$(BIN)/miner export --db outputs/demo.db --format json -o outputs/demo.json
 	@echo "graph written to outputs/demo.json"
 
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed browser
 	$(BIN)/python -m pytest
+
+# The viewer tests drive Debian's chromium; install it when missing (root and apt needed,
+# otherwise those tests are skipped and say what to install).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+		{ apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && \
+		  apt-get install -y -q chromium >/dev/null 2>&1; }; } ; } || echo "chromium not installed: the viewer tests will be skipped"
 
 eval: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/evaluate.py --shared $(SHARED)

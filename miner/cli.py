@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -161,11 +160,13 @@ def ingest(shards: tuple[Path, ...], db: Path) -> None:
 
 @cli.command()
 @db_option()
-@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "gexf", "csv"]), default="json",
-              show_default=True, help="json: the schema'd node-link graph; graphml/gexf: Cytoscape, Gephi; "
-                                      "csv: one row per evidence.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write it.")
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "gexf", "csv", "cytoscape", "neo4j", "jsonl",
+                                                    "bioc"]), default="json", show_default=True,
+              help="json: the schema'd node-link graph; graphml/gexf: Cytoscape, Gephi, yEd; csv: one row per "
+                   "evidence; cytoscape: Cytoscape.js JSON; neo4j: a folder of import CSVs and a Cypher script; "
+                   "jsonl: one evidence per line; bioc: the articles with their annotations (BioC JSON).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Where to write it (a folder for neo4j).")
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Check a JSON export against the evidence-graph schema before writing it.")
 def export(db: Path, fmt: str, output: Path, validate: bool) -> None:
@@ -174,13 +175,20 @@ def export(db: Path, fmt: str, output: Path, validate: bool) -> None:
     \b
     Example:
       miner export --format json -o outputs/graph.json
-      miner export --format csv -o outputs/evidence.csv
+      miner export --format neo4j -o outputs/neo4j
+      miner export --format bioc -o outputs/articles.bioc.json
     """
-    from miner.export import export_graph, to_json_data
+    from miner.export import STORE_FORMATS, export_graph, to_json_data
     from miner.graph import graph_from_store
     from miner.store import Store
 
     with Store.open(db, create=False) as store:
+        if fmt in STORE_FORMATS:
+            from miner.export.tools import write_bioc
+
+            write_bioc(store, output)
+            _err(f"{store.counts()['articles']} articles -> {output} ({fmt})")
+            return
         graph = graph_from_store(store)
     if fmt == "json" and validate:
         import jsonschema
@@ -197,19 +205,35 @@ def export(db: Path, fmt: str, output: Path, validate: bool) -> None:
 
 # ----------------------------------------------------------------------------- inspect
 
-def _matches(query: str | None, cid: str, attrs: dict[str, Any]) -> bool:
+def _load_graph(db: Path):
+    from miner.graph import graph_from_store
+    from miner.store import Store
+
+    with Store.open(db, create=False) as store:
+        return graph_from_store(store)
+
+
+def _matches(graph: Any, query: str | None, node: str) -> bool:
     if not query:
         return True
-    from miner.pipeline.normalize import norm_text
+    from miner.graph.query import find_concepts
 
-    q = query.strip().lower()
-    if q == cid.lower():
-        return True
-    name = str(attrs.get("name", "")).lower()
-    if q in name:
-        return True
-    nq = norm_text(query)
-    return any(norm_text(s) == nq for s in attrs.get("synonyms", []))
+    cache = _matches.__dict__.setdefault("cache", {})
+    key = (id(graph), query)
+    if key not in cache:
+        cache[key] = set(find_concepts(graph, query))
+    return node in cache[key]
+
+
+def _stdout() -> Any:
+    import os
+
+    from rich.console import Console
+
+    console = Console(soft_wrap=False, highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(soft_wrap=False, highlight=False, width=160)
+    return console
 
 
 @cli.command()
@@ -217,68 +241,146 @@ def _matches(query: str | None, cid: str, attrs: dict[str, Any]) -> bool:
 @click.option("--subject", help="Subject by name, synonym or id (e.g. exercise, MESH:D015444).")
 @click.option("--object", "object_", help="Object by name, synonym or id (e.g. TNF, pain).")
 @click.option("--relation", type=click.Choice(["decreases", "increases", "no_effect", "associated_with"]))
+@click.option("--type", "type_", type=click.Choice(["intervention", "condition", "biomarker", "outcome", "species",
+                                                    "anatomy"]), help="Subject or object of this type.")
+@click.option("--species", help="Only evidence in this species (name or NCBITaxon id, e.g. rat).")
 @click.option("--article", help="Only evidence from this article id.")
 @click.option("--min-support", default=1, show_default=True, type=click.IntRange(1), help="Minimum distinct articles.")
+@click.option("--negated/--no-negated", default=None, help="Only negated evidence, or none of it.")
+@click.option("--hedged/--no-hedged", default=None, help="Only hedged evidence, or none of it.")
+@click.option("--evidence", "show_evidence", is_flag=True, help="Each sentence, with subject, object and effect marked.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(0), help="At most this many findings (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one finding per line.")
-def inspect(db: Path, subject: str | None, object_: str | None, relation: str | None, article: str | None,
-            min_support: int, limit: int, as_json: bool) -> None:
-    """Print findings with their sentences and effect sizes.
+def inspect(db: Path, subject: str | None, object_: str | None, relation: str | None, type_: str | None,
+            species: str | None, article: str | None, min_support: int, negated: bool | None,
+            hedged: bool | None, show_evidence: bool, limit: int, as_json: bool) -> None:
+    """Findings as a table: subject, relation, object, support, species, effect sizes.
 
     \b
     Example:
-      miner inspect --subject exercise --object "neuropathic pain"
-      miner inspect --relation decreases --json | head
+      miner inspect --subject exercise --object "neuropathic pain" --evidence
+      miner inspect --relation decreases --species rat --min-support 2
+      miner inspect --type biomarker --no-hedged --json | head
     """
-    from miner.graph import graph_from_store
-    from miner.store import Store
+    from miner.graph.query import find_concepts
+    from miner.terminal import findings_table, print_evidence
 
-    with Store.open(db, create=False) as store:
-        graph = graph_from_store(store)
-    edges = []
+    graph = _load_graph(db)
+    species_ids = set(find_concepts(graph, species)) if species else None
+    rows = []
     for u, v, key, attrs in graph.edges(keys=True, data=True):
         if relation and key != relation:
             continue
-        if not _matches(subject, u, graph.nodes[u]) or not _matches(object_, v, graph.nodes[v]):
+        if type_ and type_ not in (graph.nodes[u].get("type"), graph.nodes[v].get("type")):
             continue
-        evidence = [e for e in attrs["evidence"] if not article or e["article"] == article]
+        if not _matches(graph, subject, u) or not _matches(graph, object_, v):
+            continue
+        evidence = [e for e in attrs["evidence"]
+                    if (not article or e["article"] == article)
+                    and (species_ids is None or e.get("species") in species_ids)
+                    and (negated is None or bool(e.get("negated")) == negated)
+                    and (hedged is None or bool(e.get("hedged")) == hedged)]
         support = len({e["article"] for e in evidence})
         if not evidence or support < min_support:
             continue
-        edges.append((support, len(evidence), u, v, key, evidence))
-    edges.sort(key=lambda e: (-e[0], -e[1], graph.nodes[e[2]]["name"].lower(), e[4], graph.nodes[e[3]]["name"].lower()))
+        rows.append({"subject": u, "subject_name": graph.nodes[u]["name"], "relation": key, "object": v,
+                     "object_name": graph.nodes[v]["name"], "support": support, "evidence": evidence})
+    rows.sort(key=lambda r: (-r["support"], -len(r["evidence"]), r["subject_name"].lower(), r["relation"],
+                             r["object_name"].lower()))
     if limit:
-        edges = edges[:limit]
-    for support, _, u, v, key, evidence in edges:
-        if as_json:
-            click.echo(json.dumps({"subject": u, "subject_name": graph.nodes[u]["name"], "relation": key,
-                                   "object": v, "object_name": graph.nodes[v]["name"], "support": support,
-                                   "evidence": evidence}, ensure_ascii=False))
-            continue
-        click.echo(f"{graph.nodes[u]['name']} ({u}) --{key}--> {graph.nodes[v]['name']} ({v})  "
-                   f"[support {support}, {len(evidence)} sentence{'s' if len(evidence) != 1 else ''}]")
-        for ev in evidence:
-            flags = [f for f in ("negated", "hedged") if ev.get(f)]
-            facts = []
-            if ev.get("effect"):
-                facts.append(f"effect: {ev['effect']['text']} ({ev['effect']['kind']})")
-            if ev.get("p_value"):
-                facts.append(ev["p_value"])
-            if ev.get("species"):
-                facts.append(graph.nodes[ev["species"]]["name"] if ev["species"] in graph else ev["species"])
-            if ev.get("anatomy"):
-                facts.append(ev.get("anatomy_name") or (graph.nodes[ev["anatomy"]]["name"] if ev["anatomy"] in graph
-                                                        else ev["anatomy"]))
-            if ev.get("section"):
-                facts.append(ev["section"])
-            facts += flags
-            sentence = " ".join(ev["sentence"].split())
-            click.echo(textwrap.fill(f"[{ev['article']}] {sentence}", width=100, initial_indent="  ",
-                                     subsequent_indent="    "))
-            if facts:
-                click.echo("    " + "; ".join(facts))
-    if not as_json:
-        _err(f"{len(edges)} finding{'s' if len(edges) != 1 else ''} shown")
+        rows = rows[:limit]
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    console = _stdout()
+    if show_evidence:
+        print_evidence(console, graph, rows)
+    else:
+        console.print(findings_table(graph, rows))
+    _err(f"{len(rows)} finding{'s' if len(rows) != 1 else ''} shown")
+
+
+@cli.command()
+@click.argument("concept")
+@db_option()
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
+def show(concept: str, db: Path, as_json: bool) -> None:
+    """A concept: its ids and synonyms, and all its relations in and out, grouped.
+
+    \b
+    Example:
+      miner show "heat shock protein 27"
+      miner show HGNC:11892 --json
+    """
+    from miner.graph.query import concept_summary, find_concepts
+    from miner.terminal import print_summary
+
+    graph = _load_graph(db)
+    found = find_concepts(graph, concept)
+    if not found:
+        raise MinerError(f"no concept matches '{concept}' in {db}")
+    summary = concept_summary(graph, found[0])
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
+        return
+    print_summary(_stdout(), summary)
+    if len(found) > 1:
+        _err("also matching: " + ", ".join(f"{graph.nodes[n]['name']} ({n})" for n in found[1:8]))
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@db_option()
+@click.option("--max-length", default=3, show_default=True, type=click.IntRange(1, 6), help="At most this many links.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1), help="At most this many chains.")
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
+def paths(source: str, target: str, db: Path, max_length: int, limit: int, as_json: bool) -> None:
+    """Mechanism chains from SOURCE to TARGET, ranked by their weakest link.
+
+    \b
+    Example:
+      miner paths exercise "neuropathic pain"
+      miner paths swimming TNF --max-length 2 --json
+    """
+    from miner.graph.query import find_concepts, mechanism_paths
+    from miner.terminal import print_paths
+
+    graph = _load_graph(db)
+    sources, targets = find_concepts(graph, source), find_concepts(graph, target)
+    for query, found in ((source, sources), (target, targets)):
+        if not found:
+            raise MinerError(f"no concept matches '{query}' in {db}")
+    chains = mechanism_paths(graph, sources[:3], targets[:3], max_length=max_length, limit=limit)
+    if as_json:
+        click.echo(json.dumps(chains, ensure_ascii=False, indent=1))
+        return
+    if not chains:
+        _err(f"no chain of at most {max_length} findings from {source} to {target}")
+        return
+    print_paths(_stdout(), chains)
+
+
+@cli.command()
+@db_option()
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="How many top concepts.")
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
+def stats(db: Path, top: int, as_json: bool) -> None:
+    """What the store holds: articles, concepts by type, findings by relation, top concepts.
+
+    \b
+    Example:
+      miner stats --db outputs/evidence.db
+    """
+    from miner.graph.query import graph_stats
+    from miner.terminal import print_stats
+
+    summary = graph_stats(_load_graph(db), top=top)
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
+        return
+    print_stats(_stdout(), summary)
 
 
 # ----------------------------------------------------------------------------- evaluate
@@ -328,6 +430,33 @@ def evaluate(gold_dir: Path | None, prompts_path: Path | None, articles: Path | 
         click.echo(run.format_prompts(prompts))
         if errors:
             click.echo(run.format_prompt_errors(prompts))
+
+
+# ----------------------------------------------------------------------------- view, annotate
+
+@cli.command()
+@db_option()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The HTML file to write.")
+@click.option("--max-nodes", default=400, show_default=True, type=click.IntRange(1),
+              help="Show the best-connected concepts only.")
+def view(db: Path, output: Path, max_nodes: int) -> None:
+    """Write the evidence graph as one self-contained HTML page (no network needed).
+
+    Nodes are coloured by type, edges by relation; search by name or synonym, filter by
+    type, relation and support; click a concept or a finding for its evidence.
+
+    \b
+    Example:
+      miner view -o outputs/graph.html && xdg-open outputs/graph.html
+    """
+    from miner.export.formats import atomic_write
+    from miner.viewer import render_page
+
+    graph = _load_graph(db)
+    page = render_page(graph, max_nodes=max_nodes)
+    atomic_write(output, lambda h: h.write(page))
+    _err(f"{min(max_nodes, graph.number_of_nodes())} concepts -> {output}")
 
 
 def main() -> None:

@@ -52,7 +52,7 @@ def mined_rows(nlp: Any, path: Path, name: str, stored: dict[str, tuple[str | No
         results, errors = _annotate_batch(nlp, articles)
         for article, record in results:
             rows.append({"kind": "mined", "article": article_record(article).to_dict(), "record": record,
-                         "path": article.source})
+                         "path": article.source, "text": article.text})
         rows.extend({"kind": "failed", "path": e.path, "reason": e.reason} for e in errors)
     return rows
 
@@ -94,7 +94,7 @@ def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, r
         with store.batch():
             for row in pending:
                 record = ArticleRecord(**row["article"])
-                mined = mined_article(record, row["record"])
+                mined = mined_article(record, row["record"], row.get("text"))
                 mined.concepts = {cid: _with_synonyms(c, lexicon) for cid, c in mined.concepts.items()}
                 store.write_article(mined, pipeline=fingerprint)
                 report.mined += 1

@@ -150,7 +150,7 @@ def mine(
             lexicon = _lexicon_of(pipeline())
             with store.batch():
                 for article, record in results:
-                    mined = mined_article(article_record(article), record)
+                    mined = mined_article(article_record(article), record, article.text)
                     if lexicon is not None:
                         mined.concepts = {cid: _with_synonyms(c, lexicon) for cid, c in mined.concepts.items()}
                     store.write_article(mined, pipeline=fingerprint)

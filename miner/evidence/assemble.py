@@ -20,7 +20,7 @@ from miner.evidence.model import (
 )
 
 
-def mined_article(article: ArticleRecord, record: dict[str, Any]) -> MinedArticle:
+def mined_article(article: ArticleRecord, record: dict[str, Any], text: str | None = None) -> MinedArticle:
     """Turn one article's pipeline record into concepts, mentions and findings.
 
     ``record`` is the plain dict that :func:`miner.pipeline.doc_record` makes of a Doc:
@@ -66,7 +66,7 @@ def mined_article(article: ArticleRecord, record: dict[str, Any]) -> MinedArticl
         )
         key = (relation["subject"], relation["relation"], relation["object"])
         findings.setdefault(key, Finding(*key)).evidence.append(evidence)
-    return MinedArticle(article, concepts, mentions, list(findings.values()))
+    return MinedArticle(article, concepts, mentions, list(findings.values()), text)
 
 
 def merge_findings(findings: Iterable[Finding]) -> list[Finding]:

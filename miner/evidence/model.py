@@ -106,9 +106,10 @@ class ArticleRecord:
 
 @dataclass
 class MinedArticle:
-    """Everything mined from one article."""
+    """Everything mined from one article (and its text, which offsets point into)."""
 
     article: ArticleRecord
     concepts: dict[str, Concept]
     mentions: list[Mention]
     findings: list[Finding]
+    text: str | None = None

@@ -1,5 +1,5 @@
-"""Exports of the evidence graph (JSON, GraphML, GEXF, CSV), with their readers."""
+"""Exports of the evidence graph (JSON, GraphML, GEXF, CSV, Cytoscape.js, Neo4j, JSON Lines, BioC), with readers."""
 
-from miner.export.formats import READERS, WRITERS, export_graph, to_json_data
+from miner.export.formats import FORMATS, READERS, STORE_FORMATS, WRITERS, export_graph, to_json_data
 
-__all__ = ["READERS", "WRITERS", "export_graph", "to_json_data"]
+__all__ = ["FORMATS", "READERS", "STORE_FORMATS", "WRITERS", "export_graph", "to_json_data"]

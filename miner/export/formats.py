@@ -49,6 +49,9 @@ def atomic_write(path: Path | str, write: Callable[[io.TextIOBase], None], *, ne
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
             write(handle)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an export is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -239,24 +242,38 @@ def read_csv(path: Path | str) -> nx.MultiDiGraph:
     return graph
 
 
+def _tools() -> Any:
+    from miner.export import tools
+
+    return tools
+
+
 WRITERS: dict[str, Callable[[nx.MultiDiGraph, Path | str], None]] = {
     "json": write_json,
     "graphml": write_graphml,
     "gexf": write_gexf,
     "csv": write_csv,
+    "cytoscape": lambda g, p: _tools().write_cytoscape(g, p),
+    "neo4j": lambda g, p: _tools().write_neo4j(g, p),
+    "jsonl": lambda g, p: _tools().write_jsonl(g, p),
 }
 READERS: dict[str, Callable[[Path | str], nx.MultiDiGraph]] = {
     "json": read_json,
     "graphml": read_graphml,
     "gexf": read_gexf,
     "csv": read_csv,
+    "cytoscape": lambda p: _tools().read_cytoscape(p),
+    "neo4j": lambda p: _tools().read_neo4j(p),
+    "jsonl": lambda p: _tools().read_jsonl(p),
 }
-EXTENSIONS = {"json": ".json", "graphml": ".graphml", "gexf": ".gexf", "csv": ".csv"}
+#: Formats written from the store itself (they need the articles' text).
+STORE_FORMATS = ("bioc",)
+FORMATS = (*WRITERS, *STORE_FORMATS)
 
 
 def export_graph(graph: nx.MultiDiGraph, fmt: str, path: Path | str) -> None:
     """Write ``graph`` in format ``fmt`` to ``path``."""
     writer = WRITERS.get(fmt)
     if writer is None:
-        raise ExportError(f"unknown export format '{fmt}' (known: {', '.join(WRITERS)})")
+        raise ExportError(f"unknown export format '{fmt}' (known: {', '.join(FORMATS)})")
     writer(graph, path)

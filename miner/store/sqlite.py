@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -28,10 +29,11 @@ from miner.evidence.model import (
 )
 
 APPLICATION_ID = 0x4D4E5231  # "MNR1"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Upgrades from each older schema version to the next (SQL run in order).
 MIGRATIONS: dict[int, list[str]] = {
     1: ["ALTER TABLE evidence ADD COLUMN anatomy_name TEXT"],
+    2: ["ALTER TABLE articles ADD COLUMN text BLOB"],
 }
 
 _SCHEMA = """
@@ -39,7 +41,7 @@ CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
     source TEXT, title TEXT, pmid TEXT, pmcid TEXT, doi TEXT, year INTEGER, journal TEXT,
     study_type TEXT, species TEXT NOT NULL DEFAULT '[]',
-    sha1 TEXT, pipeline TEXT, mined_at TEXT
+    sha1 TEXT, pipeline TEXT, mined_at TEXT, text BLOB
 );
 CREATE TABLE IF NOT EXISTS concepts (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, synonyms TEXT NOT NULL DEFAULT '[]'
@@ -163,10 +165,11 @@ class Store:
         self.db.execute("DELETE FROM articles WHERE id = ?", (article.id,))
         self.db.execute(
             "INSERT INTO articles (id, source, title, pmid, pmcid, doi, year, journal, study_type,"
-            " species, sha1, pipeline, mined_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " species, sha1, pipeline, mined_at, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (article.id, article.source, article.title, article.pmid, article.pmcid, article.doi,
              article.year, article.journal, article.study_type, json.dumps(article.species),
-             article.sha1, pipeline, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+             article.sha1, pipeline, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+             zlib.compress(mined.text.encode("utf-8"), 6) if mined.text is not None else None),
         )
         self.upsert_concepts(mined.concepts.values())
         self.db.executemany(
@@ -272,6 +275,13 @@ class Store:
                 hedged=bool(row["hedged"]), confidence=row["confidence"] if row["confidence"] is not None else 0.5,
                 section=row["section"], trigger=row["trigger"], subject_source=row["subject_source"] or "sentence"))
         return list(grouped.values())
+
+    def article_text(self, article_id: str) -> str | None:
+        """The text an article was mined from (offsets point into it), if stored."""
+        row = self.db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None or row["text"] is None:
+            return None
+        return zlib.decompress(row["text"]).decode("utf-8")
 
     def counts(self) -> dict[str, int]:
         out = {}

@@ -1,0 +1,168 @@
+"""Questions asked of the evidence graph (pure functions on a networkx graph).
+
+- :func:`find_concepts`: concepts by name, synonym or id;
+- :func:`concept_summary`: a concept, its names, and its relations in and out;
+- :func:`mechanism_paths`: chains such as exercise → increases → HSP27 → decreases →
+  cytokines → associated_with → neuropathic pain, ranked by their weakest link;
+- :func:`graph_stats`: what the graph holds.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from miner.pipeline.normalize import norm_text
+
+
+def find_concepts(graph: nx.MultiDiGraph, query: str) -> list[str]:
+    """Node ids matching ``query``: the id itself, then exact names or synonyms, then
+    names that contain it. Best matches first."""
+    q = query.strip()
+    if not q:
+        return []
+    if q in graph:
+        return [q]
+    lowered = q.lower()
+    if lowered in {n.lower() for n in graph}:
+        return [n for n in graph if n.lower() == lowered]
+    nq = norm_text(q)
+    exact, partial = [], []
+    for node, attrs in graph.nodes(data=True):
+        names = [attrs.get("name", ""), *attrs.get("synonyms", [])]
+        if any(norm_text(n) == nq for n in names):
+            exact.append(node)
+        elif lowered in str(attrs.get("name", "")).lower():
+            partial.append(node)
+    key = _weight(graph)
+    return sorted(exact, key=key) + sorted(partial, key=key)
+
+
+def _weight(graph: nx.MultiDiGraph):
+    def key(node: str) -> tuple[int, str]:
+        return (-(graph.in_degree(node) + graph.out_degree(node)), str(graph.nodes[node].get("name", node)))
+    return key
+
+
+def edge_support(attrs: dict[str, Any]) -> int:
+    return int(attrs.get("support") or len({e["article"] for e in attrs.get("evidence", [])}))
+
+
+def best_evidence(attrs: dict[str, Any]) -> dict[str, Any] | None:
+    """The most telling sentence of an edge: the paper's own result, with an effect size,
+    unhedged, most confident."""
+    evidence = attrs.get("evidence") or []
+    if not evidence:
+        return None
+
+    def rank(e: dict[str, Any]) -> tuple:
+        own = e.get("section") not in ("background", "methods")
+        return (own, bool(e.get("effect")), not e.get("hedged"), e.get("confidence") or 0)
+
+    return max(evidence, key=rank)
+
+
+def concept_summary(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
+    """The concept with its relations out (it acts on) and in (acted on), grouped by relation."""
+    attrs = graph.nodes[node]
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    inward: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for _, target, key, edge in graph.out_edges(node, keys=True, data=True):
+        out[key].append({"id": target, "name": graph.nodes[target].get("name", target),
+                         "support": edge_support(edge), "evidence": len(edge.get("evidence", []))})
+    for source, _, key, edge in graph.in_edges(node, keys=True, data=True):
+        inward[key].append({"id": source, "name": graph.nodes[source].get("name", source),
+                            "support": edge_support(edge), "evidence": len(edge.get("evidence", []))})
+    for groups in (out, inward):
+        for items in groups.values():
+            items.sort(key=lambda i: (-i["support"], -i["evidence"], i["name"].lower()))
+    return {
+        "id": node,
+        "name": attrs.get("name", node),
+        "type": attrs.get("type"),
+        "synonyms": list(attrs.get("synonyms", [])),
+        "mentions": attrs.get("mentions", 0),
+        "articles": list(attrs.get("articles", [])),
+        "out": dict(sorted(out.items())),
+        "in": dict(sorted(inward.items())),
+    }
+
+
+def mechanism_paths(
+    graph: nx.MultiDiGraph,
+    sources: Iterable[str],
+    targets: Iterable[str],
+    max_length: int = 3,
+    limit: int = 20,
+    exclude_relations: Iterable[str] = ("no_effect",),
+) -> list[dict[str, Any]]:
+    """Chains of findings from a source concept to a target concept.
+
+    Each chain is a sequence of edges (no concept twice); ``no_effect`` edges do not
+    carry an effect and are left out. Chains are ranked by the support of their weakest
+    link, then by length (shorter first), then by their total support.
+    """
+    excluded = set(exclude_relations)
+    sources, targets = list(sources), set(targets)
+    found: list[dict[str, Any]] = []
+    for source in sources:
+        stack: list[tuple[str, list[tuple[str, str, str]]]] = [(source, [])]
+        while stack:
+            node, path = stack.pop()
+            if len(path) >= max_length:
+                continue
+            visited = {source, *(v for _, v, _ in path)}
+            for _, nxt, key, attrs in graph.out_edges(node, keys=True, data=True):
+                if key in excluded or nxt in visited:
+                    continue
+                step = path + [(node, nxt, key)]
+                if nxt in targets:
+                    found.append(_describe(graph, step))
+                else:
+                    stack.append((nxt, step))
+    found.sort(key=lambda p: (-p["weakest_support"], len(p["links"]), -p["total_support"]))
+    return found[:limit]
+
+
+def _describe(graph: nx.MultiDiGraph, step: list[tuple[str, str, str]]) -> dict[str, Any]:
+    links = []
+    for u, v, key in step:
+        attrs = graph.edges[u, v, key]
+        evidence = best_evidence(attrs)
+        links.append({
+            "source": u, "source_name": graph.nodes[u].get("name", u),
+            "relation": key,
+            "target": v, "target_name": graph.nodes[v].get("name", v),
+            "support": edge_support(attrs),
+            "evidence": evidence,
+        })
+    supports = [link["support"] for link in links]
+    return {"links": links, "weakest_support": min(supports), "total_support": sum(supports)}
+
+
+def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict[str, Any]:
+    """Counts: articles, concepts by type, findings by relation, evidence, top concepts."""
+    types = Counter(attrs.get("type", "other") for _, attrs in graph.nodes(data=True))
+    relations = Counter(key for _, _, key in graph.edges(keys=True))
+    evidence = sum(len(attrs.get("evidence", [])) for *_, attrs in graph.edges(data=True))
+    supported = sum(1 for *_, attrs in graph.edges(data=True) if edge_support(attrs) >= 2)
+    degree = sorted(graph.nodes, key=lambda n: (-(graph.in_degree(n) + graph.out_degree(n)), n))[:top]
+    mentioned = sorted(graph.nodes, key=lambda n: (-int(graph.nodes[n].get("mentions", 0)), n))[:top]
+    articles = graph.graph.get("articles", [])
+    return {
+        "articles": len(articles),
+        "study_types": dict(Counter(a.get("study_type") or "unknown" for a in articles).most_common()),
+        "concepts": graph.number_of_nodes(),
+        "concepts_by_type": dict(types.most_common()),
+        "findings": graph.number_of_edges(),
+        "findings_by_relation": dict(relations.most_common()),
+        "findings_with_support_2_or_more": supported,
+        "evidence": evidence,
+        "top_connected": [{"id": n, "name": graph.nodes[n].get("name", n),
+                           "findings": graph.in_degree(n) + graph.out_degree(n)} for n in degree],
+        "top_mentioned": [{"id": n, "name": graph.nodes[n].get("name", n),
+                           "mentions": graph.nodes[n].get("mentions", 0)} for n in mentioned],
+    }
