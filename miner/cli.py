@@ -459,6 +459,37 @@ def view(db: Path, output: Path, max_nodes: int) -> None:
     _err(f"{min(max_nodes, graph.number_of_nodes())} concepts -> {output}")
 
 
+@cli.command()
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The HTML file to write.")
+def annotate(article: Path, output: Path) -> None:
+    """Draw an article with its concepts, effect sizes and findings marked (displaCy).
+
+    \b
+    Example:
+      miner annotate corpora/sample/rct-yoga-low-back-pain.md -o outputs/yoga.html
+    """
+    from miner.articles.readers import read_path
+    from miner.errors import ReadError
+    from miner.export.formats import atomic_write
+    from miner.pipeline import annotate as run_pipeline
+    from miner.pipeline import cached_pipeline
+    from miner.viewer.annotate import render_annotated
+
+    items = list(read_path(article, article.name))
+    problems = [i for i in items if isinstance(i, ReadError)]
+    articles = [i for i in items if not isinstance(i, ReadError)]
+    for problem in problems:
+        _err(f"skipped: {problem}")
+    if not articles:
+        raise MinerError(f"{article}: nothing to annotate")
+    docs = [doc for _, doc in run_pipeline(cached_pipeline(), articles)]
+    page = render_annotated(docs)
+    atomic_write(output, lambda h: h.write(page))
+    _err(f"{len(docs)} article(s) -> {output}")
+
+
 def main() -> None:
     """Entry point of the ``miner`` command."""
     try:

@@ -21,8 +21,10 @@ def test_mine_inspect_export(tmp_path):
     assert "6 articles mined" in result.stderr
 
     shown = _run("inspect", "--db", db, "--subject", "swimming", "--object", "TNF")
-    assert "Swimming (MESH:D013550) --decreases--> TNF-α (HGNC:11892)" in shown.stdout
-    assert "Levels of the inflammatory cytokines TNF-α" in shown.stdout
+    table = shown.stdout
+    assert "Swimming" in table and "decreases" in table and "TNF-α" in table and "HGNC:11892" in table
+    evidence = _run("inspect", "--db", db, "--subject", "swimming", "--object", "TNF", "--evidence").stdout
+    assert "Levels of the inflammatory cytokines TNF-α" in evidence
 
     lines = _run("inspect", "--db", db, "--relation", "no_effect", "--json").stdout.splitlines()
     records = [json.loads(line) for line in lines]
@@ -64,6 +66,46 @@ def test_errors_are_one_line(tmp_path):
                                                   f"first (miner mine FOLDER --db {tmp_path / 'none.db'})"]
 
 
+def test_inspect_filters(tmp_path):
+    db = tmp_path / "e.db"
+    _run("mine", SAMPLE, "--db", db)
+    rows = lambda *args: [json.loads(x) for x in _run("inspect", "--db", db, "--json", *args).stdout.splitlines()]  # noqa: E731
+    assert rows("--species", "mouse") and all(
+        e["species"] == "NCBITaxon:10090" for r in rows("--species", "mouse") for e in r["evidence"])
+    assert all("hedged" not in e or not e["hedged"] for r in rows("--no-hedged") for e in r["evidence"])
+    assert rows("--hedged") and all(e["hedged"] for r in rows("--hedged") for e in r["evidence"])
+    types = {r["object"] for r in rows("--type", "biomarker")}
+    assert "HGNC:11892" in types and "MESH:D010146" not in {r["object"] for r in rows("--type", "biomarker")
+                                                             if r["subject"] != "MESH:D010146"}
+
+
+def test_show_paths_stats(tmp_path):
+    db = tmp_path / "e.db"
+    _run("mine", SAMPLE, "--db", db)
+    shown = json.loads(_run("show", "tumour necrosis factor alpha", "--db", db, "--json").stdout)
+    assert shown["id"] == "HGNC:11892" and "TNF-alpha" in shown["synonyms"]
+    assert {i["id"] for i in shown["in"]["decreases"]} >= {"MESH:D013550", "MESH:D026302"}
+    chains = json.loads(_run("paths", "swimming", "TNF", "--db", db, "--json").stdout)
+    assert chains[0]["links"][0]["relation"] == "decreases" and chains[0]["links"][-1]["target"] == "HGNC:11892"
+    assert chains[0]["links"][0]["evidence"]["sentence"]
+    stats = json.loads(_run("stats", "--db", db, "--json").stdout)
+    assert stats["articles"] == 6 and stats["findings"] == sum(stats["findings_by_relation"].values())
+    missing = CliRunner().invoke(cli, ["show", "no such thing", "--db", str(db)])
+    assert missing.exit_code == 1 and "no concept matches" in missing.stderr
+
+
 def test_every_command_has_an_example_in_its_help():
-    for name in ("mine", "export", "inspect"):
+    for name in ("mine", "export", "inspect", "show", "paths", "stats", "view", "evaluate", "ingest"):
         assert "Example:" in _run(name, "-h").stdout
+
+
+def test_annotate_draws_entities_effects_and_findings(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Swimming reduced TNF-α by 30% (p = 0.01) in rats <b>bold</b>.\n")
+    out = tmp_path / "a.html"
+    result = _run("annotate", article, "-o", out)
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert "intervention MESH:D013550" in page and "biomarker HGNC:11892" in page and "effect p_value" in page
+    assert "<td>decreases</td>" in page
+    assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
