@@ -4,13 +4,15 @@ Results go to stdout (JSON Lines with ``--json``); progress, problems and summar
 to stderr. A user's bad input is one line on stderr, never a traceback (``--debug``
 shows one).
 
-Exit codes: 0 everything done; 1 an error stopped the command; 2 usage error;
-3 ``mine`` finished but skipped or failed some files (each named on stderr).
+Exit codes: 0 everything done; 1 an error stopped the command (or ``mine --strict`` met a
+problem); 2 usage error; 3 ``mine`` finished but skipped or failed some files (each named
+on stderr); 130 interrupted (what was mined before is kept).
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +51,15 @@ class MinerGroup(click.Group):
             if _STATE["debug"]:
                 raise
             raise click.ClickException(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            if _STATE["debug"]:
+                raise
+            raise click.ClickException(f"the store cannot be used ({exc}); is it damaged? (--debug for details)") from None
+        except OSError as exc:
+            if _STATE["debug"]:
+                raise
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
         except KeyboardInterrupt:
             _err("miner: interrupted; everything mined before this point is in the store")
             sys.exit(130)
@@ -76,6 +87,7 @@ def cli(debug: bool) -> None:
 @db_option(create=True)
 @click.option("--fresh", is_flag=True, help="Forget what the store holds before mining.")
 @click.option("--prune", is_flag=True, help="Delete stored articles whose files are gone from the sources.")
+@click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read or mined (exit code 1).")
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 10_000),
               help="Articles per transaction.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
@@ -86,8 +98,8 @@ def cli(debug: bool) -> None:
 @click.option("--shards", type=click.Path(file_okay=False, path_type=Path),
               help="With --engine ray: write JSON Lines shards here instead of the store (merge with 'miner ingest').")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary, only problems.")
-def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, batch_size: int, workers: int | None,
-         engine: str, address: str | None, shards: Path | None, quiet: bool) -> None:
+def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, strict: bool, batch_size: int,
+         workers: int | None, engine: str, address: str | None, shards: Path | None, quiet: bool) -> None:
     """Mine the articles in FOLDER(s) (or files) into the store.
 
     Folders are walked recursively; .txt, .md, .html/.htm, .json and .jsonl files are
@@ -127,7 +139,7 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, batch_si
             if address or shards:
                 raise click.UsageError("--address and --shards go with --engine ray")
             report = run_mine(sources, db, batch_size=batch_size, workers=workers, fresh=fresh, prune=prune,
-                              on_problem=on_problem, on_progress=on_progress)
+                              strict=strict, on_problem=on_problem, on_progress=on_progress)
     if not quiet:
         pruned = f", {report.pruned} pruned" if prune else ""
         _err(f"{report.mined} articles mined, {report.unchanged} unchanged{pruned}, {len(report.problems)} skipped, "

@@ -173,7 +173,7 @@ def mine_ray(
     files, listing_problems = _listing(sources)
     for error in listing_problems:
         problem(error)
-    with Store.open(db) as store:
+    with Store.open(db, writer=True) as store:
         if fresh:
             store.clear()
         stored = store.article_hashes()
@@ -195,7 +195,7 @@ def mine_ray(
             report.seconds = time.perf_counter() - started
             return report
         rows = (json.loads(row[ROW_COLUMN]) for row in ds.iter_rows())
-    with Store.open(db) as store:
+    with Store.open(db, writer=True) as store:
         seen = write_rows(store, rows, fingerprint, report, problem, batch_size, on_progress)
         if prune and not report.problems:
             with store.batch():
@@ -230,7 +230,7 @@ def ingest(shards: Iterable[Path | str], db: Path | str, *, batch_size: int = 32
                         except (json.JSONDecodeError, KeyError, TypeError):
                             problem(ReadError(f"{path}:{number}", "not a miner shard row"), False)
 
-    with Store.open(db) as store:
+    with Store.open(db, writer=True) as store:
         write_rows(store, rows(), fingerprint, report, problem, batch_size)
     report.seconds = time.perf_counter() - started
     return report

@@ -20,7 +20,7 @@ from spacy.language import Language
 
 from miner.articles.model import Article
 from miner.articles.readers import iter_articles
-from miner.errors import ReadError
+from miner.errors import MinerError, ReadError
 from miner.evidence import ArticleRecord, Concept, mined_article
 from miner.pipeline import annotate, cached_pipeline, doc_record, pipeline_fingerprint
 from miner.pipeline.lexicon import Lexicon
@@ -82,6 +82,7 @@ def mine(
     workers: int | None = 1,
     fresh: bool = False,
     prune: bool = False,
+    strict: bool = False,
     on_problem: Callable[[ReadError], None] | None = None,
     on_progress: Callable[[MineReport], None] | None = None,
 ) -> MineReport:
@@ -98,6 +99,9 @@ def mine(
         it: batches are mined in parallel and written in their original order.
     fresh
         Forget what the store holds first.
+    strict
+        Stop at the first file that cannot be read or mined (what was mined before it is
+        kept), raising :class:`MinerError`.
     prune
         Afterwards, delete the stored articles that this run did not read (files that
         disappeared from the folder). Not done if a file could not be read, since its
@@ -121,8 +125,10 @@ def mine(
         (report.failed if failed else report.problems).append(error)
         if on_problem:
             on_problem(error)
+        if strict:
+            raise MinerError(f"stopped at the first problem (--strict): {error}")
 
-    with Store.open(db) as store:
+    with Store.open(db, writer=True) as store:
         if fresh:
             store.clear()
         stored = store.article_hashes()

@@ -10,9 +10,11 @@ Supported here: ``.txt``, ``.md``, ``.html``/``.htm`` and ``.json``/``.jsonl``.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -80,7 +82,10 @@ def _looks_like_text(text: str) -> bool:
 def read_bytes(path: Path, name: str) -> bytes:
     """A file's bytes, or :class:`ReadError` for a missing, unreadable or huge file."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError(name, "not a regular file (a pipe, device or socket)")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise ReadError(
                 name, f"file too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)"
@@ -95,6 +100,8 @@ def read_bytes(path: Path, name: str) -> bytes:
     except PermissionError:
         raise ReadError(name, "permission denied") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ReadError(name, "symbolic link loop") from None
         raise ReadError(name, f"cannot read ({exc.strerror or exc})") from None
 
 

@@ -70,21 +70,48 @@ _EVIDENCE_COLUMNS = ("article", "subject", "relation", "object", "sentence", "st
                      "anatomy_name", "negated", "hedged", "confidence", "section", "trigger", "subject_source")
 
 
+def _write_lock(path: Path) -> Any:
+    """An exclusive lock on ``<store>.lock``, or :class:`StoreError` if a writer holds it."""
+    import fcntl
+    import os
+
+    lock_path = path.with_name(path.name + ".lock")
+    handle = open(lock_path, "a+")  # noqa: SIM115 - held until the store is closed
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        owner = handle.read().strip() or "another process"
+        handle.close()
+        raise StoreError(f"{path}: another miner is writing to this store ({owner}); "
+                         "wait for it to finish or use another --db") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}")
+    handle.flush()
+    return handle
+
+
 class Store:
     """An open evidence store.
 
     Use :meth:`open`; writes go through :meth:`write_article` inside :meth:`batch`.
     """
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, lock: Any = None) -> None:
         self.db = connection
         self.path = path
+        self._lock = lock
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = True, timeout: float = 30.0) -> Store:
-        """Open (or create) a store, refusing a file that is not a miner store."""
+    def open(cls, path: Path | str, *, create: bool = True, timeout: float = 30.0, writer: bool = False) -> Store:
+        """Open (or create) a store, refusing a file that is not a miner store.
+
+        ``writer=True`` takes the store's write lock (a ``.lock`` file beside it): a second
+        miner writing to the same store is refused with a clear message, not interleaved.
+        """
         path = Path(path)
         exists = path.exists()
         if not exists and not create:
@@ -97,12 +124,16 @@ class Store:
                     raise StoreError(f"{path}: not a miner store (not an SQLite file); refusing to touch it")
         if not exists:
             path.parent.mkdir(parents=True, exist_ok=True)
+        lock = _write_lock(path) if writer else None
         try:
             db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
             db.row_factory = sqlite3.Row
             app_id = db.execute("PRAGMA application_id").fetchone()[0]
             tables = db.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+            db.execute("PRAGMA quick_check(1)").fetchone()
         except sqlite3.DatabaseError as exc:
+            if lock is not None:
+                lock.close()
             raise StoreError(f"{path}: not a usable SQLite store ({exc})") from None
         if tables and app_id != APPLICATION_ID:
             db.close()
@@ -120,7 +151,7 @@ class Store:
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version < SCHEMA_VERSION:
             cls._migrate(db, version)
-        return cls(db, path)
+        return cls(db, path, lock)
 
     @staticmethod
     def _migrate(db: sqlite3.Connection, version: int) -> None:
@@ -138,6 +169,9 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+        if self._lock is not None:
+            self._lock.close()  # releases the write lock
+            self._lock = None
 
     def __enter__(self) -> Store:
         return self
