@@ -14,17 +14,18 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from spacy.language import Language
+from typing import TYPE_CHECKING, Any
 
 from miner.articles.model import Article
 from miner.articles.readers import iter_articles
 from miner.errors import MinerError, ReadError
 from miner.evidence import ArticleRecord, Concept, mined_article
-from miner.pipeline import annotate, cached_pipeline, doc_record, pipeline_fingerprint
+from miner.pipeline import pipeline_fingerprint
 from miner.pipeline.lexicon import Lexicon
 from miner.store import Store
+
+if TYPE_CHECKING:  # spaCy is imported only when something has to be mined
+    from spacy.language import Language
 
 MAX_SYNONYMS = 25
 
@@ -117,7 +118,9 @@ def mine(
     loaded: list[Language] = [nlp] if nlp is not None else []
 
     def pipeline() -> Language:
-        if not loaded:  # built only when something needs mining
+        if not loaded:  # built (and spaCy imported) only when something needs mining
+            from miner.pipeline import cached_pipeline
+
             loaded.append(cached_pipeline())
         return loaded[0]
 
@@ -181,6 +184,8 @@ Results = tuple[list[Article], list[tuple[Article, dict]], list[ReadError]]
 
 def _annotate_batch(nlp: Language, batch: list[Article]) -> tuple[list[tuple[Article, dict]], list[ReadError]]:
     """Annotate a batch; if the batch fails, retry one by one so one bad article costs only itself."""
+    from miner.pipeline import annotate, doc_record
+
     try:
         return [(article, doc_record(doc)) for article, doc in annotate(nlp, batch)], []
     except Exception:  # noqa: BLE001 - isolate the failing article below

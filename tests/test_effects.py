@@ -47,6 +47,11 @@ def test_percent_change_direction_and_unit():
 
 def test_bare_numbers_are_not_effects():
     assert parse_effect_size("at 12 weeks") is None
+    # "or" and "hr" in lower case are words, not odds or hazard ratios
+    assert parse_effect_size("patients attended 3 or 4 sessions per week") is None
+    assert parse_effect_size("walking for 1 hr 3 times a week") is None
+    assert parse_effect_size("Odds Ratio 1.5").kind == "odds_ratio"
+    assert parse_effect_size("95% Confidence Interval 1.2 to 3.4").kind == "ci"
     assert parse_effect_size("45% of participants were women") is None
     assert parse_effect_size("p = 3") is None  # not a probability
 

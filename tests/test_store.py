@@ -95,3 +95,23 @@ def test_prune_forgets_articles_whose_files_are_gone(tmp_path, nlp):
     with Store.open(db) as store:
         assert "news-swimming-nerve-pain.txt" not in {a.id for a in store.articles()}
         assert not [f for f in store.findings() if any(e.article == "news-swimming-nerve-pain.txt" for e in f.evidence)]
+
+
+def test_re_mining_an_unchanged_folder_does_not_load_spacy(tmp_path, nlp):
+    """The unchanged path costs reading and hashing only: spaCy is never imported."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Swimming reduced TNF-α in rats (p < 0.05).\n")
+    db = tmp_path / "e.db"
+    mine([folder], db, nlp=nlp)
+    code = (
+        "import sys; from miner.mining import mine; "
+        f"report = mine([{str(folder)!r}], {str(db)!r}); "
+        "assert report.unchanged == 1 and report.mined == 0, report; "
+        "assert 'spacy' not in sys.modules, 'spaCy was imported'"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

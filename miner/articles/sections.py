@@ -11,6 +11,7 @@ the pipeline can tell a result from a background claim.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from miner.articles.model import Section
 
@@ -54,6 +55,12 @@ _INLINE_LABEL = re.compile(
 )
 
 
+_KIND_SEARCH = tuple(
+    (kind, re.compile(r"\b(?:" + "|".join(re.escape(key) for key in keys) + r")\b")) for kind, keys in _KIND_WORDS
+)
+
+
+@lru_cache(maxsize=4096)
 def section_kind(label: str) -> str:
     """Normalise a section label to one of the section kinds.
 
@@ -71,12 +78,29 @@ def section_kind(label: str) -> str:
         for key in keys:
             if words == key or words.startswith(key + " ") or words.endswith(" " + key):
                 return kind
-    for kind, keys in _KIND_WORDS:
-        if any(re.search(rf"\b{re.escape(key)}\b", words) for key in keys):
+    for kind, pattern in _KIND_SEARCH:
+        if pattern.search(words):
             return kind
     if label.upper().startswith("ABSTRACT"):
         return "abstract"
     return "other"
+
+
+_NEWLINE = re.compile(r"\n")
+
+
+def _at_line_starts(pattern: re.Pattern[str], text: str, line_starts: list[int]) -> list[re.Match[str]]:
+    """The pattern's matches that begin at a line start (all its matches: each is ``^``-anchored).
+
+    Trying only the line starts, rather than letting ``finditer`` test ``^`` at every
+    character, is what keeps section detection cheap on long texts.
+    """
+    out = []
+    for start in line_starts:
+        match = pattern.match(text, start)
+        if match is not None:
+            out.append(match)
+    return out
 
 
 def detect_sections(text: str) -> list[Section]:
@@ -88,11 +112,12 @@ def detect_sections(text: str) -> list[Section]:
     to the next header is the (unlabelled) abstract.
     """
     marks: list[tuple[int, int, str]] = []  # (header start, content start, label)
+    line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
     for pattern in (_PMC_HEADER, _MD_HEADER, _PLAIN_HEADER):
-        for match in pattern.finditer(text):
+        for match in _at_line_starts(pattern, text, line_starts):
             content = match.end() + 1 if match.end() < len(text) else match.end()
             marks.append((match.start(), content, match.group("label").strip()))
-    for match in _INLINE_LABEL.finditer(text):
+    for match in _at_line_starts(_INLINE_LABEL, text, line_starts):
         marks.append((match.start(), match.start(), match.group("label").strip()))
     if not marks:
         return []

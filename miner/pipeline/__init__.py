@@ -4,116 +4,31 @@
 AbbreviationDetector and miner's components (sentences, entities, effects, relations),
 all registered spaCy factories. ``annotate(nlp, articles)`` runs it and yields Docs
 whose ``doc._.miner_*`` extensions hold plain data (see :mod:`.extensions`).
+
+The names are loaded on first use (PEP 562), so that code which only needs the
+pipeline's fingerprint or the lexicon (re-mining an unchanged folder, the CLI's
+start-up) does not pay for importing spaCy.
 """
 
 from __future__ import annotations
 
-import hashlib
-import warnings
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
-from pathlib import Path
+import importlib
 from typing import Any
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+from miner.pipeline.fingerprint import default_config_path, pipeline_fingerprint
 
-from miner.articles.model import Article
-from miner.pipeline import extensions
-from miner.pipeline.lexicon import default_models_dir
+_LAZY = {name: "miner.pipeline.build" for name in
+         ("annotate", "annotate_text", "build_pipeline", "cached_pipeline", "doc_record", "make_doc")}
 
 
-# Known, harmless warnings from dependencies: spaCy's tokenizer regex on Python 3.11 and
-# scispaCy's abbreviation matcher on a text without abbreviations.
-warnings.filterwarnings("ignore", message="Possible set union", category=FutureWarning)
-warnings.filterwarnings("ignore", message=r"\[W036\]", category=UserWarning)
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'miner.pipeline' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
-def default_config_path() -> Path:
-    return default_models_dir() / "pipeline.cfg"
-
-
-def build_pipeline(config: Path | str | None = None, overrides: dict[str, Any] | None = None) -> Language:
-    """A fresh pipeline from a spaCy config file (default: ``models/pipeline.cfg``)."""
-    import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
-
-    import miner.pipeline.abbreviations  # noqa: F401  (registers the factories when not installed)
-    import miner.pipeline.effects  # noqa: F401
-    import miner.pipeline.entities  # noqa: F401
-    import miner.pipeline.relations  # noqa: F401
-    import miner.pipeline.sentences  # noqa: F401
-    import miner.pipeline.tokenizer  # noqa: F401
-
-    path = Path(config) if config else default_config_path()
-    cfg = spacy.util.load_config(path, overrides=overrides or {}, interpolate=False)
-    return spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
-
-
-@lru_cache(maxsize=2)
-def cached_pipeline(config: str | None = None) -> Language:
-    """One pipeline per process and config (building it costs a few seconds)."""
-    return build_pipeline(config)
-
-
-def pipeline_fingerprint(config: Path | str | None = None) -> str:
-    """A hash of what determines the pipeline's output: config, lexicon, patterns, code.
-
-    Computed from files alone (the pipeline need not be built), so an unchanged folder
-    is recognised without loading anything. The store re-mines an article when it
-    changes.
-    """
-    import miner
-
-    digest = hashlib.sha1()
-    path = Path(config) if config else default_config_path()
-    digest.update(path.read_bytes())
-    digest.update(miner.__version__.encode())
-    models = default_models_dir()
-    for item in sorted(models.glob("lexicon/*.tsv")) + sorted(models.glob("patterns/*.json")):
-        digest.update(item.read_bytes())
-    code = Path(__file__).resolve().parent
-    for item in sorted(code.glob("*.py")):
-        digest.update(item.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def make_doc(nlp: Language, article: Article) -> Doc:
-    """A tokenized Doc for an article, carrying its metadata for the components."""
-    doc = nlp.make_doc(article.text)
-    doc.user_data[extensions.TEXT_KEY] = article.text  # the same text, without rebuilding it
-    doc._.miner_article = {
-        "id": article.id,
-        "title": article.title,
-        "sections": [s.to_dict() for s in article.sections],
-    }
-    return doc
-
-
-def annotate(nlp: Language, articles: Iterable[Article], batch_size: int = 16) -> Iterator[tuple[Article, Doc]]:
-    """Run the pipeline over articles, yielding each with its annotated Doc."""
-    pending = ((make_doc(nlp, article), article) for article in articles)
-    yield from ((article, doc) for doc, article in nlp.pipe(pending, as_tuples=True, batch_size=batch_size))
-
-
-def doc_record(doc: Doc) -> dict[str, Any]:
-    """The plain data that the evidence layer reads from an annotated Doc."""
-    return {
-        "entities": list(extensions.get(doc, "miner_entities")),
-        "effects": list(extensions.get(doc, "miner_effects")),
-        "relations": list(extensions.get(doc, "miner_relations")),
-        "abbreviations": list(extensions.get(doc, "miner_abbreviations")),
-        "context": dict(extensions.get(doc, "miner_context")),
-    }
-
-
-def annotate_text(nlp: Language, text: str, article_id: str = "text") -> Doc:
-    """Annotate one text (for tests and quick looks)."""
-    from miner.articles.readers import article_from_text
-
-    article = article_from_text(text, article_id)
-    return nlp(make_doc(nlp, article))
-
-
-__all__ = ["annotate", "annotate_text", "build_pipeline", "cached_pipeline", "doc_record", "extensions", "make_doc",
-           "pipeline_fingerprint"]
+__all__ = ["annotate", "annotate_text", "build_pipeline", "cached_pipeline", "default_config_path", "doc_record",
+           "make_doc", "pipeline_fingerprint"]

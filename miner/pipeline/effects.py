@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from spacy.language import Language
@@ -29,7 +29,7 @@ _DASH = r"\s?(?:-|–|—|to|‒|−)\s?"
 _RANGE = rf"{_NUM_STRICT}(?:{_DASH}{_NUM_STRICT})?"
 _CI_LEVEL = r"(?:9[059](?:\.\d)?\s?%\s?)"
 _CI = (
-    rf"(?:{_CI_LEVEL}?(?:confidence\s+intervals?|CI)(?:\s?\(CI\))?\s?[:=,]?\s?(?:of\s+)?"
+    rf"(?:{_CI_LEVEL}?(?:(?i:confidence\s+intervals?)|CI)(?:\s?\(CI\))?\s?[:=,]?\s?(?:of\s+)?"
     rf"[\[(]?\s?(?P<ci_low>{_NUM_STRICT})\s?(?:-|–|—|to|,|‒|;|−)\s?(?P<ci_high>{_NUM_STRICT})\s?[\])]?)"
 )
 _UNITS = (r"(?:points?|pts|mm|cm|m|km|kg|g|mg|ng/ml|pg/ml|ng/mL|pg/mL|mg/dl|mg/dL|mmol/l|mmol/L|"
@@ -100,45 +100,80 @@ class Effect:
     comparator: str | None = None  # for p-values: "<", "=", ">", "≤", "≥"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _EFFECT_FIELDS}
 
+
+_EFFECT_FIELDS = tuple(f.name for f in fields(Effect))
 
 _DECREASE_WORDS = r"(?:reductions?|decreases?|declines?|drops?|falls?|lower|less|lowering|attenuation|improvements?|relief)"
 _INCREASE_WORDS = r"(?:increases?|rises?|higher|greater|more|elevations?|gains?|augmentation)"
 
-_PATTERNS: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = []
+@dataclass(frozen=True)
+class _Cue:
+    """A cheap test that a pattern can match in a text: substrings, else one small regex.
 
-#: A cheap test per kind: a pattern is tried only on text where its cue appears.
+    ``lower`` are looked for in the lower-cased text, ``exact`` in the text as written,
+    and ``regex`` is searched only when no substring was found. Substring tests run in
+    C over the whole sentence, far faster than a regular expression tried at each
+    character, so most patterns are never run on most sentences.
+    """
+
+    lower: tuple[str, ...] = ()
+    exact: tuple[str, ...] = ()
+    regex: re.Pattern[str] | None = None
+
+    def __call__(self, text: str, lowered: str) -> bool:
+        return (any(word in lowered for word in self.lower) or any(word in text for word in self.exact)
+                or (self.regex is not None and self.regex.search(text) is not None))
+
+
+def _cue(*lower: str, exact: tuple[str, ...] = (), regex: str | None = None, flags: int = 0) -> _Cue:
+    return _Cue(lower, exact, re.compile(regex, flags) if regex else None)
+
+
+_SUBJECT_WORDS = ("patients", "participants", "subjects", "women", "men", "adults", "children",
+                  "volunteers", "individuals", "people", "persons", "rats", "mice", "animals",
+                  "athletes", "students", "workers", "employees", "elderly")
+
+#: Per kind, what must appear in a text for the kind's patterns to be tried there.
 _CUES = {
-    "odds_ratio": r"odds|OR", "risk_ratio": r"risk|ratio|RR", "hazard_ratio": r"hazard|HR",
-    "smd": r"SMD|standardi|Cohen|Hedges|effect size|\b(?:ES|d|g)\s?=", "mean_difference": r"differ|change|MD|effect|\bby\s+(?:approximately\s+|about\s+|an?\s+)?\d|CI\b|confidence",
-    "correlation": r"\b(?:r|R|rho|rs|r s)\s?[=:]|ρ|Spearman|Pearson|correlation", "fold_change": r"fold",
-    "percent_change": r"%", "p_value": r"\bp\s?(?:-?\s?values?)?\s?(?:[<>=≤≥]|&[lg]t;|less|of|was)", "sample_size": r"\b[nN]\s?=|\b(?:patients|participants|subjects|women|men|adults|children|volunteers|individuals|people|persons|rats|mice|animals|athletes|students|workers|employees|elderly)\b",
-    "ci": r"CI|confidence",
+    "odds_ratio": _cue("odds", exact=("OR",)),
+    "risk_ratio": _cue("risk", "rate ratio", exact=("RR",)),
+    "hazard_ratio": _cue("hazard", exact=("HR",)),
+    "smd": _cue("smd", "standardi", "cohen", "hedges", "effect size", regex=r"\b(?:ES|d|g)\s?="),
+    "mean_difference": _cue("differ", "change", "effect", "confidence", exact=("MD", "CI")),
+    "correlation": _cue("spearman", "pearson", "correlation", "rho", "ρ", regex=r"\b(?:r|R|rs|r s)\s?(?:[=:]|of\b)"),
+    "fold_change": _cue("fold"),
+    "percent_change": _cue("%"),
+    "p_value": _cue(regex=r"\b[pP]\s?(?:-?\s?values?)?\s?(?:[<>=≤≥]|&[lg]t;|less|of|was)"),
+    "sample_size": _cue(*_SUBJECT_WORDS, "hundred", regex=r"\b[nN]\s?="),
+    "ci": _cue("confidence", exact=("CI",)),
 }
 
+_PATTERNS: list[tuple[str, re.Pattern[str], _Cue]] = []
 
-def _add(kind: str, pattern: str, flags: int = re.I) -> None:
-    cue = _CUES.get(kind)
-    _PATTERNS.append((kind, re.compile(pattern, flags), re.compile(cue, re.I if kind not in ("smd",) else 0) if cue else None))
+
+def _add(kind: str, pattern: str, flags: int = re.I, cue: _Cue | None = None) -> None:
+    _PATTERNS.append((kind, re.compile(pattern, flags), cue or _CUES[kind]))
 
 
 _CI_TAIL = rf"(?:\s?[,;(\[]\s?{_CI}\s?[)\]]?)?"
+# Names in words match in any case; abbreviations only in capitals ("3 or 4 sessions",
+# "hr" for hours are not ratios).
 _RATIO_NAMES = {
-    "odds_ratio": r"(?:adjusted\s+)?(?:odds\s+ratios?|a?ORs?)",
-    "risk_ratio": r"(?:relative\s+risks?|risk\s+ratios?|rate\s+ratios?|RRs?|IRRs?|incidence\s+rate\s+ratios?)",
-    "hazard_ratio": r"(?:hazard\s+ratios?|a?HRs?)",
+    "odds_ratio": r"(?i:(?:adjusted\s+)?odds\s+ratios?)|a?ORs?",
+    "risk_ratio": r"(?i:relative\s+risks?|risk\s+ratios?|(?:incidence\s+)?rate\s+ratios?)|RRs?|IRRs?",
+    "hazard_ratio": r"(?i:(?:adjusted\s+)?hazard\s+ratios?)|a?HRs?",
 }
 for _kind, _name in _RATIO_NAMES.items():
-    _add(_kind, rf"\b(?P<name>{_name})\s?[:=,]?\s?(?:of\s+|was\s+|were\s+)?(?P<value>{_NUM_STRICT}){_CI_TAIL}",
-         re.I if _kind != "hazard_ratio" else 0)
-_add("hazard_ratio", rf"\b(?P<name>hazard\s+ratios?)\s?[:=,]?\s?(?:of\s+|was\s+)?(?P<value>{_NUM_STRICT}){_CI_TAIL}")
+    _add(_kind, rf"\b(?P<name>{_name})\s?[:=,]?\s?(?i:of\s+|was\s+|were\s+)?(?P<value>{_NUM_STRICT}){_CI_TAIL}", 0)
 _add("smd", rf"\b(?P<name>SMDs?|standardi[sz]ed\s+mean\s+differences?|Cohen['’]?s\s+d|Hedges['’]?\s*g|effect\s+sizes?(?:\s+\((?:ES|d|g)\))?)"
             rf"\s?(?:[:=,]|of|was|were)?\s?(?P<value>{_NUM_STRICT}){_CI_TAIL}")
 _add("smd", rf"\b(?P<name>ES|d|g)\s?=\s?(?P<value>{_NUM_STRICT}){_CI_TAIL}", 0)
 _add("mean_difference", rf"\b(?P<name>(?:adjusted\s+|weighted\s+)?mean\s+differences?|WMDs?|MDs?|(?:mean|net)\s+changes?|(?:between[- ]group|group|treatment)\s+differences?|differences?\s+between\s+(?:the\s+)?groups|treatment\s+effects?)"
                         rf"\s?(?:[:=,]|of|was|were|in\s+\w+\s+of)?\s?(?P<value>{_NUM_STRICT})\s?(?P<unit>{_UNITS})?(?:\s?(?:vs\.?|versus)\s?{_NUM_STRICT})?{_CI_TAIL}")
-_add("mean_difference", rf"\b(?:reduced|decreased|improved|increased|lowered|declined|rose|fell|dropped|changed)\s+(?:[\w-]+\s+){{0,4}}?by\s+(?:approximately\s+|about\s+|an\s+average\s+of\s+|a\s+mean\s+of\s+)?(?P<span>(?P<value>{_NUM_STRICT})\s?(?P<unit>points?|pts|mm|cm|kg|mmHg|mm\s?Hg|units?|s|seconds|min|minutes|steps|m|meters|metres)\b{_CI_TAIL})")
+_add("mean_difference", rf"\b(?:reduced|decreased|improved|increased|lowered|declined|rose|fell|dropped|changed)\s+(?:[\w-]+\s+){{0,4}}?by\s+(?:approximately\s+|about\s+|an\s+average\s+of\s+|a\s+mean\s+of\s+)?(?P<span>(?P<value>{_NUM_STRICT})\s?(?P<unit>points?|pts|mm|cm|kg|mmHg|mm\s?Hg|units?|s|seconds|min|minutes|steps|m|meters|metres)\b{_CI_TAIL})",
+     cue=_cue(regex=rf"\bby\s+(?:approximately\s+|about\s+|an\s+average\s+of\s+|a\s+mean\s+of\s+)?[{_MINUS}+.\d]"))
 _add("mean_difference", rf"(?<![\w.%])(?P<value>{_NUM_STRICT})\s?(?P<unit>{_UNITS})?\s?[(\[]\s?{_CI}\s?[)\]]")
 _add("correlation", rf"\b(?P<name>r|rho|ρ|r\s?s|rs|R|Spearman['’]?s?\s+(?:rho|ρ|r)|Pearson['’]?s?\s+r|correlation\s+coefficient)\s?(?:=|:|of)\s?(?P<value>{_NUM_STRICT})(?![\d%])")
 _add("fold_change", rf"(?P<value>{_NUM_STRICT}|{_WORD_NUM})\s?(?:-|\s)?fold(?:\s+(?P<dir>{_DECREASE_WORDS}|{_INCREASE_WORDS}))?")
@@ -241,8 +276,13 @@ def find_effects(text: str, offset: int = 0) -> list[Effect]:
     Where expressions overlap, the longer one wins, then the more specific kind.
     """
     candidates: list[Effect] = []
+    lowered = text.lower()
+    cued: dict[int, bool] = {}
     for kind, pattern, cue in _PATTERNS:
-        if cue is not None and cue.search(text) is None:
+        key = id(cue)
+        if key not in cued:
+            cued[key] = cue(text, lowered)
+        if not cued[key]:
             continue
         for match in pattern.finditer(text):
             if not match.group(0).strip():

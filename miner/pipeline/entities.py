@@ -24,6 +24,7 @@ from spacy.util import filter_spans
 
 from miner.pipeline import extensions
 from miner.pipeline.abbreviations import find_definitions
+from miner.pipeline.caseless import lowered
 from miner.pipeline.phrases import find_phrases
 from miner.pipeline.normalize import norm_text
 from miner.pipeline.lexicon import (
@@ -48,6 +49,24 @@ def slugify(text: str) -> str:
     """A ``MINER:`` slug for a name ("Knee injury and Osteoarthritis Outcome Score" -> ...)."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug[:60].rstrip("-") or "concept"
+
+
+def _occurrences(phrase: str, text: str, low: str | None) -> list[tuple[int, int]]:
+    """Where ``phrase`` recurs in ``text`` as whole words, in any case: (start, end)."""
+    needle = phrase.lower()
+    if low is None or len(needle) != len(phrase):
+        return [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text, re.I)]
+    out, index = [], low.find(needle)
+    while index >= 0 and needle:
+        end = index + len(needle)
+        before = low[index - 1] if index else " "
+        after = low[end] if end < len(low) else " "
+        if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+            out.append((index, end))
+            index = low.find(needle, end)
+        else:
+            index = low.find(needle, index + 1)
+    return out
 
 
 class EntityTagger:
@@ -132,6 +151,7 @@ class EntityTagger:
         """Spans for defined short forms (and their long forms wherever they recur);
         returns the definitions with their concepts."""
         definitions = find_definitions(doc, text)
+        low = lowered(text) if definitions else None
         out = []
         for definition in definitions:
             long_start, long_end = definition["long_start"], definition["long_end"]
@@ -144,8 +164,7 @@ class EntityTagger:
                 if cid not in self.lexicon.concepts:
                     new_names[cid] = name
                 entry.update(id=cid, type=kind, name=name, parent=parent)
-                places = [(m.start(), m.end()) for m in re.finditer(
-                    rf"(?<![\w-]){re.escape(definition['long'])}(?![\w-])", text, re.I)]
+                places = _occurrences(definition["long"], text, low)
                 for start, end in places + list(definition["uses"]):
                     span = doc.char_span(start, end, label=kind, kb_id=cid, alignment_mode="expand")
                     if span is not None:

@@ -48,6 +48,11 @@ _SPELLING = [
     (re.compile(r"^characteris"), "characteriz", None),
 ]
 
+#: Substrings without which no spelling rule above can apply (a cheap test first).
+_SPELLING_HINTS = ("our", "oe", "haem", "anaem", "paed", "leuc", "leuk", "foet", "programme", "centre",
+                   "fibre", "isation", "randomis", "minimis", "characteris")
+_INNER_MARKS = re.compile(r"(?<=\w)[-\u2010\u2011\u2012\u2013./](?=\w)")
+
 _KEEP_S = ("ss", "us", "is", "ys", "as", "os", "'s", "ics", "ous", "sis", "itis", "osis")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 
@@ -63,17 +68,23 @@ def norm_word(word: str) -> str:
     >>> norm_word("TNF-α"), norm_word("Tumours"), norm_word("cytokines")
     ('tnfalpha', 'tumor', 'cytokine')
     """
-    text = unicodedata.normalize("NFKC", word)
-    shout = len(text) >= 2 and text.isupper()
-    text = _GREEK_RE.sub(lambda m: GREEK[m.group(0)], text).lower()
+    if word.isascii():
+        text = word
+        shout = len(text) >= 2 and text.isupper()
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", word)
+        shout = len(text) >= 2 and text.isupper()
+        text = _GREEK_RE.sub(lambda m: GREEK[m.group(0)], text).lower()
     if _PUNCT_ONLY.match(text):
         return text.replace("\u2010", "-").replace("\u2011", "-").replace("\u2013", "-")
-    text = re.sub(r"(?<=\w)[-\u2010\u2011\u2012\u2013./](?=\w)", "", text)
-    text = text.replace("\u2019", "'")
-    for pattern, repl, only in _SPELLING:
-        if only is not None and not any(text.startswith(w[:-3]) for w in only):
-            continue
-        text = pattern.sub(repl, text)
+    if not text.isalnum():
+        text = _INNER_MARKS.sub("", text).replace("\u2019", "'")
+    if any(hint in text for hint in _SPELLING_HINTS):
+        for pattern, repl, only in _SPELLING:
+            if only is not None and not any(text.startswith(w[:-3]) for w in only):
+                continue
+            text = pattern.sub(repl, text)
     return text if shout else singular(text)
 
 

@@ -18,8 +18,11 @@ phrases whose head word says what they are (an outcome ends in "score", "strengt
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
+
+from miner.pipeline.caseless import Caseless, lowered
 
 _WORD = r"[A-Za-z0-9][\w'’/+.-]*"
 _NP = rf"{_WORD}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:of|and|or|to)\s+|\s+|-){_WORD}){{0,12}}"
@@ -38,20 +41,16 @@ _RESULT = (r"(?:(?:tended|tend|tends|appeared|seemed)\s+to\s+\w+|(?:did\s+not\s+
            r"significant|insignificant|statistically))")
 
 _OUTCOME_SLOTS = [
-    re.compile(rf"\b{_CHANGE_NOUN}(?:\s+[\w-]+){{0,3}}?\s+(?:in|of|on|for|regarding|concerning)\s+(?P<np>{_NP})", re.I),
-    re.compile(rf"\b(?:present|observed|seen|found|noted|detected|shown)\s+(?:for|in|regarding)\s+(?P<np>{_NP})", re.I),
-    re.compile(rf"\b{_CHANGE_VERB}\s+(?P<np>{_NP})", re.I),
-    re.compile(rf"\b(?:lower|higher|greater|less|more|fewer|better|worse|shorter|longer|smaller|larger|"
-               rf"significant|no)\s+(?P<np>{_NP})", re.I),
+    Caseless(rf"\b{_CHANGE_NOUN}(?:\s+[\w-]+){{0,3}}?\s+(?:in|of|on|for|regarding|concerning)\s+(?P<np>{_NP})"),
+    Caseless(rf"\b(?:present|observed|seen|found|noted|detected|shown)\s+(?:for|in|regarding)\s+(?P<np>{_NP})"),
+    Caseless(rf"\b{_CHANGE_VERB}\s+(?P<np>{_NP})"),
+    Caseless(rf"\b(?:lower|higher|greater|less|more|fewer|better|worse|shorter|longer|smaller|larger|"
+             rf"significant|no)\s+(?P<np>{_NP})"),
 ]
-_GROUP_NOUN = re.compile(r"\s+(?:groups?|arms?)\b", re.I)
+_GROUP_NOUN = Caseless(r"\s+(?:groups?|arms?)\b")
 _DOSED = re.compile(r"(?<![\w-])(?P<np>[A-Za-z][\w-]{3,})\s+\d+(?:[.·]\d+)?\s?(?:mg|µg|μg|mcg|g|IU|mL|ml|U)(?:/(?:kg|day|d|m2))?\b")
-_ARM_SLOTS = [
-    _DOSED,
-    re.compile(rf"\b(?:received|receiving|taking|took|treated\s+with|randomi[sz]ed\s+to(?:\s+receive)?|"
-               rf"assigned\s+to(?:\s+receive)?|allocated\s+to|administered|given)\s+(?:either\s+)?(?P<np>{_NP})",
-               re.I),
-]
+_ARM_SLOT = Caseless(rf"\b(?:received|receiving|taking|took|treated\s+with|randomi[sz]ed\s+to(?:\s+receive)?|"
+                     rf"assigned\s+to(?:\s+receive)?|allocated\s+to|administered|given)\s+(?:either\s+)?(?P<np>{_NP})")
 
 #: Words that end an outcome noun phrase (singular, lower case).
 OUTCOME_HEADS = frozenset("""
@@ -84,12 +83,14 @@ _REJECT = frozenset("""group groups patient patients participant participants su
 studies trial trials baseline week weeks month months year years day days treatment intervention
 control controls result results analysis analyses data p value values difference differences effect
 effects change changes measure measures outcome outcomes variable variables""".split())
-_CUT = re.compile(
+_CUT = Caseless(
     r"\s+(?:of\s+(?:the\s+)?(?:men|women|patients|participants|subjects|children|adults|rats|mice|animals|"
     r"individuals|people|groups?)\b|(?<!time )to|in|at|after|before|during|between|among|compared|versus|vs\.?|from|for|than|with|by|within|"
     r"over|across|following|when|while|which|that|who|whom|whose|(?<!well )as(?! well as)|on|were|was|is|are|did|had|has|have|showed|"
-    r"remained|using|measured|assessed|p|i\.e\.|e\.g\.)\b.*$", re.I | re.S)
-_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and\s+|\s+or\s+|;\s*|\s+as\s+well\s+as\s+)", re.I)
+    r"remained|using|measured|assessed|p|i\.e\.|e\.g\.)\b.*$", re.S)
+# Item separators: ", and", ",", " and ", " or ", ";", " as well as " (written so that
+# the scan fails fast where there is no comma, semicolon or space).
+_SPLIT = Caseless(r"\s*[,;]\s*(?:(?:and|or)\s+)?|\s+(?:and|or|as\s+well\s+as)\s+")
 
 
 @dataclass(frozen=True)
@@ -119,13 +120,16 @@ def _items(np_text: str, np_start: int) -> list[tuple[int, str]]:
     """Split a captured region into coordinated items, each cut before a preposition or
     verb that ends the noun phrase, and trimmed; (offset, text)."""
     out = []
-    position = 0
-    for part in _SPLIT.split(np_text):
-        index = np_text.find(part, position)
-        if index < 0:
+    low = lowered(np_text)
+    pieces, position = [], 0
+    for separator in _SPLIT.finditer(np_text, low):
+        pieces.append((position, np_text[position:separator.start()]))
+        position = separator.end()
+    pieces.append((position, np_text[position:]))
+    for index, part in pieces:
+        if not part:
             continue
-        position = index + len(part)
-        cut = _CUT.search(part)
+        cut = _CUT.search(part, lowered(part))
         if cut:
             part = part[: cut.start()]
         words = part.split()
@@ -197,18 +201,18 @@ def _mask_brackets(text: str) -> str:
     return re.sub(r"\([^()]*\)|\[[^\[\]]*\]", lambda m: " " * len(m.group(0)), text)
 
 
-_RESULT_LEAD = re.compile(r"(?<=\s)(?:tended|tends?|appeared|seemed|did|also|show(?:ed)?|demonstrated?|revealed?|"
-                          r"displayed?|was|were|is|are|had|has|have|remained|became)\b", re.I)
-_RESULT_RE = re.compile(_RESULT, re.I)
+_RESULT_LEAD = Caseless(r"(?<=\s)(?:tended|tends?|appeared|seemed|did|also|show(?:ed)?|demonstrated?|revealed?|"
+                        r"displayed?|was|were|is|are|had|has|have|remained|became)\b")
+_RESULT_RE = Caseless(_RESULT)
 _ANCHOR = re.compile(r"(?:^|[;:(]\s*|\b(?:but|while|whereas|that|which|although|however),?\s+)", re.I)
 
 
-def _subjects_of_results(text: str) -> list[tuple[int, str]]:
+def _subjects_of_results(text: str, low: str | None) -> list[tuple[int, str]]:
     """Noun phrases right before a result ("X was lower", "X did not differ"): found by
     looking back from the result to the last clause anchor, without backtracking."""
     out = []
-    for lead in _RESULT_LEAD.finditer(text):
-        match = _RESULT_RE.match(text, lead.start())
+    for lead in _RESULT_LEAD.finditer(text, low):
+        match = _RESULT_RE.match(text, low, lead.start())
         if match is None:
             continue
         end = match.start()
@@ -228,17 +232,18 @@ def find_phrases(text: str) -> list[Phrase]:
     """Outcome and arm phrases in a sentence (see the module's docstring)."""
     found: dict[tuple[int, int], Phrase] = {}
     text = _mask_brackets(text)
-    for start_np, np_text in _subjects_of_results(text):
+    low = lowered(text)
+    for start_np, np_text in _subjects_of_results(text, low):
         for start, item in _items(np_text, start_np):
             if _is_outcome(item):
                 found.setdefault((start, start + len(item)), Phrase(start, start + len(item), item, "outcome"))
     for pattern in _OUTCOME_SLOTS:
-        for match in pattern.finditer(text):
-            for start, item in _items(match.group("np"), match.start("np")):
+        for match in pattern.finditer(text, low):
+            for start, item in _items(text[match.start("np"):match.end("np")], match.start("np")):
                 if _is_outcome(item):
                     found.setdefault((start, start + len(item)), Phrase(start, start + len(item), item, "outcome"))
     # "the ketorolac group", "in the CXDT-HFG and placebo groups": the words right before.
-    for match in _GROUP_NOUN.finditer(text):
+    for match in _GROUP_NOUN.finditer(text, low):
         words = list(re.finditer(r"[\w+/.-]+", text[max(0, match.start() - 60):match.start()]))
         base = max(0, match.start() - 60)
         kept: list[re.Match[str]] = []
@@ -253,15 +258,14 @@ def find_phrases(text: str) -> list[Phrase]:
             item = text[start:end]
             if _is_arm(item) and not _is_outcome(item):
                 found.setdefault((start, end), Phrase(start, end, item, "intervention"))
-    for pattern in _ARM_SLOTS:
-        for match in pattern.finditer(text):
-            np_text = match.group("np")
-            words = list(re.finditer(r"\S+", np_text))
-            verb = next((w for w in words[1:] if _ARM_VERB.match(w.group(0))), None)
-            if verb is not None:
-                np_text = np_text[: verb.start()].rstrip()
-            for start, item in _items(np_text, match.start("np"))[:2]:
-                if _is_arm(item) and not _is_outcome(item) and _named_like_treatment(item):
-                    key = (start, start + len(item))
-                    found.setdefault(key, Phrase(start, start + len(item), item, "intervention"))
+    for match in itertools.chain(_DOSED.finditer(text), _ARM_SLOT.finditer(text, low)):
+        np_text = text[match.start("np"):match.end("np")]
+        words = list(re.finditer(r"\S+", np_text))
+        verb = next((w for w in words[1:] if _ARM_VERB.match(w.group(0))), None)
+        if verb is not None:
+            np_text = np_text[: verb.start()].rstrip()
+        for start, item in _items(np_text, match.start("np"))[:2]:
+            if _is_arm(item) and not _is_outcome(item) and _named_like_treatment(item):
+                key = (start, start + len(item))
+                found.setdefault(key, Phrase(start, start + len(item), item, "intervention"))
     return sorted(found.values(), key=lambda p: (p.start, -p.end))

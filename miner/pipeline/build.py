@@ -1,0 +1,91 @@
+"""The spaCy pipeline (imported lazily through :mod:`miner.pipeline`): build it from ``models/pipeline.cfg`` and run it on articles.
+
+``build_pipeline()`` gives ``spacy.blank("en")`` with scispaCy's tokenizer and
+AbbreviationDetector and miner's components (sentences, entities, effects, relations),
+all registered spaCy factories. ``annotate(nlp, articles)`` runs it and yields Docs
+whose ``doc._.miner_*`` extensions hold plain data (see :mod:`.extensions`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from miner.articles.model import Article
+from miner.pipeline import extensions
+from miner.pipeline.fingerprint import default_config_path
+
+
+# Known, harmless warnings from dependencies: spaCy's tokenizer regex on Python 3.11 and
+# scispaCy's abbreviation matcher on a text without abbreviations.
+warnings.filterwarnings("ignore", message="Possible set union", category=FutureWarning)
+warnings.filterwarnings("ignore", message=r"\[W036\]", category=UserWarning)
+
+
+def build_pipeline(config: Path | str | None = None, overrides: dict[str, Any] | None = None) -> Language:
+    """A fresh pipeline from a spaCy config file (default: ``models/pipeline.cfg``)."""
+    import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
+
+    import miner.pipeline.abbreviations  # noqa: F401  (registers the factories when not installed)
+    import miner.pipeline.effects  # noqa: F401
+    import miner.pipeline.entities  # noqa: F401
+    import miner.pipeline.relations  # noqa: F401
+    import miner.pipeline.sentences  # noqa: F401
+    import miner.pipeline.tokenizer  # noqa: F401
+
+    path = Path(config) if config else default_config_path()
+    cfg = spacy.util.load_config(path, overrides=overrides or {}, interpolate=False)
+    return spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
+
+
+@lru_cache(maxsize=2)
+def cached_pipeline(config: str | None = None) -> Language:
+    """One pipeline per process and config (building it costs a few seconds)."""
+    return build_pipeline(config)
+
+
+def make_doc(nlp: Language, article: Article) -> Doc:
+    """A tokenized Doc for an article, carrying its metadata for the components."""
+    doc = nlp.make_doc(article.text)
+    doc.user_data[extensions.TEXT_KEY] = article.text  # the same text, without rebuilding it
+    doc._.miner_article = {
+        "id": article.id,
+        "title": article.title,
+        "sections": [s.to_dict() for s in article.sections],
+    }
+    return doc
+
+
+def annotate(nlp: Language, articles: Iterable[Article], batch_size: int = 16) -> Iterator[tuple[Article, Doc]]:
+    """Run the pipeline over articles, yielding each with its annotated Doc."""
+    pending = ((make_doc(nlp, article), article) for article in articles)
+    yield from ((article, doc) for doc, article in nlp.pipe(pending, as_tuples=True, batch_size=batch_size))
+
+
+def doc_record(doc: Doc) -> dict[str, Any]:
+    """The plain data that the evidence layer reads from an annotated Doc."""
+    return {
+        "entities": list(extensions.get(doc, "miner_entities")),
+        "effects": list(extensions.get(doc, "miner_effects")),
+        "relations": list(extensions.get(doc, "miner_relations")),
+        "abbreviations": list(extensions.get(doc, "miner_abbreviations")),
+        "context": dict(extensions.get(doc, "miner_context")),
+    }
+
+
+def annotate_text(nlp: Language, text: str, article_id: str = "text") -> Doc:
+    """Annotate one text (for tests and quick looks)."""
+    from miner.articles.readers import article_from_text
+
+    article = article_from_text(text, article_id)
+    return nlp(make_doc(nlp, article))
+
+
+__all__ = ["annotate", "annotate_text", "build_pipeline", "cached_pipeline", "doc_record", "make_doc"]
