@@ -102,8 +102,9 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, strict: 
          workers: int | None, engine: str, address: str | None, shards: Path | None, quiet: bool) -> None:
     """Mine the articles in FOLDER(s) (or files) into the store.
 
-    Folders are walked recursively; .txt, .md, .html/.htm, .json and .jsonl files are
-    read, anything else is skipped with a line on stderr. Re-mining skips articles whose
+    Folders are walked recursively; .txt, .md, .html/.htm, .json/.jsonl (also BioC and
+    Europe PMC records), .xml/.nxml/.xml.gz (PubMed, JATS, BioC; streamed) and .pdf files
+    are read, anything else is skipped with a line on stderr. Re-mining skips articles whose
     text and pipeline have not changed.
 
     \b
@@ -166,6 +167,176 @@ def ingest(shards: tuple[Path, ...], db: Path) -> None:
          f"{len(report.failed)} failed; {report.findings} findings -> {db}")
     if report.problems or report.failed:
         sys.exit(EXIT_SKIPPED)
+
+
+# ----------------------------------------------------------------------------- fetch
+
+def fetch_options(func: F) -> F:
+    """Options that every ``miner fetch`` source shares."""
+    options = [
+        click.option("-o", "--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+                     help="Folder to save the articles in (created; what it holds is not fetched again)."),
+        click.option("--retries", default=5, show_default=True, type=click.IntRange(0, 20),
+                     help="Retries of a failed request (429/5xx, timeouts, broken answers), with back-off."),
+        click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1, 3600),
+                     help="Seconds to wait for an answer."),
+        click.option("--backoff", default=1.0, show_default=True, type=click.FloatRange(0, 600),
+                     help="Seconds before the first retry, doubling with each one."),
+        click.option("-q", "--quiet", is_flag=True, help="Only problems and the summary."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _ncbi_options(func: F) -> F:
+    options = [
+        click.option("--api-key", envvar="NCBI_API_KEY", show_envvar=True,
+                     help="NCBI API key: 10 requests a second instead of 3."),
+        click.option("--email", envvar="NCBI_EMAIL", show_envvar=True,
+                     help="Your e-mail, sent to NCBI with each request as it asks."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _fetch_done(report: Any, quiet: bool) -> None:
+    for problem in report.problems:
+        _err(f"problem: {problem}")
+    _err(report.summary())
+    if report.missing:
+        shown = ", ".join(report.missing[:10]) + (" …" if len(report.missing) > 10 else "")
+        _err(f"not fetched: {shown}; run the same command again to fetch what is missing")
+        sys.exit(EXIT_SKIPPED)
+    if not quiet:
+        _err(f"mine them with: miner mine {report.folder}")
+
+
+def _http_options(retries: int, timeout: float, backoff: float) -> dict[str, Any]:
+    return {"retries": retries, "timeout": timeout, "backoff": backoff, "on_retry": (lambda m: _err(f"retrying: {m}"))}
+
+
+@cli.group()
+def fetch() -> None:
+    """Fetch articles from PubMed, PMC or Europe PMC into a folder, for 'miner mine'.
+
+    Every source saves one file per article, written whole or not at all; running the
+    same command again fetches only what the folder still lacks. Exit code 3 when some
+    records could not be fetched (they are listed).
+
+    \b
+    Example:
+      miner fetch pubmed "exercise AND neuropathic pain" --max 500 -o corpora/downloads/pubmed
+      miner fetch pmc --from-pubmed corpora/downloads/pubmed -o corpora/downloads/pmc
+      miner fetch europepmc "exercise AND allodynia" --fulltext -o corpora/downloads/epmc
+    """
+
+
+@fetch.command("pubmed")
+@click.argument("query")
+@click.option("--max", "max_results", type=click.IntRange(0), help="Fetch at most this many records (the first ones).")
+@click.option("--since", help="Only records published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Only records published on or before this date.")
+@click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1, 10_000),
+              help="Records per efetch request.")
+@click.option("--base-url", envvar="MINER_EUTILS_URL", show_envvar=True,
+              help="E-utilities root [default: NCBI's].")
+@_ncbi_options
+@fetch_options
+def fetch_pubmed(query: str, max_results: int | None, since: str | None, until: str | None, batch_size: int,
+                 base_url: str | None, api_key: str | None, email: str | None, out: Path, retries: int,
+                 timeout: float, backoff: float, quiet: bool) -> None:
+    """Search PubMed with QUERY and save each record as PubMed XML (PMID_<pmid>.xml).
+
+    \b
+    Example:
+      miner fetch pubmed "exercise[tiab] AND neuralgia[mh]" --since 2015 -o corpora/downloads/pubmed
+      miner mine corpora/downloads/pubmed
+    """
+    from miner.articles.fetch import PubMed
+
+    client = PubMed(base_url, api_key=api_key, email=email, **_http_options(retries, timeout, backoff))
+    progress = None if quiet else (lambda r: _err(f"  {r.fetched:,} fetched of {r.wanted - r.present:,} to fetch"))
+    report = client.search_and_fetch(query, out, since=since, until=until, max_results=max_results,
+                                     batch_size=batch_size, on_progress=progress)
+    _fetch_done(report, quiet)
+
+
+@fetch.command("pmc")
+@click.argument("pmcids", nargs=-1)
+@click.option("--from-pubmed", "from_pubmed", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Take the articles from a folder of PubMed XML (from 'miner fetch pubmed'); PMIDs are "
+                   "converted to PMCIDs.")
+@click.option("--format", "fmt", type=click.Choice(["bioc", "jats"]), default="bioc", show_default=True,
+              help="BioC JSON from the PMC BioC API, or JATS XML from E-utilities.")
+@click.option("--base-url", envvar="MINER_BIOC_URL", show_envvar=True, help="PMC BioC API root [default: NCBI's].")
+@click.option("--idconv-url", envvar="MINER_IDCONV_URL", show_envvar=True,
+              help="PMC ID Converter root [default: NCBI's].")
+@click.option("--eutils-url", envvar="MINER_EUTILS_URL", show_envvar=True,
+              help="E-utilities root, for --format jats [default: NCBI's].")
+@_ncbi_options
+@fetch_options
+def fetch_pmc(pmcids: tuple[str, ...], from_pubmed: Path | None, fmt: str, base_url: str | None,
+              idconv_url: str | None, eutils_url: str | None, api_key: str | None, email: str | None, out: Path,
+              retries: int, timeout: float, backoff: float, quiet: bool) -> None:
+    """Save the open-access full texts of PMCIDs (or PMIDs) as BioC JSON or JATS XML.
+
+    \b
+    Example:
+      miner fetch pmc PMC6039336 PMC3531190 -o corpora/downloads/pmc
+      miner fetch pmc --from-pubmed corpora/downloads/pubmed --format jats -o corpora/downloads/pmc
+    """
+    from miner.articles.fetch import PMC, FetchReport, ids_from_pubmed_folder
+
+    if not pmcids and from_pubmed is None:
+        raise click.UsageError("give PMCIDs (or PMIDs), or --from-pubmed FOLDER")
+    client = PMC(base_url, idconv_url=idconv_url, eutils_url=eutils_url, api_key=api_key, email=email,
+                 **_http_options(retries, timeout, backoff))
+    wanted = [p.strip() for p in pmcids if p.strip().upper().startswith("PMC")]
+    pmids = [p.strip() for p in pmcids if p.strip().isdigit()]
+    odd = [p for p in pmcids if p.strip() and p.strip() not in wanted and p.strip() not in pmids]
+    if odd:
+        raise click.UsageError(f"not a PMCID or PMID: {odd[0]}")
+    if from_pubmed is not None:
+        given, without = ids_from_pubmed_folder(from_pubmed)
+        wanted += given
+        pmids += without
+        if not quiet:
+            _err(f"{from_pubmed}: {len(given):,} articles with a PMCID, {len(without):,} PMIDs to convert")
+    report = FetchReport("PMC", out)
+    if pmids:
+        converted = client.pmcids(pmids)
+        wanted += list(converted.values())
+        if not quiet:
+            _err(f"{len(converted):,} of {len(pmids):,} PMIDs have a PMC article")
+    report.matched = len(set(wanted))
+    progress = None if quiet else (lambda r: _err(f"  {r.fetched:,} fetched"))
+    report = client.fetch(wanted, out, fmt=fmt, report=report, on_progress=progress)
+    _fetch_done(report, quiet)
+
+
+@fetch.command("europepmc")
+@click.argument("query")
+@click.option("--fulltext", is_flag=True, help="Save the JATS full text of open-access hits instead of the record.")
+@click.option("--max", "max_results", type=click.IntRange(0), help="Fetch at most this many hits.")
+@click.option("--base-url", envvar="MINER_EUROPEPMC_URL", show_envvar=True,
+              help="Europe PMC REST root [default: EBI's].")
+@fetch_options
+def fetch_europepmc(query: str, fulltext: bool, max_results: int | None, base_url: str | None, out: Path,
+                    retries: int, timeout: float, backoff: float, quiet: bool) -> None:
+    """Search Europe PMC with QUERY and save each hit (its record, or its full text).
+
+    \b
+    Example:
+      miner fetch europepmc "exercise AND neuropathic pain AND OPEN_ACCESS:y" --fulltext -o corpora/downloads/epmc
+    """
+    from miner.articles.fetch import EuropePMC
+
+    client = EuropePMC(base_url, **_http_options(retries, timeout, backoff))
+    progress = None if quiet else (lambda r: _err(f"  {r.fetched:,} fetched") if r.fetched % 100 == 0 else None)
+    report = client.fetch(query, out, fulltext=fulltext, max_results=max_results, on_progress=progress)
+    _fetch_done(report, quiet)
 
 
 # ----------------------------------------------------------------------------- export

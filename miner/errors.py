@@ -47,3 +47,7 @@ class ExportError(MinerError):
 
 class EvaluationError(MinerError):
     """Gold annotations or prompts could not be read."""
+
+
+class FetchError(MinerError):
+    """A remote service (PubMed, PMC, Europe PMC) could not deliver what was asked."""

@@ -5,7 +5,9 @@ raises) a :class:`~miner.errors.ReadError` for what it cannot read, so that one 
 record in a JSON Lines file does not cost the rest. :func:`iter_folder` walks a folder
 recursively, in a stable order, and does the same for whole files.
 
-Supported here: ``.txt``, ``.md``, ``.html``/``.htm`` and ``.json``/``.jsonl``.
+Supported: ``.txt``, ``.md``, ``.html``/``.htm``, ``.json``/``.jsonl`` (plain records,
+Europe PMC search results, BioC JSON), ``.xml``/``.nxml`` and ``.xml.gz`` (PubMed XML,
+JATS, BioC XML; told apart by their root element, streamed) and ``.pdf``.
 """
 
 from __future__ import annotations
@@ -346,6 +348,10 @@ def article_from_record(record: Any, name: str, fallback_id: str) -> Article:
     """
     if not isinstance(record, dict):
         raise ReadError(name, f"expected a JSON object, got {type(record).__name__}")
+    from miner.articles.europepmc import europepmc_article, is_europepmc_record
+
+    if is_europepmc_record(record):
+        return europepmc_article(record, name)
     title = _first(record, "title", "articletitle", "article_title")
     if title is not None and not isinstance(title, str):
         raise ReadError(name, "field 'title' is not text")
@@ -414,6 +420,13 @@ def read_json_file(path: Path, name: str) -> Iterator[ReadResult]:
     except json.JSONDecodeError as exc:
         yield ReadError(name, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
         return
+    from miner.articles.bioc import bioc_json_articles, is_bioc_json
+
+    if is_bioc_json(data):
+        yield from bioc_json_articles(data, name)
+        return
+    if isinstance(data, dict) and isinstance(data.get("resultList"), dict):
+        data = data["resultList"].get("result") or []  # a saved Europe PMC search response
     records = data if isinstance(data, list) else [data]
     for index, record in enumerate(records, 1):
         where = name if len(records) == 1 else f"{name}#{index}"
@@ -445,7 +458,70 @@ def read_jsonl_file(path: Path, name: str) -> Iterator[ReadResult]:
             yield error
 
 
+# --------------------------------------------------------------------------- XML, PDF
+
+_XML_KINDS = {
+    "PubmedArticleSet": "pubmed", "PubmedArticle": "pubmed", "PubmedBookArticle": "pubmed",
+    "article": "jats", "pmc-articleset": "jats", "collection": "bioc",
+}
+
+
+def read_xml_file(path: Path, name: str) -> Iterator[ReadResult]:
+    """An XML file (or ``.xml.gz``): PubMed, JATS or BioC, told apart by the root element.
+
+    Streamed: no size limit applies, memory stays flat however many records it holds.
+    """
+    from miner.articles.xmltools import root_name
+
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError(name, "not a regular file (a pipe, device or socket)")
+        if info.st_size == 0:
+            raise ReadError(name, "empty file")
+        root = root_name(path, name)
+    except ReadError as error:
+        yield error
+        return
+    except OSError as exc:
+        yield ReadError(name, f"cannot read ({exc.strerror or exc})")
+        return
+    kind = _XML_KINDS.get(root)
+    if kind == "pubmed":
+        from miner.articles.pubmed import read_pubmed_xml
+
+        yield from read_pubmed_xml(path, name)
+    elif kind == "jats":
+        from miner.articles.jats import read_jats_xml
+
+        yield from read_jats_xml(path, name)
+    elif kind == "bioc":
+        from miner.articles.bioc import read_bioc_xml
+
+        yield from read_bioc_xml(path, name)
+    else:
+        yield ReadError(name, f"unrecognised XML (root element <{root}>; expected PubMed, JATS or BioC)")
+
+
+def read_gz_file(path: Path, name: str) -> Iterator[ReadResult]:
+    """A gzip file: ``.xml.gz`` (a PubMed baseline or update file) is streamed."""
+    if path.name.lower().endswith((".xml.gz", ".nxml.gz")):
+        yield from read_xml_file(path, name)
+    else:
+        yield ReadError(name, "unsupported file type '.gz' (only .xml.gz is read)")
+
+
+def read_pdf(path: Path, name: str) -> Iterator[ReadResult]:
+    from miner.articles.pdf import read_pdf_file
+
+    yield from read_pdf_file(path, name)
+
+
 READERS: dict[str, Reader] = {
+    ".xml": read_xml_file,
+    ".nxml": read_xml_file,
+    ".gz": read_gz_file,
+    ".pdf": read_pdf,
     ".txt": read_text_file,
     ".md": read_text_file,
     ".markdown": read_text_file,

@@ -113,12 +113,30 @@ _JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
         st.sampled_from(["title", "abstract", "text", "body", "pmid", "pmcid", "doi", "year",
-                         "journal", "sections", "label", "content", "x"]) | st.text(max_size=5),
+                         "journal", "sections", "label", "content", "x", "documents", "passages",
+                         "infons", "offset", "section_type", "type", "abstractText", "pubYear", "resultList",
+                         "result", "meshHeadingList", "pubTypeList", "source", "id"]) | st.text(max_size=5),
         inner, max_size=5),
     max_leaves=20,
 )
 
+_SOURCES = Path(__file__).resolve().parent.parent / "fixtures" / "sources"
+_STRUCTURED = [path.read_bytes() for path in sorted(_SOURCES.iterdir())]
+
+
+@st.composite
+def mutated_source(draw):
+    """A real-format file (PubMed, JATS, BioC, Europe PMC) cut, spliced or corrupted."""
+    data = draw(st.sampled_from(_STRUCTURED))
+    start = draw(st.integers(0, len(data)))
+    end = draw(st.integers(start, len(data)))
+    insert = draw(st.one_of(st.binary(max_size=20), st.sampled_from(
+        [b"<", b"</", b"&", b"&#0;", b"<!ENTITY x 'y'>", b"]]>", b"\x00", b"{", b"}", b'"', b"<sec>", b"</p>"])))
+    return data[:start] + insert + data[end:]
+
+
 file_bytes = st.one_of(
+    mutated_source(),
     st.binary(max_size=2000),
     st.text(max_size=1000).map(lambda t: t.encode("utf-8", "surrogatepass")),
     st.text(max_size=500).map(lambda t: t.encode("utf-16", "surrogatepass")),
