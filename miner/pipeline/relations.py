@@ -634,6 +634,27 @@ def _between_groups(text: str) -> bool:
     return bool(re.search(r"\bbetween(?:[- ](?:the|both|all|two|three|these|study|treatment|intervention))*[- ]groups?\b|\bbetween[- ]group\b|\bthan\b|\bcompared (?:with|to) (?:the )?(?:control|placebo|usual|sham|wait)|\bintergroup\b|\bgroup differences?\b", text, re.I))
 
 
+#: Words that name giving a substance: "vitamin C supplementation" tests vitamin C.
+_ADMINISTRATION = re.compile(r"(?:supplement\w*|administration|infusions?|injections?)$", re.I)
+_ADMINISTRABLE = ("biomarker", "other")
+
+
+def _administered(mentions: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Merge "<substance> supplementation/administration/infusion" into one intervention
+    mention of the substance: the substance is what was tested, not "supplements"."""
+    out: list[dict[str, Any]] = []
+    for mention in mentions:
+        previous = out[-1] if out else None
+        if (previous is not None and mention["type"] == "intervention" and previous["type"] in _ADMINISTRABLE
+                and _ADMINISTRATION.match(mention["text"]) and 0 <= mention["start"] - previous["end"] <= 1
+                and text[previous["end"]:mention["start"]] in ("", " ", "-")):
+            out[-1] = {**previous, "type": "intervention", "end": mention["end"],
+                       "text": text[previous["start"]:mention["end"]]}
+            continue
+        out.append(mention)
+    return out
+
+
 def _governing_trigger(triggers: list[Cue], t_start: int, t_end: int, clause, sentence: _Sentence,
                        entity_ends: list[int]) -> Cue | None:
     """The trigger that speaks about a target: the nearest one in its clause; an
@@ -649,7 +670,13 @@ def _governing_trigger(triggers: list[Cue], t_start: int, t_end: int, clause, se
                    and any(end <= c.start and clause(end - 1) == clause(c.start) for end in entity_ends)]
     if association and not any(c.category in DIRECTIONAL + ("no_effect",) and association[-1].end <= c.start < t_start
                                for c in same):
-        return association[-1]
+        # "associated with a resistin concentration reduction": the change noun right
+        # after the target says which way it went.
+        nominal = [c for c in same if c.category in ("decrease", "increase") and c.start >= t_end
+                   and re.fullmatch(r"\s*(?:(?:concentrations?|levels?|values?|scores?)\s+)?",
+                                    sentence.text[t_end:c.start], re.I)
+                   and re.match(r"(?:reductions?|decreases?|declines?|increases?|elevations?|rises?)\b", c.text, re.I)]
+        return nominal[0] if nominal else association[-1]
     pool = same  # a trigger across "but", "except", "whereas" speaks of something else
     best: tuple[float, Cue] | None = None
     for cue in pool:
@@ -1011,13 +1038,13 @@ class RelationExtractor:
         self.lexicon = Lexicon.load(lexicon or default_lexicon_path())
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = sorted(extensions.get(doc, "miner_entities"), key=lambda m: m["start"])
+        full_text = extensions.doc_text(doc)
+        mentions = _administered(sorted(extensions.get(doc, "miner_entities"), key=lambda m: m["start"]), full_text)
         effects = sorted(extensions.get(doc, "miner_effects"), key=lambda e: e["start"])
         article = extensions.get(doc, "miner_article")
         sections = article.get("sections") or []
         relations = extensions.get(doc, "miner_relations")
         relations.clear()
-        full_text = extensions.doc_text(doc)
         ctx = self.context(doc, full_text, mentions, sections, article.get("title"))
         starts = [m["start"] for m in mentions]
         effect_starts = [e["start"] for e in effects]

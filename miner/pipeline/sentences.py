@@ -28,6 +28,7 @@ _NO_BREAK_AFTER = frozenset(
 _END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _NEXT = re.compile(r"\s+([\"'“‘(\[]?)([A-Z0-9])")
+_GLUED = re.compile(r"[)\]]\.(?=[A-Z][a-z]{2})")
 
 
 def sentence_starts(text: str) -> list[int]:
@@ -69,6 +70,9 @@ def sentence_starts(text: str) -> list[int]:
         if (prev.islower() or prev in ",-(") and text[after].islower():
             continue
         starts.add(after)
+    # A sentence glued to the next by a lost space after a citation: "(Fig. 5).Fig. 2 Mean".
+    for match in _GLUED.finditer(text):
+        starts.add(match.end())
     # An inline section label ("RESULTS: Pain fell", "**Methods:** We...") ends there.
     for match in _INLINE_LABEL.finditer(text):
         starts.add(match.end())

@@ -65,6 +65,17 @@ def test_the_battery(folder, tmp_path):
     (folder / "french.txt").write_text("La natation réduit la douleur neuropathique chez le rat.\n")
     (folder / "numbers.txt").write_text("\n".join(" | ".join(str(i * j) for j in range(12)) for i in range(300)))
     (folder / "notes.docx").write_bytes(b"PK\x03\x04")
+    (folder / "xxe.xml").write_bytes(
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><PubmedArticleSet>'
+        b"<PubmedArticle><MedlineCitation><PMID>77</PMID><Article><ArticleTitle>Yoga &x; eased pain"
+        b"</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>")
+    (folder / "bomb.xml").write_bytes(
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + i]), (b"&%s;" % bytes([97 + i])) * 10) for i in range(9))
+        + b"]><PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>78</PMID><Article><ArticleTitle>&j;"
+          b"</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>")
+    (folder / "cut.xml.gz").write_bytes(b"\x1f\x8b\x08\x00\x00\x00\x00\x00")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog")
     (folder / "sub").mkdir()
     (folder / "sub" / "loop").symlink_to(folder, target_is_directory=True)
     (folder / "self.txt").symlink_to(folder / "self.txt")
@@ -90,11 +101,17 @@ def test_the_battery(folder, tmp_path):
     assert problems["broken.html"] == "binary file, not HTML"
     assert "self.txt" in problems and "dangling.txt" in problems
     assert "fifo.txt" in problems
+    assert problems["bomb.xml"].startswith("invalid XML (entity expansion refused")
+    assert problems["cut.xml.gz"].startswith("cannot read")
+    assert problems["broken.pdf"].startswith("unreadable PDF")
+    assert "xxe.xml" not in problems
     assert "utf16.txt" not in problems and "french.txt" not in problems and "numbers.txt" not in problems
     with Store.open(tmp_path / "e.db") as store:
         ids = {a.id for a in store.articles()}
     assert {"good.txt", "utf16.txt", "long-line.txt", "page.html", "truncated.html", "odd name ☃ (1).txt",
-            "newline\nname.txt", "french.txt", "numbers.txt", "half.jsonl#1", "list.json#3"} <= ids
+            "newline\nname.txt", "french.txt", "numbers.txt", "half.jsonl#1", "list.json#3", "PMID:77"} <= ids
+    with Store.open(tmp_path / "e.db") as store:
+        assert "root:" not in (store.article_text("PMID:77") or "")
     assert "sub/loop/good.txt" not in ids  # the link loop is not followed
     summary = result.stderr.strip().splitlines()[-1]
     assert "articles mined" in summary and "skipped" in summary
