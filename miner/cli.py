@@ -429,13 +429,15 @@ def _stdout() -> Any:
 @click.option("--species", help="Only evidence in this species (name or NCBITaxon id, e.g. rat).")
 @click.option("--article", help="Only evidence from this article id.")
 @click.option("--min-support", default=1, show_default=True, type=click.IntRange(1), help="Minimum distinct articles.")
+@click.option("--min-confidence", default=0.0, type=click.FloatRange(0, 1),
+              help="Minimum confidence score (see 'miner show').")
 @click.option("--negated/--no-negated", default=None, help="Only negated evidence, or none of it.")
 @click.option("--hedged/--no-hedged", default=None, help="Only hedged evidence, or none of it.")
 @click.option("--evidence", "show_evidence", is_flag=True, help="Each sentence, with subject, object and effect marked.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(0), help="At most this many findings (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one finding per line.")
 def inspect(db: Path, subject: str | None, object_: str | None, relation: str | None, type_: str | None,
-            species: str | None, article: str | None, min_support: int, negated: bool | None,
+            species: str | None, article: str | None, min_support: int, min_confidence: float, negated: bool | None,
             hedged: bool | None, show_evidence: bool, limit: int, as_json: bool) -> None:
     """Findings as a table: subject, relation, object, support, species, effect sizes.
 
@@ -466,8 +468,19 @@ def inspect(db: Path, subject: str | None, object_: str | None, relation: str | 
         support = len({e["article"] for e in evidence})
         if not evidence or support < min_support:
             continue
-        rows.append({"subject": u, "subject_name": graph.nodes[u]["name"], "relation": key, "object": v,
-                     "object_name": graph.nodes[v]["name"], "support": support, "evidence": evidence})
+        if min_confidence and (attrs.get("confidence") or 0) < min_confidence:
+            continue
+        row = {"subject": u, "subject_name": graph.nodes[u]["name"], "relation": key, "object": v,
+               "object_name": graph.nodes[v]["name"], "support": support, "confidence": attrs.get("confidence"),
+               "support_by_species": attrs.get("support_by_species", {}),
+               "support_by_design": attrs.get("support_by_design", {}),
+               "cited_support": attrs.get("cited_support", 0), "evidence": evidence}
+        if attrs.get("pooled"):
+            row["pooled"] = attrs["pooled"]
+        conflicts = [c["relation"] for c in attrs.get("conflicts", []) if c["status"] == "conflict"]
+        if conflicts:
+            row["conflicts_with"] = conflicts
+        rows.append(row)
     rows.sort(key=lambda r: (-r["support"], -len(r["evidence"]), r["subject_name"].lower(), r["relation"],
                              r["object_name"].lower()))
     if limit:
@@ -543,6 +556,38 @@ def paths(source: str, target: str, db: Path, max_length: int, limit: int, as_js
         _err(f"no chain of at most {max_length} findings from {source} to {target}")
         return
     print_paths(_stdout(), chains)
+
+
+@cli.command()
+@db_option()
+@click.option("--all", "include_all", is_flag=True,
+              help="Also contradictions between different species or models, or within the same articles.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one contradiction per line.")
+def conflicts(db: Path, include_all: bool, as_json: bool) -> None:
+    """Findings that contradict each other, with both sides' evidence.
+
+    Two findings about the same subject and object conflict when one says decreases and
+    the other increases (or one an effect and the other none), in different articles
+    about the same species and disease model. With --all, contradictions whose contexts
+    differ (a rat study against a human trial) are listed too, marked as such.
+
+    \b
+    Example:
+      miner conflicts --db outputs/evidence.db
+      miner conflicts --all --json | head
+    """
+    from miner.graph.query import conflict_list
+    from miner.terminal import print_conflicts
+
+    graph = _load_graph(db)
+    found = conflict_list(graph, include_all=include_all)
+    if as_json:
+        for record in found:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    print_conflicts(_stdout(), graph, found)
+    _err(f"{len(found)} contradiction{'s' if len(found) != 1 else ''}"
+         + ("" if include_all else " in matching contexts (--all for the others)"))
 
 
 @cli.command()

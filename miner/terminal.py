@@ -31,11 +31,31 @@ def effect_summary(evidence: list[dict[str, Any]], limit: int = 2) -> str:
     return "; ".join(texts[:limit]) + more
 
 
+def pooled_summary(pooled: dict[str, Any]) -> str:
+    """"pooled SMD -0.52 (-0.80 to -0.24), k=3, I² 12%" or the median and range."""
+    kind = pooled["kind"].replace("_", " ")
+    if pooled["method"].startswith("random"):
+        return (f"pooled {kind} {pooled['estimate']:.2f} ({pooled['low']:.2f} to {pooled['high']:.2f}), "
+                f"k={pooled['k']}, I² {pooled['i2']:.0f}%")
+    return f"median {kind} {pooled['estimate']:g} (range {pooled['low']:g} to {pooled['high']:g}), k={pooled['k']}"
+
+
+#: How the confidence score is computed (shown by ``miner show``).
+CONFIDENCE_LEGEND = (
+    "confidence: each article whose own results state the finding counts by its design "
+    "(meta-analysis 0.9, randomized trial 0.8, clinical trial 0.65, review 0.6, observational or animal 0.5, "
+    "case report 0.3, news 0.2, unknown 0.4), ×0.6 if all its sentences are hedged, ×0.8 without a "
+    "p-value or CI; confidence = 1 − ∏(1 − weight), halved when another finding contradicts it in the "
+    "same species and model. Background sentences and citations do not count."
+)
+
+
 def findings_table(graph: nx.MultiDiGraph, rows: list[dict[str, Any]]) -> Table:
     """One row per finding: subject, relation, object, support, species, effect sizes."""
     table = Table(show_lines=False, header_style="bold", expand=False)
     for column, kwargs in (("subject", {}), ("relation", {}), ("object", {}), ("support", {"justify": "right"}),
-                           ("sentences", {"justify": "right"}), ("species", {}), ("effect sizes", {"max_width": 40})):
+                           ("sentences", {"justify": "right"}), ("confidence", {"justify": "right"}),
+                           ("species", {}), ("effect sizes", {"max_width": 44})):
         table.add_column(column, **kwargs)
     for row in rows:
         species = sorted({_name(graph, e.get("species")) for e in row["evidence"] if e.get("species")})
@@ -43,10 +63,12 @@ def findings_table(graph: nx.MultiDiGraph, rows: list[dict[str, Any]]) -> Table:
             f"{row['subject_name']}\n[dim]{row['subject']}[/]",
             Text(row["relation"], style=RELATION_STYLE.get(row["relation"], "")),
             f"{row['object_name']}\n[dim]{row['object']}[/]",
-            str(row["support"]),
+            str(row["support"]) + (f"\n[dim]+{row['cited_support']} cited[/]" if row.get("cited_support") else ""),
             str(len(row["evidence"])),
+            (f"{row['confidence']:.2f}" if row.get("confidence") is not None else "")
+            + ("\n[red]conflict[/]" if row.get("conflicts_with") else ""),
             ", ".join(species),
-            effect_summary(row["evidence"]),
+            (pooled_summary(row["pooled"]) + "\n" if row.get("pooled") else "") + effect_summary(row["evidence"]),
         )
     return table
 
@@ -96,9 +118,44 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
             continue
         console.print(Text(f"\n{title}:", style="bold"))
         for relation, items in groups.items():
-            listed = ", ".join(f"{i['name']} ({i['support']})" for i in items[:15])
-            more = f" … +{len(items) - 15}" if len(items) > 15 else ""
-            console.print(Text.assemble(("  " + relation, RELATION_STYLE.get(relation, "")), f": {listed}{more}"))
+            console.print(Text("  " + relation, style=RELATION_STYLE.get(relation, "") + " bold"))
+            for item in items[:15]:
+                line = Text(f"    {item['name']}", style="bold")
+                facts = [f"support {item['support']}"]
+                if item.get("cited_support"):
+                    facts.append(f"+{item['cited_support']} cited")
+                if item.get("confidence") is not None:
+                    facts.append(f"confidence {item['confidence']:.2f}")
+                if item.get("support_by_design"):
+                    facts.append(", ".join(f"{k} {v}" for k, v in item["support_by_design"].items()))
+                line.append("  " + " · ".join(facts), style="")
+                if item.get("conflicts_with"):
+                    line.append(f"  conflicts with {', '.join(item['conflicts_with'])}", style="red")
+                console.print(line)
+                if item.get("pooled"):
+                    console.print(Text(f"      {pooled_summary(item['pooled'])} [{item['pooled']['method']}]", style="dim"))
+                for basis in item.get("confidence_basis", [])[:5]:
+                    console.print(Text(f"      {basis}", style="dim"))
+            if len(items) > 15:
+                console.print(Text(f"    … +{len(items) - 15} more", style="dim"))
+    console.print(Text("\n" + CONFIDENCE_LEGEND, style="dim"))
+
+
+def print_conflicts(console: Console, graph: nx.MultiDiGraph, conflicts: list[dict[str, Any]]) -> None:
+    """Each contradiction with both sides' evidence."""
+    for number, conflict in enumerate(conflicts, 1):
+        contexts = "; ".join(" / ".join(x for x in (_name(graph, c["species"]) if c["species"] else "species unknown",
+                                                     c["model"] or "no model stated")) for c in conflict["contexts"])
+        console.print(Text.assemble(f"{number}. ", (conflict["subject_name"], "bold blue"), " → ",
+                                    (conflict["object_name"], "bold magenta"), f"  [{conflict['status']}]",
+                                    (f"  in {contexts}" if contexts else "", "dim")))
+        for side in conflict["sides"]:
+            console.print(Text.assemble("   ", (side["relation"], RELATION_STYLE.get(side["relation"], "") + " bold"),
+                                        f"  support {side['support']}",
+                                        f", confidence {side['confidence']:.2f}" if side.get("confidence") is not None else ""))
+            for ev in side["evidence"][:4]:
+                console.print(Text("     ").append(highlighted(ev)).append(f" [{ev['article']}]", style="dim"))
+        console.print()
 
 
 def print_paths(console: Console, paths: list[dict[str, Any]]) -> None:

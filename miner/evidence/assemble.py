@@ -63,10 +63,20 @@ def mined_article(article: ArticleRecord, record: dict[str, Any], text: str | No
             section=relation.get("section"),
             trigger=relation.get("trigger"),
             subject_source=relation.get("subject_source", "sentence"),
+            context=_with_design(relation.get("context") or {}, article),
         )
         key = (relation["subject"], relation["relation"], relation["object"])
         findings.setdefault(key, Finding(*key)).evidence.append(evidence)
     return MinedArticle(article, concepts, mentions, list(findings.values()), text)
+
+
+def _with_design(context: dict[str, Any], article: ArticleRecord) -> dict[str, Any]:
+    """The evidence's context with the article's study design (from the source's
+    indexing when it had some, else the pipeline's reading of the text)."""
+    out = dict(context)
+    if article.study_type:
+        out["design"] = article.study_type
+    return out
 
 
 def merge_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -55,6 +55,14 @@ class Evidence:
     section: str | None = None
     trigger: str | None = None
     subject_source: str = "sentence"
+    #: Study context: claim (own / background / citation), design, strain, sex, model,
+    #: sample_size, dose, timepoint (what the sentence or its article says).
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def own(self) -> bool:
+        """Whether the sentence states the paper's own result (not background or a citation)."""
+        return self.context.get("claim", "own") == "own"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -82,6 +90,12 @@ class Finding:
     def support(self) -> int:
         """Number of distinct articles with evidence for it."""
         return len({e.article for e in self.evidence})
+
+    @property
+    def own_support(self) -> int:
+        """Number of distinct articles whose own results state it (background and
+        citations left out)."""
+        return len({e.article for e in self.evidence if e.own})
 
 
 @dataclass

@@ -28,7 +28,8 @@ import networkx as nx
 from miner.errors import ExportError
 
 LIST_NODE_ATTRS = ("synonyms", "articles")
-JSON_EDGE_ATTRS = ("evidence",)
+JSON_EDGE_ATTRS = ("evidence", "cited", "support_by_species", "support_by_design", "pooled", "conflicts",
+                   "confidence_basis")
 CSV_COLUMNS = [
     "subject", "subject_name", "subject_type", "relation", "object", "object_name", "object_type",
     "support", "article", "sentence", "start", "end", "subject_text", "object_text",
@@ -140,8 +141,11 @@ def unflatten(flat: nx.MultiDiGraph) -> nx.MultiDiGraph:
         for name in JSON_EDGE_ATTRS:
             if name in values:
                 values[name] = json.loads(values[name])
-        if "support" in values:
-            values["support"] = int(values["support"])
+        for name in ("support", "cited_support"):
+            if name in values:
+                values[name] = int(values[name])
+        if "confidence" in values:
+            values["confidence"] = float(values["confidence"])
         graph.add_edge(u, v, key=values.get("relation", key), **values)
     return graph
 

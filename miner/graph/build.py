@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from miner.evidence.model import ArticleRecord, Concept, Finding
+from miner.graph.aggregate import find_conflicts, summarize
 
 SCHEMA_ID = "miner.evidence-graph/1"
 MAX_SYNONYMS = 30
@@ -25,25 +26,45 @@ def build_graph(
     mention_stats: dict[str, dict[str, Any]],
     findings: Iterable[Finding],
 ) -> nx.MultiDiGraph:
-    """Assemble the graph from stored records (see :func:`graph_from_store`)."""
+    """Assemble the graph from stored records (see :func:`graph_from_store`).
+
+    An edge carries the sentences where papers state the finding as their own result
+    (``evidence``; ``support`` counts their articles) and, apart, the background
+    sentences and citations that repeat it (``cited``, ``cited_support``); a finding
+    only ever cited is not an edge. Each edge also gets support by species and design,
+    a pooled effect where two or more articles give comparable ones, a confidence score
+    and the conflicts it is part of (:mod:`miner.graph.aggregate`).
+    """
     graph = nx.MultiDiGraph()
     graph.graph["schema"] = SCHEMA_ID
-    graph.graph["articles"] = [_article_dict(a) for a in articles]
+    article_list = [_article_dict(a) for a in articles]
+    graph.graph["articles"] = article_list
+    by_id = {a["id"]: a for a in article_list}
     for cid, stats in mention_stats.items():
         _add_node(graph, cid, concepts.get(cid), stats)
     for finding in findings:
+        own = [e.to_dict() for e in finding.evidence if e.own]
+        if not own:
+            continue
+        cited = [e.to_dict() for e in finding.evidence if not e.own]
         for cid in (finding.subject, finding.object):
             if cid not in graph:
                 _add_node(graph, cid, concepts.get(cid), None)
-        evidence = [e.to_dict() for e in finding.evidence]
-        graph.add_edge(
-            finding.subject,
-            finding.object,
-            key=finding.relation,
-            relation=finding.relation,
-            support=finding.support,
-            evidence=evidence,
-        )
+        attrs: dict[str, Any] = {
+            "relation": finding.relation,
+            "support": len({e["article"] for e in own}),
+            "evidence": own,
+            **summarize(own, by_id),
+        }
+        if cited:
+            attrs["cited"] = cited
+            attrs["cited_support"] = len({e["article"] for e in cited})
+        graph.add_edge(finding.subject, finding.object, key=finding.relation, **attrs)
+    conflicts = find_conflicts(((u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True)), by_id)
+    for (u, v, key), records in conflicts.items():
+        graph.edges[u, v, key]["conflicts"] = records
+        if any(r["status"] == "conflict" for r in records):
+            graph.edges[u, v, key]["confidence"] = round(graph.edges[u, v, key]["confidence"] / 2, 3)
     return graph
 
 

@@ -65,17 +65,56 @@ def best_evidence(attrs: dict[str, Any]) -> dict[str, Any] | None:
     return max(evidence, key=rank)
 
 
+def _edge_facts(edge: dict[str, Any]) -> dict[str, Any]:
+    facts = {"support": edge_support(edge), "evidence": len(edge.get("evidence", [])),
+             "confidence": edge.get("confidence"), "confidence_basis": edge.get("confidence_basis", []),
+             "support_by_species": edge.get("support_by_species", {}),
+             "support_by_design": edge.get("support_by_design", {}), "cited_support": edge.get("cited_support", 0)}
+    if edge.get("pooled"):
+        facts["pooled"] = edge["pooled"]
+    conflicts = [c for c in edge.get("conflicts", []) if c["status"] == "conflict"]
+    if conflicts:
+        facts["conflicts_with"] = [c["relation"] for c in conflicts]
+    return facts
+
+
+def conflict_list(graph: nx.MultiDiGraph, include_all: bool = False) -> list[dict[str, Any]]:
+    """Contradicting findings, one record per pair of edges: both sides with their
+    evidence. Only true conflicts (same species and model, different articles) unless
+    ``include_all``, which adds pairs whose contexts differ or that come from the same
+    articles."""
+    seen: set[tuple[str, str, str, str]] = set()
+    out = []
+    for u, v, key, attrs in graph.edges(keys=True, data=True):
+        for record in attrs.get("conflicts", []):
+            other = record["relation"]
+            pair = (u, v, *sorted((key, other)))
+            if pair in seen or (record["status"] != "conflict" and not include_all):
+                continue
+            seen.add(pair)
+            first, second = sorted((key, other))
+            sides = []
+            for relation in (first, second):
+                edge = graph.edges[u, v, relation]
+                sides.append({"relation": relation, "support": edge_support(edge),
+                              "confidence": edge.get("confidence"), "evidence": edge.get("evidence", [])})
+            out.append({"subject": u, "subject_name": graph.nodes[u].get("name", u), "object": v,
+                        "object_name": graph.nodes[v].get("name", v), "status": record["status"],
+                        "contexts": record["contexts"], "sides": sides})
+    order = {"conflict": 0, "same_articles": 1, "context_differs": 2}
+    out.sort(key=lambda c: (order[c["status"]], -sum(s["support"] for s in c["sides"]), c["subject_name"].lower()))
+    return out
+
+
 def concept_summary(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
     """The concept with its relations out (it acts on) and in (acted on), grouped by relation."""
     attrs = graph.nodes[node]
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     inward: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for _, target, key, edge in graph.out_edges(node, keys=True, data=True):
-        out[key].append({"id": target, "name": graph.nodes[target].get("name", target),
-                         "support": edge_support(edge), "evidence": len(edge.get("evidence", []))})
+        out[key].append({"id": target, "name": graph.nodes[target].get("name", target), **_edge_facts(edge)})
     for source, _, key, edge in graph.in_edges(node, keys=True, data=True):
-        inward[key].append({"id": source, "name": graph.nodes[source].get("name", source),
-                            "support": edge_support(edge), "evidence": len(edge.get("evidence", []))})
+        inward[key].append({"id": source, "name": graph.nodes[source].get("name", source), **_edge_facts(edge)})
     for groups in (out, inward):
         for items in groups.values():
             items.sort(key=lambda i: (-i["support"], -i["evidence"], i["name"].lower()))

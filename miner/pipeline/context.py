@@ -70,12 +70,12 @@ def study_type(text: str, title: str | None, species: Sequence[str], has_section
         return "meta_analysis"
     if _REVIEW.search(title or "") or _REVIEW.search(text[:1500]):
         return "review"
+    if not has_sections and _NEWS.search(text):
+        return "news"  # a news report, whatever study it reports on
     if species and species[0] != HUMAN:
         return "animal"
     if _RCT.search(head):
         return "randomized_trial"
     if _OBSERVATIONAL.search(head):
         return "observational"
-    if not has_sections and _NEWS.search(text):
-        return "news"
     return None

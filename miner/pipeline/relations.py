@@ -45,6 +45,7 @@ from miner.pipeline.context import (
     study_type,
 )
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path, default_models_dir
+from miner.pipeline.study import article_study_context, evidence_context
 
 TARGET_TYPES = ("outcome", "biomarker", "condition")
 DIRECTIONAL = ("decrease", "increase", "improve", "worsen")
@@ -1081,6 +1082,11 @@ class RelationExtractor:
             found = extract_sentence_relations(text, lo, sent_mentions, effects[a:b], self.rules, ctx)
             relations.extend(found)
             previous = found
+        if relations:
+            study = article_study_context(full_text, sections)
+            for relation in relations:
+                relation["context"] = evidence_context(study, relation["sentence"], relation.get("section"),
+                                                       relation.get("effect"))
         return doc
 
     def context(self, doc: Doc, text: str, mentions: list[dict[str, Any]], sections: list[dict[str, Any]],

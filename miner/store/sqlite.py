@@ -29,11 +29,12 @@ from miner.evidence.model import (
 )
 
 APPLICATION_ID = 0x4D4E5231  # "MNR1"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Upgrades from each older schema version to the next (SQL run in order).
 MIGRATIONS: dict[int, list[str]] = {
     1: ["ALTER TABLE evidence ADD COLUMN anatomy_name TEXT"],
     2: ["ALTER TABLE articles ADD COLUMN text BLOB"],
+    3: ["ALTER TABLE evidence ADD COLUMN context TEXT"],
 }
 
 _SCHEMA = """
@@ -59,7 +60,7 @@ CREATE TABLE IF NOT EXISTS evidence (
     sentence TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
     subject_text TEXT, object_text TEXT, effect TEXT, p_value TEXT, species TEXT, anatomy TEXT, anatomy_name TEXT,
     negated INTEGER NOT NULL DEFAULT 0, hedged INTEGER NOT NULL DEFAULT 0, confidence REAL,
-    section TEXT, trigger TEXT, subject_source TEXT
+    section TEXT, trigger TEXT, subject_source TEXT, context TEXT
 );
 CREATE INDEX IF NOT EXISTS evidence_article ON evidence(article);
 CREATE INDEX IF NOT EXISTS evidence_key ON evidence(subject, relation, object);
@@ -67,7 +68,8 @@ CREATE INDEX IF NOT EXISTS evidence_key ON evidence(subject, relation, object);
 
 _EVIDENCE_COLUMNS = ("article", "subject", "relation", "object", "sentence", "start", "end",
                      "subject_text", "object_text", "effect", "p_value", "species", "anatomy",
-                     "anatomy_name", "negated", "hedged", "confidence", "section", "trigger", "subject_source")
+                     "anatomy_name", "negated", "hedged", "confidence", "section", "trigger", "subject_source",
+                     "context")
 
 
 def _write_lock(path: Path) -> Any:
@@ -217,7 +219,7 @@ class Store:
                              ev.start, ev.end, ev.subject_text, ev.object_text,
                              json.dumps(ev.effect) if ev.effect else None, ev.p_value, ev.species,
                              ev.anatomy, ev.anatomy_name, int(ev.negated), int(ev.hedged), ev.confidence, ev.section,
-                             ev.trigger, ev.subject_source))
+                             ev.trigger, ev.subject_source, json.dumps(ev.context) if ev.context else None))
         columns = ", ".join(f'"{c}"' for c in _EVIDENCE_COLUMNS)
         self.db.executemany(
             f"INSERT INTO evidence ({columns}) VALUES ({','.join('?' * len(_EVIDENCE_COLUMNS))})", rows)
@@ -307,7 +309,8 @@ class Store:
                 species=row["species"], anatomy=row["anatomy"], anatomy_name=row["anatomy_name"],
                 negated=bool(row["negated"]),
                 hedged=bool(row["hedged"]), confidence=row["confidence"] if row["confidence"] is not None else 0.5,
-                section=row["section"], trigger=row["trigger"], subject_source=row["subject_source"] or "sentence"))
+                section=row["section"], trigger=row["trigger"], subject_source=row["subject_source"] or "sentence",
+                context=json.loads(row["context"]) if row["context"] else {}))
         return list(grouped.values())
 
     def article_text(self, article_id: str) -> str | None:

@@ -1,0 +1,144 @@
+"""What an edge's evidence adds up to: support by species and design, the pooled
+effect, a confidence score, and conflicts between edges (pure functions on the
+evidence dicts that the graph carries).
+
+Only a paper's own results count: background sentences and citations of other work
+are kept on the edge as ``cited``, apart from its ``evidence``.
+
+Confidence (0-1) combines the independent articles whose own results state a finding
+as independent pieces of evidence: each article gives a weight by its design
+(:data:`DESIGN_WEIGHTS`), times 0.6 when every sentence it has for the finding is
+hedged, times 0.8 when none reports a significant p-value or a confidence interval;
+the confidence is ``1 - prod(1 - weight)``, so that it grows with each independent
+study and stays below 1. It is halved when the finding is in conflict with another
+finding about the same concepts in the same species and model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from miner.evidence.pooling import normalise, pool
+
+#: How much one article of each design counts towards confidence.
+DESIGN_WEIGHTS = {
+    "meta_analysis": 0.9, "randomized_trial": 0.8, "clinical_trial": 0.65, "review": 0.6,
+    "observational": 0.5, "animal": 0.5, "case_report": 0.3, "news": 0.2, None: 0.4,
+}
+#: Pairs of relations that contradict each other.
+OPPOSED = (("decreases", "increases"), ("decreases", "no_effect"), ("increases", "no_effect"))
+_INTERVAL_KINDS = frozenset({"odds_ratio", "risk_ratio", "hazard_ratio", "smd", "mean_difference", "ci"})
+_P_SIGNIFICANT = re.compile(r"[<≤=]\s*0?\.0[0-5]\d*|[<≤]\s*0?\.0*1\b")
+
+
+def is_own(evidence: dict[str, Any]) -> bool:
+    """Whether an evidence states the paper's own result."""
+    return (evidence.get("context") or {}).get("claim", "own") == "own"
+
+
+def _species(evidence: dict[str, Any], article: dict[str, Any] | None) -> str | None:
+    if evidence.get("species"):
+        return evidence["species"]
+    species = (article or {}).get("species") or []
+    return species[0] if species else None
+
+
+def _design(evidence: dict[str, Any], article: dict[str, Any] | None) -> str | None:
+    return (evidence.get("context") or {}).get("design") or (article or {}).get("study_type")
+
+
+def context_key(evidence: dict[str, Any], article: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    """(species, disease model) of an evidence: what must match for a contradiction."""
+    return _species(evidence, article), (evidence.get("context") or {}).get("model")
+
+
+def _significant(evidence: dict[str, Any]) -> bool:
+    effect = evidence.get("effect") or {}
+    if effect.get("kind") in _INTERVAL_KINDS and effect.get("low") is not None and effect.get("high") is not None:
+        return True  # a confidence interval (a range of percentages is not one)
+    p_value = evidence.get("p_value") or (effect.get("text") if effect.get("kind") == "p_value" else None)
+    return bool(p_value and _P_SIGNIFICANT.search(p_value))
+
+
+def summarize(evidence: list[dict[str, Any]], articles: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Support by species and design, pooled effect and confidence of one edge's own evidence."""
+    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in evidence:
+        by_article[item["article"]].append(item)
+    species: Counter[str] = Counter()
+    designs: Counter[str] = Counter()
+    weights: list[float] = []
+    basis: list[str] = []
+    estimates = []
+    for article_id, items in sorted(by_article.items()):
+        article = articles.get(article_id)
+        found_species = {_species(e, article) for e in items} - {None}
+        for taxon in found_species or {"unknown"}:
+            species[taxon] += 1
+        design = next((d for d in (_design(e, article) for e in items) if d), None)
+        designs[design or "unknown"] += 1
+        weight = DESIGN_WEIGHTS.get(design, DESIGN_WEIGHTS[None])
+        notes = [design or "design unknown"]
+        if all(e.get("hedged") for e in items):
+            weight *= 0.6
+            notes.append("hedged")
+        if not any(_significant(e) for e in items):
+            weight *= 0.8
+            notes.append("no p-value or CI")
+        weights.append(weight)
+        basis.append(f"{article_id}: {weight:.2f} ({', '.join(notes)})")
+        estimates.extend(e for e in (normalise(item.get("effect"), article_id) for item in items) if e)
+    product = 1.0
+    for weight in weights:
+        product *= 1 - weight
+    summary: dict[str, Any] = {
+        "support_by_species": dict(species.most_common()),
+        "support_by_design": dict(designs.most_common()),
+        "confidence": round(1 - product, 3),
+        "confidence_basis": basis,
+    }
+    pooled = pool(estimates)
+    if pooled is not None:
+        summary["pooled"] = pooled
+    return summary
+
+
+def find_conflicts(edges: Iterable[tuple[str, str, str, dict[str, Any]]],
+                   articles: dict[str, dict[str, Any]]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """Contradicting edges between the same subject and object.
+
+    Returns, for each edge key (subject, object, relation) in a contradiction, one
+    record per opposed relation: ``status`` is ``conflict`` when different articles on
+    the two sides share a (species, model) context, ``same_articles`` when only the same
+    articles say both (mixed results within a paper), else ``context_differs`` (a rat
+    study and a human trial may both be right); with the shared contexts and the
+    articles on the other side.
+    """
+    by_pair: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+    for subject, obj, relation, attrs in edges:
+        by_pair[(subject, obj)][relation] = attrs
+    out: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for (subject, obj), relations in by_pair.items():
+        for first, second in OPPOSED:
+            if first not in relations or second not in relations:
+                continue
+            sides = {}
+            for relation in (first, second):
+                contexts: dict[tuple[str | None, str | None], set[str]] = defaultdict(set)
+                for item in relations[relation].get("evidence", []):
+                    contexts[context_key(item, articles.get(item["article"]))].add(item["article"])
+                sides[relation] = contexts
+            shared = sorted(set(sides[first]) & set(sides[second]), key=str)
+            independent = [key for key in shared if sides[first][key] != sides[second][key]]
+            status = "conflict" if independent else "same_articles" if shared else "context_differs"
+            for relation, other in ((first, second), (second, first)):
+                out[(subject, obj, relation)].append({
+                    "relation": other,
+                    "status": status,
+                    "contexts": [{"species": s, "model": m} for s, m in (independent or shared)],
+                    "articles": sorted({a for arts in sides[other].values() for a in arts}),
+                })
+    return dict(out)

@@ -1,0 +1,211 @@
+"""Study context of a finding: strain, sex, disease model, sample size, dose, timepoint,
+and whether the sentence states the paper's own result or cites someone else's
+(pure functions on text).
+
+Article-level facts (strain, sex, model, dose, sample size) are read once per article,
+from its methods when it has them; each finding then takes what its own sentence says,
+falling back on the article's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+_STRAINS: tuple[tuple[str, str], ...] = (
+    ("Sprague-Dawley", r"\bSprague[- ]Dawley\b|\bSD rats?\b"),
+    ("Wistar", r"\bWistar\b"),
+    ("Long-Evans", r"\bLong[- ]Evans\b"),
+    ("Lewis", r"\bLewis rats?\b"),
+    ("C57BL/6", r"\bC57BL?/6\w*"),
+    ("BALB/c", r"\bBALB/c\w*"),
+    ("CD-1", r"\bCD-?1 mice\b"),
+    ("ICR", r"\bICR mice\b"),
+    ("Swiss", r"\bSwiss(?: albino| Webster)? mice\b"),
+    ("db/db", r"\bdb/db\b"),
+)
+_MODELS: tuple[tuple[str, str], ...] = (
+    ("chronic constriction injury", r"\bchronic constriction injury\b|\bCCI\b"),
+    ("spared nerve injury", r"\bspared nerve injury\b|\bSNI\b"),
+    ("spinal nerve ligation", r"\bspinal nerve ligation\b|\bSNL\b"),
+    ("partial sciatic nerve ligation", r"\bpartial (?:sciatic )?nerve ligation\b|\bPSNL\b|\bSeltzer model\b"),
+    ("sciatic nerve crush", r"\b(?:sciatic )?nerve crush\b"),
+    ("sciatic nerve transection", r"\b(?:sciatic )?nerve transection\b"),
+    ("sciatic nerve injury", r"\bsciatic nerve injur(?:y|ies)\b"),
+    ("streptozotocin diabetes", r"\bstreptozoto?cin\b|\bSTZ\b"),
+    ("complete Freund's adjuvant", r"\bcomplete Freund[’'`]?s adjuvant\b|\bCFA\b"),
+    ("carrageenan inflammation", r"\bcarrageenan\b"),
+    ("formalin test", r"\bformalin[- ](?:test|induced|injection)\b|\b(?:intraplantar|subcutaneous) formalin\b"),
+    ("paclitaxel neuropathy", r"\bpaclitaxel\b"),
+    ("vincristine neuropathy", r"\bvincristine\b"),
+    ("oxaliplatin neuropathy", r"\boxaliplatin\b"),
+    ("monosodium iodoacetate arthritis", r"\bmono-?sodium iodoacetate\b"),
+    ("acidic saline muscle pain", r"\bacid(?:ic)? saline\b"),
+    ("spinal cord injury", r"\bspinal cord injur(?:y|ies)\b"),
+    ("plantar incision", r"\b(?:plantar|paw) incision\b"),
+    ("high-fat diet", r"\bhigh[- ]fat diet\b"),
+)
+_STRAIN_RES = tuple((name, re.compile(p)) for name, p in _STRAINS)
+_MODEL_RES = tuple((name, re.compile(p)) for name, p in _MODELS)
+_MALE = re.compile(r"\b(?:male|males|men|boys)\b", re.I)
+_FEMALE = re.compile(r"\b(?:female|females|women|girls)\b", re.I)
+_BOTH_SEXES = re.compile(r"\bboth sexes\b|\bmen and women\b|\bwomen and men\b|\bmale and female\b|"
+                         r"\bfemale and male\b|\bmales and females\b|\bfemales and males\b", re.I)
+
+_NUMBER_WORDS = {word: value for value, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                      "ninety": 90, "hundred": 100})
+_COUNT = r"(\d{1,5}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_NUM = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|sixteen|twenty)"
+_SPEED = re.compile(r"\b\d+(?:\.\d+)?\s*(?:[–-]\s*\d+(?:\.\d+)?\s*)?(?:m/min|m·min-1|m min-1|km/h)\b")
+_INTENSITY = re.compile(r"\b\d+(?:\s*(?:[–-]|to)\s*\d+)?\s*%\s*(?:of\s+(?:the\s+)?(?:their\s+)?)?(?:V̇?O2\s?(?:max|peak)|"
+                        r"maximal (?:oxygen uptake|heart rate)|HR\s?max|heart rate reserve|HRR|1\s?RM|"
+                        r"one[- ]repetition maximum|maximum heart rate|peak heart rate)", re.I)
+_SESSION = re.compile(rf"\b{_NUM}(?:\s*(?:[–-]|to)\s*{_NUM})?\s*(?:min|minutes?|h|hours?)\s*"
+                      r"(?:/|per |a |each |every )(?:day|d|session)\b", re.I)
+_FREQUENCY = re.compile(rf"\b(?:{_NUM}(?:\s*(?:[–-]|to)\s*{_NUM})?\s*(?:days?|times?|sessions?|d)\s*"
+                        r"(?:/|per |a |each |every )(?:week|wk)|(?:once|twice|three times) (?:a|per) (?:week|day)|daily)\b",
+                        re.I)
+_LENGTH = re.compile(rf"\bfor\s+(?:a\s+period\s+of\s+)?{_NUM}(?:\s*(?:[–-]|to)\s*{_NUM})?\s*(?:consecutive\s+)?"
+                     r"(?:weeks?|wks?|days?|months?)\b|\b\d+[- ](?:week|day|month)\b", re.I)
+_TIMEPOINT = re.compile(
+    rf"\b(?:at|after|by|on|over|following|within|through)\s+(?:the\s+)?(?:first\s+|last\s+|end\s+of\s+)?"
+    rf"(?:{_NUM}(?:\s*(?:[–-]|to|and)\s*{_NUM})?[- ](?:weeks?|wks?|days?|months?|years?|hours?|h|min)"
+    r"(?:\s+(?:of\s+(?:training|treatment|exercise|intervention|follow-up)|post-?\w+|after\s+\w+))?)"
+    r"|\b(?:at\s+)?(?:week|day|month|visit)\s+\d+\b|\bpost-?operative day \d+\b|\bat (?:the )?(?:end of|follow-up)\b[^,;.]{0,30}",
+    re.I)
+_SAMPLE = re.compile(r"(?<![/\w.,-])" + _COUNT + r"\s+(?:(?:[\w-]+\s+){0,3}?)(?:patients|participants|subjects|volunteers|women|men|"
+                     r"adults|children|individuals|rats|mice|animals)\b", re.I)
+_N_EQUALS = re.compile(r"\b[nN]\s*=\s*(\d{1,5})\b")
+_PER_GROUP = re.compile(r"\b[nN]\s*=\s*(\d{1,4})\s*(?:per|/|in each|each)\s*group\b|\b(\d{1,4})\s*(?:per|/)\s*group\b")
+
+#: Citation markers: numbered references, author-year references, reporting of others' work.
+_CITATION = re.compile(
+    r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]|\(\s*\d+(?:\s*[,–-]\s*\d+)+\s*\)|"
+    r"\(\s*[A-Z][A-Za-z'-]+(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'-]+)?,?\s+(?:19|20)\d\d[a-z]?\s*[;)]|"
+    r"\bet al\.?|(?i:\bprevious(?:ly)?\s+(?:studies|work|reports|research|trials|investigations)\b|"
+    r"\b(?:has|have) (?:long |previously |also |consistently )?been (?:shown|reported|demonstrated|found|documented)\b|"
+    r"\b(?:is|are) (?:well[- ])?known to\b|\bit is (?:well )?(?:known|established)\b|\bstudies (?:have|had) (?:shown|found|reported)\b|"
+    r"\bprior (?:studies|work|research)\b|\b(?:was|were) (?:previously )?reported (?:by|in)\b)")
+_OWN = re.compile(r"\b(?:in (?:this|the present|our|the current) (?:study|trial|work)|we (?:found|show|observed|report)|"
+                  r"our (?:results|findings|data))\b", re.I)
+
+
+def _first(patterns: Sequence[tuple[str, re.Pattern[str]]], text: str) -> list[str]:
+    counts = Counter()
+    for name, pattern in patterns:
+        found = len(pattern.findall(text))
+        if found:
+            counts[name] = found
+    return [name for name, _ in counts.most_common()]
+
+
+def _sex(text: str) -> str | None:
+    if _BOTH_SEXES.search(text):
+        return "both"
+    male, female = bool(_MALE.search(text)), bool(_FEMALE.search(text))
+    if male and female:
+        return "both"
+    return "male" if male else "female" if female else None
+
+
+def _number(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return _NUMBER_WORDS.get(text.lower())
+
+
+def dose(text: str) -> dict[str, str]:
+    """Intensity, speed, session length, frequency and duration of a training programme.
+
+    >>> dose("Rats ran on a treadmill at 16 m/min, 30 min/day, 5 days/week for 4 weeks.")["text"]
+    '16 m/min, 30 min/day, 5 days/week, for 4 weeks'
+    """
+    parts: dict[str, str] = {}
+    for key, pattern in (("speed", _SPEED), ("intensity", _INTENSITY), ("session", _SESSION),
+                         ("frequency", _FREQUENCY), ("duration", _LENGTH)):
+        match = pattern.search(text)
+        if match:
+            parts[key] = " ".join(match.group(0).split())
+    if parts:
+        parts["text"] = ", ".join(parts[k] for k in ("speed", "intensity", "session", "frequency", "duration")
+                                  if k in parts)
+    return parts
+
+
+def sample_size(text: str) -> int | None:
+    """The number of participants or animals a text reports first ("60 patients", "n = 12")."""
+    candidates = []
+    for match in _SAMPLE.finditer(text):
+        value = _number(match.group(1))
+        if value and value >= 4 and not text[match.end(1):match.end(1) + 2].strip().startswith("%"):
+            candidates.append((match.start(), value))
+    for match in _N_EQUALS.finditer(text):
+        candidates.append((match.start(), int(match.group(1))))
+    return min(candidates)[1] if candidates else None
+
+
+def article_study_context(text: str, sections: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """What the article says about its subjects and its intervention, once per article.
+
+    The methods (and the abstract) are read when the article has them, else the whole text.
+    """
+    methods = "\n".join(text[s["start"]:s["end"]] for s in sections if s.get("kind") in ("methods",))
+    head = "\n".join(text[s["start"]:s["end"]] for s in sections if s.get("kind") in ("abstract", "title"))
+    where = methods or text[:20_000]
+    strains = _first(_STRAIN_RES, where) or _first(_STRAIN_RES, text[:20_000])
+    models = _first(_MODEL_RES, f"{head}\n{where}") or _first(_MODEL_RES, text[:20_000])
+    context: dict[str, Any] = {
+        "strain": strains[0] if strains else None,
+        "sex": _sex(where),
+        "models": models,
+        "sample_size": sample_size(f"{head}\n{methods}" if methods or head else text[:8000]),
+        "dose": dose(where) or dose(text[:20_000]) or None,
+    }
+    return context
+
+
+def claim_kind(sentence: str, section: str | None) -> str:
+    """``own`` (the paper's result), ``background`` or ``citation`` (someone else's).
+
+    >>> claim_kind("Exercise reduces pain in rats [12].", "background")
+    'background'
+    >>> claim_kind("Exercise has long been shown to decrease pain.", None)
+    'citation'
+    >>> claim_kind("Swimming reduced allodynia by 40% (p < 0.01).", "results")
+    'own'
+    """
+    if section == "background":
+        return "background"
+    if _OWN.search(sentence):
+        return "own"
+    if _CITATION.search(sentence) and section not in ("results", "title"):
+        return "citation"
+    return "own"
+
+
+def evidence_context(article: dict[str, Any], sentence: str, section: str | None,
+                     effect: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The study context of one finding's sentence, the article's facts as fallback."""
+    models = _first(_MODEL_RES, sentence) or article.get("models") or []
+    strains = _first(_STRAIN_RES, sentence)
+    n = None
+    if effect and effect.get("kind") == "sample_size" and effect.get("value"):
+        n = int(effect["value"])
+    n = n or sample_size(sentence) or article.get("sample_size")
+    timepoint = _TIMEPOINT.search(sentence)
+    context = {
+        "claim": claim_kind(sentence, section),
+        "strain": strains[0] if strains else article.get("strain"),
+        "sex": _sex(sentence) or article.get("sex"),
+        "model": models[0] if models else None,
+        "sample_size": n,
+        "dose": (article.get("dose") or {}).get("text"),
+        "timepoint": " ".join(timepoint.group(0).split()) if timepoint else None,
+    }
+    return {key: value for key, value in context.items() if value is not None}
