@@ -101,6 +101,11 @@ def print_evidence(console: Console, graph: nx.MultiDiGraph, rows: list[dict[str
                 facts.append(ev.get("anatomy_name") or _name(graph, ev["anatomy"]))
             if ev.get("section"):
                 facts.append(ev["section"])
+            context = ev.get("context") or {}
+            facts += [str(context[k]) for k in ("design", "strain", "sex", "model") if context.get(k)]
+            if context.get("sample_size"):
+                facts.append(f"n={context['sample_size']}")
+            facts += [str(context[k]) for k in ("dose", "timepoint") if context.get(k)]
             facts += [flag for flag in ("negated", "hedged") if ev.get(flag)]
             console.print(Text("  ").append(highlighted(ev)))
             console.print(Text("    " + " · ".join(facts), style="dim"))

@@ -6,6 +6,8 @@ are skipped with the command to run.
 
 from __future__ import annotations
 
+import re
+
 import shutil
 from pathlib import Path
 
@@ -83,6 +85,8 @@ def test_clicking_an_edge_lists_its_evidence(browser, tmp_path, nlp):
     panel = page.inner_text("#panel")
     assert "Swimming decreases TNF-α" in panel
     assert "Levels of the inflammatory cytokines TNF-α and IL-1β" in panel
+    assert re.search(r"support \d+ article\(s\), \d+ sentence\(s\).* · confidence 0\.\d\d", panel)
+    assert "by design and species:" in panel and "Rat" in panel
 
 
 def test_search_finds_a_concept_by_synonym(browser, tmp_path, nlp):

@@ -51,8 +51,20 @@ def _design(evidence: dict[str, Any], article: dict[str, Any] | None) -> str | N
 
 
 def context_key(evidence: dict[str, Any], article: dict[str, Any] | None) -> tuple[str | None, str | None]:
-    """(species, disease model) of an evidence: what must match for a contradiction."""
-    return _species(evidence, article), (evidence.get("context") or {}).get("model")
+    """(species, model) of an evidence: what must match for a contradiction. The model is
+    the disease model when one is named (animal studies), else the condition the article
+    studies (a trial in knee osteoarthritis and one in fibromyalgia are not compared)."""
+    context = evidence.get("context") or {}
+    return _species(evidence, article), context.get("model") or context.get("condition")
+
+
+#: Sections whose sentences report results; a contradiction is looked for among these.
+RESULT_SECTIONS = frozenset({"results", "conclusions", "abstract", "title", None})
+
+
+def states_a_result(evidence: dict[str, Any]) -> bool:
+    """Whether a sentence reports a result: from a results-like section, not hedged."""
+    return evidence.get("section") in RESULT_SECTIONS and not evidence.get("hedged")
 
 
 def _significant(evidence: dict[str, Any]) -> bool:
@@ -115,7 +127,9 @@ def find_conflicts(edges: Iterable[tuple[str, str, str, dict[str, Any]]],
     the two sides share a (species, model) context, ``same_articles`` when only the same
     articles say both (mixed results within a paper), else ``context_differs`` (a rat
     study and a human trial may both be right); with the shared contexts and the
-    articles on the other side.
+    articles on the other side. Only sentences that report results (results,
+    conclusions, abstract, title, or articles without sections) and are not hedged are
+    compared: a discussion's speculation does not make a conflict.
     """
     by_pair: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
     for subject, obj, relation, attrs in edges:
@@ -129,8 +143,11 @@ def find_conflicts(edges: Iterable[tuple[str, str, str, dict[str, Any]]],
             for relation in (first, second):
                 contexts: dict[tuple[str | None, str | None], set[str]] = defaultdict(set)
                 for item in relations[relation].get("evidence", []):
-                    contexts[context_key(item, articles.get(item["article"]))].add(item["article"])
+                    if states_a_result(item):
+                        contexts[context_key(item, articles.get(item["article"]))].add(item["article"])
                 sides[relation] = contexts
+            if not sides[first] or not sides[second]:
+                continue  # one side is only discussion or hedged statements: not compared
             shared = sorted(set(sides[first]) & set(sides[second]), key=str)
             independent = [key for key in shared if sides[first][key] != sides[second][key]]
             status = "conflict" if independent else "same_articles" if shared else "context_differs"

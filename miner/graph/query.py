@@ -15,6 +15,7 @@ from typing import Any
 
 import networkx as nx
 
+from miner.graph.aggregate import context_key, states_a_result
 from miner.pipeline.normalize import norm_text
 
 
@@ -84,6 +85,7 @@ def conflict_list(graph: nx.MultiDiGraph, include_all: bool = False) -> list[dic
     ``include_all``, which adds pairs whose contexts differ or that come from the same
     articles."""
     seen: set[tuple[str, str, str, str]] = set()
+    articles = {a["id"]: a for a in graph.graph.get("articles", [])}
     out = []
     for u, v, key, attrs in graph.edges(keys=True, data=True):
         for record in attrs.get("conflicts", []):
@@ -93,11 +95,14 @@ def conflict_list(graph: nx.MultiDiGraph, include_all: bool = False) -> list[dic
                 continue
             seen.add(pair)
             first, second = sorted((key, other))
+            wanted = {(c["species"], c["model"]) for c in record["contexts"]}
             sides = []
             for relation in (first, second):
                 edge = graph.edges[u, v, relation]
+                compared = [e for e in edge.get("evidence", []) if states_a_result(e)
+                            and (not wanted or context_key(e, articles.get(e["article"])) in wanted)]
                 sides.append({"relation": relation, "support": edge_support(edge),
-                              "confidence": edge.get("confidence"), "evidence": edge.get("evidence", [])})
+                              "confidence": edge.get("confidence"), "evidence": compared})
             out.append({"subject": u, "subject_name": graph.nodes[u].get("name", u), "object": v,
                         "object_name": graph.nodes[v].get("name", v), "status": record["status"],
                         "contexts": record["contexts"], "sides": sides})

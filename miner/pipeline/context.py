@@ -51,6 +51,20 @@ def main_interventions(mentions: Sequence[dict[str, Any]], head_end: int) -> lis
     return top
 
 
+def main_condition(mentions: Sequence[dict[str, Any]], head_end: int) -> str | None:
+    """The condition the article studies: the most mentioned one in its head (title and
+    abstract), else in the whole text; its name, or None."""
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for mention in mentions:
+        if mention["type"] == "condition":
+            counts[mention["id"]] += 3 if mention["start"] < head_end else 1
+            names.setdefault(mention["id"], mention.get("name") or mention["text"])
+    if not counts:
+        return None
+    return names[counts.most_common(1)[0][0]]
+
+
 def article_species(mentions: Sequence[dict[str, Any]]) -> list[str]:
     """Species mentioned in the article, most mentioned first; animals before humans
     when animals are mentioned at least twice (an animal study still says "patients")."""

@@ -41,6 +41,7 @@ from miner.pipeline.caseless import lower_pattern
 from miner.pipeline.context import (
     CONTROL_IDS,
     article_species,
+    main_condition,
     main_interventions,
     study_type,
 )
@@ -1084,6 +1085,8 @@ class RelationExtractor:
             previous = found
         if relations:
             study = article_study_context(full_text, sections)
+            head_end = next((s["start"] for s in sections if s["label"].upper().startswith("BODY")), 3000)
+            study["condition"] = main_condition(mentions, head_end)
             for relation in relations:
                 relation["context"] = evidence_context(study, relation["sentence"], relation.get("section"),
                                                        relation.get("effect"))

@@ -139,15 +139,21 @@ def dose(text: str) -> dict[str, str]:
 
 
 def sample_size(text: str) -> int | None:
-    """The number of participants or animals a text reports first ("60 patients", "n = 12")."""
+    """How many participants or animals a text reports: the largest count it gives
+    ("60 patients were randomized" over "5 patients dropped out"); numbers that look
+    like years are passed over unless written "n = ...".
+
+    >>> sample_size("Sixty women (n = 60) were randomized; 5 patients dropped out in 2019 patients' files.")
+    60
+    """
     candidates = []
     for match in _SAMPLE.finditer(text):
         value = _number(match.group(1))
-        if value and value >= 4 and not text[match.end(1):match.end(1) + 2].strip().startswith("%"):
-            candidates.append((match.start(), value))
+        if value and value >= 4 and not 1900 <= value <= 2100:
+            candidates.append(value)
     for match in _N_EQUALS.finditer(text):
-        candidates.append((match.start(), int(match.group(1))))
-    return min(candidates)[1] if candidates else None
+        candidates.append(int(match.group(1)))
+    return max(candidates) if candidates else None
 
 
 def article_study_context(text: str, sections: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -164,7 +170,7 @@ def article_study_context(text: str, sections: Sequence[dict[str, Any]]) -> dict
         "strain": strains[0] if strains else None,
         "sex": _sex(where),
         "models": models,
-        "sample_size": sample_size(f"{head}\n{methods}" if methods or head else text[:8000]),
+        "sample_size": sample_size(head) or sample_size(methods) or sample_size(text[:8000]),
         "dose": dose(where) or dose(text[:20_000]) or None,
     }
     return context
@@ -204,6 +210,7 @@ def evidence_context(article: dict[str, Any], sentence: str, section: str | None
         "strain": strains[0] if strains else article.get("strain"),
         "sex": _sex(sentence) or article.get("sex"),
         "model": models[0] if models else None,
+        "condition": article.get("condition"),
         "sample_size": n,
         "dose": (article.get("dose") or {}).get("text"),
         "timepoint": " ".join(timepoint.group(0).split()) if timepoint else None,
