@@ -465,7 +465,9 @@ def inspect(db: Path, subject: str | None, object_: str | None, relation: str | 
                     and (species_ids is None or e.get("species") in species_ids)
                     and (negated is None or bool(e.get("negated")) == negated)
                     and (hedged is None or bool(e.get("hedged")) == hedged)]
-        support = len({e["article"] for e in evidence})
+        cited_articles = {e["article"] for e in evidence}
+        counted = cited_articles - set(attrs.get("news_of_the_same_study", []))  # a study and its news: once
+        support = len(counted or cited_articles)
         if not evidence or support < min_support:
             continue
         if min_confidence and (attrs.get("confidence") or 0) < min_confidence:
@@ -588,6 +590,46 @@ def conflicts(db: Path, include_all: bool, as_json: bool) -> None:
     print_conflicts(_stdout(), graph, found)
     _err(f"{len(found)} contradiction{'s' if len(found) != 1 else ''}"
          + ("" if include_all else " in matching contexts (--all for the others)"))
+
+
+@cli.command()
+@db_option()
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one news report per line.")
+def news(db: Path, as_json: bool) -> None:
+    """News reports and the studies they describe, with what the news says differently.
+
+    A news report is linked to a mined study by what they share (the journal named in
+    the news, species, interventions, findings); the differences list findings the
+    study does not report, other directions or effect sizes, and claims the study hedges.
+
+    \b
+    Example:
+      miner mine corpora/news corpora/abstracts --db outputs/evidence.db
+      miner news --db outputs/evidence.db
+    """
+    graph = _load_graph(db)
+    reports = [a for a in graph.graph["articles"] if a.get("study_type") == "news"]
+    if as_json:
+        for report in reports:
+            click.echo(json.dumps({"article": report["id"], "title": report.get("title"),
+                                   "reports_on": report.get("reports_on", [])}, ensure_ascii=False))
+        return
+    console = _stdout()
+    for report in reports:
+        console.print(f"[bold]{report.get('title') or report['id']}[/]  [dim]{report['id']}[/]")
+        links = report.get("reports_on", [])
+        if not links:
+            console.print("  no mined study matches it")
+        for link in links:
+            console.print(f"  reports on [bold]{link.get('title') or link['article']}[/] [dim]{link['article']}, "
+                          f"score {link['score']}[/]")
+            for key, value in link["shared"].items():
+                console.print(f"    shared {key}: {value if not isinstance(value, list) else '; '.join(map(str, value))}",
+                              highlight=False)
+            for difference in link["differences"]:
+                console.print(f"    [yellow]differs[/]: {difference}", highlight=False)
+        console.print()
+    _err(f"{len(reports)} news report(s), {sum(1 for r in reports if r.get('reports_on'))} linked to a study")
 
 
 @cli.command()

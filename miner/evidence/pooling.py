@@ -48,9 +48,11 @@ def hedges_g(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: in
     return j * d, j ** 2 * variance_d
 
 
-def normalise(effect: dict[str, Any] | None, article: str) -> Estimate | None:
+def normalise(effect: dict[str, Any] | None, article: str, relation: str | None = None) -> Estimate | None:
     """An article's effect size on a poolable scale, or None (p-values, sample sizes,
-    correlations and effects without a value are not pooled)."""
+    correlations and effects without a value are not pooled). A percent change whose
+    text gives no direction takes the finding's (``relation``: "decreases" makes it
+    negative)."""
     if not effect or effect.get("value") is None:
         return None
     kind, value = effect.get("kind"), float(effect["value"])
@@ -66,7 +68,8 @@ def normalise(effect: dict[str, Any] | None, article: str) -> Estimate | None:
         variance = ((high - low) / (2 * Z95)) ** 2 if low is not None and high is not None and high > low else None
         return Estimate(article, kind, value, variance, effect.get("unit") if kind == "mean_difference" else None)
     if kind == "percent_change":
-        signed = -abs(value) if effect.get("direction") == "decrease" else value
+        direction = effect.get("direction") or {"decreases": "decrease", "increases": "increase"}.get(relation or "")
+        signed = -abs(value) if direction == "decrease" else value
         return Estimate(article, kind, signed)
     if kind == "fold_change" and value > 0:
         return Estimate(article, "log_fold_change", math.log(value))

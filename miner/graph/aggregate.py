@@ -75,7 +75,8 @@ def _significant(evidence: dict[str, Any]) -> bool:
     return bool(p_value and _P_SIGNIFICANT.search(p_value))
 
 
-def summarize(evidence: list[dict[str, Any]], articles: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def summarize(evidence: list[dict[str, Any]], articles: dict[str, dict[str, Any]],
+              relation: str | None = None) -> dict[str, Any]:
     """Support by species and design, pooled effect and confidence of one edge's own evidence."""
     by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for item in evidence:
@@ -102,7 +103,7 @@ def summarize(evidence: list[dict[str, Any]], articles: dict[str, dict[str, Any]
             notes.append("no p-value or CI")
         weights.append(weight)
         basis.append(f"{article_id}: {weight:.2f} ({', '.join(notes)})")
-        estimates.extend(e for e in (normalise(item.get("effect"), article_id) for item in items) if e)
+        estimates.extend(e for e in (normalise(item.get("effect"), article_id, relation) for item in items) if e)
     product = 1.0
     for weight in weights:
         product *= 1 - weight

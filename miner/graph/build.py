@@ -15,6 +15,7 @@ import networkx as nx
 
 from miner.evidence.model import ArticleRecord, Concept, Finding
 from miner.graph.aggregate import find_conflicts, summarize
+from miner.graph.news import link_news
 
 SCHEMA_ID = "miner.evidence-graph/1"
 MAX_SYNONYMS = 30
@@ -54,7 +55,7 @@ def build_graph(
             "relation": finding.relation,
             "support": len({e["article"] for e in own}),
             "evidence": own,
-            **summarize(own, by_id),
+            **summarize(own, by_id, finding.relation),
         }
         if cited:
             attrs["cited"] = cited
@@ -91,5 +92,34 @@ def _add_node(graph: nx.MultiDiGraph, cid: str, concept: Concept | None, stats: 
 
 
 def graph_from_store(store: Any) -> nx.MultiDiGraph:
-    """The whole evidence graph of a :class:`miner.store.Store`."""
-    return build_graph(store.articles(), store.concepts(), store.mention_stats(), store.findings())
+    """The whole evidence graph of a :class:`miner.store.Store`, with each news report
+    linked to the studies it describes (``reports_on`` on the news article's record)."""
+    graph = build_graph(store.articles(), store.concepts(), store.mention_stats(), store.findings())
+    articles = graph.graph["articles"]
+    if any(a.get("study_type") == "news" for a in articles):
+        links = link_news(articles, graph.edges(keys=True, data=True),
+                          {n: d.get("type", "other") for n, d in graph.nodes(data=True)},
+                          {n: d.get("name", n) for n, d in graph.nodes(data=True)}, store.article_text)
+        for article in articles:
+            if article["id"] in links:
+                article["reports_on"] = links[article["id"]]
+        _not_twice(graph, {news: {link["article"] for link in found} for news, found in links.items()})
+    return graph
+
+
+def _not_twice(graph: nx.MultiDiGraph, reports_on: dict[str, set[str]]) -> None:
+    """A news report and the study it describes are one piece of evidence, not two: where
+    both state a finding, the news is kept among the evidence but not counted in support."""
+    by_id = {a["id"]: a for a in graph.graph["articles"]}
+    for u, v, key, attrs in graph.edges(keys=True, data=True):
+        articles = {e["article"] for e in attrs["evidence"]}
+        echoes = {news for news, studies in reports_on.items() if news in articles and studies & articles}
+        if not echoes:
+            continue
+        counted = [e for e in attrs["evidence"] if e["article"] not in echoes]
+        attrs["support"] = len({e["article"] for e in counted})
+        attrs["news_of_the_same_study"] = sorted(echoes)
+        attrs.pop("pooled", None)
+        attrs.update(summarize(counted, by_id, key))
+        if any(c["status"] == "conflict" for c in attrs.get("conflicts", [])):
+            attrs["confidence"] = round(attrs["confidence"] / 2, 3)
