@@ -55,7 +55,7 @@ class Evidence:
     section: str | None = None
     trigger: str | None = None
     subject_source: str = "sentence"
-    #: Study context: claim (own / background / citation), design, strain, sex, model,
+    #: Study context: claim (own / background / citation / methods / baseline), design, strain, sex, model,
     #: sample_size, dose, timepoint (what the sentence or its article says).
     context: dict[str, Any] = field(default_factory=dict)
 

@@ -2,8 +2,9 @@
 effect, a confidence score, and conflicts between edges (pure functions on the
 evidence dicts that the graph carries).
 
-Only a paper's own results count: background sentences and citations of other work
-are kept on the edge as ``cited``, apart from its ``evidence``.
+Only a paper's own results count: background sentences, citations of other work,
+methods and baseline comparisons are kept on the edge as ``cited``, apart from its
+``evidence``.
 
 Confidence (0-1) combines the independent articles whose own results state a finding
 as independent pieces of evidence: each article gives a weight by its design

@@ -30,9 +30,10 @@ def build_graph(
     """Assemble the graph from stored records (see :func:`graph_from_store`).
 
     An edge carries the sentences where papers state the finding as their own result
-    (``evidence``; ``support`` counts their articles) and, apart, the background
-    sentences and citations that repeat it (``cited``, ``cited_support``); a finding
-    only ever cited is not an edge. Each edge also gets support by species and design,
+    (``evidence``; ``support`` counts their articles) and, apart, the sentences that
+    are not a result of the paper — background, citations of other work, methods,
+    baseline comparisons — (``cited``, ``cited_support``); a finding stated only in
+    those is not an edge. Each edge also gets support by species and design,
     a pooled effect where two or more articles give comparable ones, a confidence score
     and the conflicts it is part of (:mod:`miner.graph.aggregate`).
     """

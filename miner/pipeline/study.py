@@ -87,10 +87,17 @@ _PER_GROUP = re.compile(r"\b[nN]\s*=\s*(\d{1,4})\s*(?:per|/|in each|each)\s*grou
 _CITATION = re.compile(
     r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]|\(\s*\d+(?:\s*[,–-]\s*\d+)+\s*\)|"
     r"\(\s*[A-Z][A-Za-z'-]+(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'-]+)?,?\s+(?:19|20)\d\d[a-z]?\s*[;)]|"
-    r"\bet al\.?|(?i:\bprevious(?:ly)?\s+(?:studies|work|reports|research|trials|investigations)\b|"
+    r"\bet al\.?|(?i:\bprevious(?:ly)?\s+(?:studies|work|reports|research(?:es)?|trials|investigations)\b|"
+    r"\b(?:and|&) colleagues\b|\bother (?:studies|authors|investigators|researchers)\b|"
     r"\b(?:has|have) (?:long |previously |also |consistently )?been (?:shown|reported|demonstrated|found|documented)\b|"
     r"\b(?:is|are) (?:well[- ])?known to\b|\bit is (?:well )?(?:known|established)\b|\bstudies (?:have|had) (?:shown|found|reported)\b|"
     r"\bprior (?:studies|work|research)\b|\b(?:was|were) (?:previously )?reported (?:by|in)\b)")
+#: Statements about the groups before the intervention: not a result of it.
+_BASELINE = re.compile(
+    r"\bat baseline\b|\bbaseline (?:characteristics|values|data|levels|measurements|scores)\b|"
+    r"\b(?:were|was) (?:comparable|similar|matched|balanced|not (?:significantly )?different) (?:on|in|for|with respect to|"
+    r"regarding|between (?:the )?groups (?:in|on|for)) (?:\w+ ){0,3}?(?:age|sex|gender|height|weight|demographic|baseline)\b|"
+    r"\b(?:prior to|before) (?:the )?(?:intervention|enrol?lment|randomi[sz]ation|treatment)\b", re.I)
 _OWN = re.compile(r"\b(?:in (?:this|the present|our|the current) (?:study|trial|work)|we (?:found|show|observed|report)|"
                   r"our (?:results|findings|data))\b", re.I)
 
@@ -177,7 +184,8 @@ def article_study_context(text: str, sections: Sequence[dict[str, Any]]) -> dict
 
 
 def claim_kind(sentence: str, section: str | None) -> str:
-    """``own`` (the paper's result), ``background`` or ``citation`` (someone else's).
+    """``own`` (the paper's result), ``background`` or ``citation`` (someone else's),
+    ``methods`` (what was done) or ``baseline`` (the groups before the intervention).
 
     >>> claim_kind("Exercise reduces pain in rats [12].", "background")
     'background'
@@ -185,9 +193,15 @@ def claim_kind(sentence: str, section: str | None) -> str:
     'citation'
     >>> claim_kind("Swimming reduced allodynia by 40% (p < 0.01).", "results")
     'own'
+    >>> claim_kind("The two groups were comparable on age, education and BMI.", "results")
+    'baseline'
     """
     if section == "background":
         return "background"
+    if section == "methods":
+        return "methods"  # what was done, not what was found
+    if _BASELINE.search(sentence) and not re.search(r"\bfrom baseline\b|\bcompared (?:with|to) baseline\b", sentence, re.I):
+        return "baseline"
     if _OWN.search(sentence):
         return "own"
     if _CITATION.search(sentence) and section not in ("results", "title"):
