@@ -63,7 +63,8 @@ def findings_table(graph: nx.MultiDiGraph, rows: list[dict[str, Any]]) -> Table:
             f"{row['subject_name']}\n[dim]{row['subject']}[/]",
             Text(row["relation"], style=RELATION_STYLE.get(row["relation"], "")),
             f"{row['object_name']}\n[dim]{row['object']}[/]",
-            str(row["support"]) + (f"\n[dim]+{row['cited_support']} cited[/]" if row.get("cited_support") else ""),
+            str(row["support"]) + ("\n[dim]cited only[/]" if row.get("cited_only") else
+                                   f"\n[dim]+{row['cited_support']} cited[/]" if row.get("cited_support") else ""),
             str(len(row["evidence"])),
             (f"{row['confidence']:.2f}" if row.get("confidence") is not None else "")
             + ("\n[red]conflict[/]" if row.get("conflicts_with") else ""),

@@ -120,6 +120,17 @@ def summarize(evidence: list[dict[str, Any]], articles: dict[str, dict[str, Any]
     return summary
 
 
+def cited_only_edge(cited: list[dict[str, Any]]) -> dict[str, Any]:
+    """The attributes of an edge that no paper reports as its own result: its evidence
+    is what cites it; each citing article adds 0.1 to a confidence that stays low."""
+    articles = sorted({e["article"] for e in cited})
+    return {
+        "support": len(articles), "evidence": cited, "cited_only": True, "cited_support": len(articles),
+        "confidence": round(1 - 0.9 ** len(articles), 3),
+        "confidence_basis": [f"{a}: 0.10 (cited or background, not a result of the paper)" for a in articles],
+    }
+
+
 def find_conflicts(edges: Iterable[tuple[str, str, str, dict[str, Any]]],
                    articles: dict[str, dict[str, Any]]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
     """Contradicting edges between the same subject and object.
@@ -135,7 +146,8 @@ def find_conflicts(edges: Iterable[tuple[str, str, str, dict[str, Any]]],
     """
     by_pair: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
     for subject, obj, relation, attrs in edges:
-        by_pair[(subject, obj)][relation] = attrs
+        if not attrs.get("cited_only"):
+            by_pair[(subject, obj)][relation] = attrs
     out: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for (subject, obj), relations in by_pair.items():
         for first, second in OPPOSED:

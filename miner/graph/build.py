@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 
 from miner.evidence.model import ArticleRecord, Concept, Finding
-from miner.graph.aggregate import find_conflicts, summarize
+from miner.graph.aggregate import cited_only_edge, find_conflicts, summarize
 from miner.graph.news import link_news
 
 SCHEMA_ID = "miner.evidence-graph/1"
@@ -32,8 +32,10 @@ def build_graph(
     An edge carries the sentences where papers state the finding as their own result
     (``evidence``; ``support`` counts their articles) and, apart, the sentences that
     are not a result of the paper — background, citations of other work, methods,
-    baseline comparisons — (``cited``, ``cited_support``); a finding stated only in
-    those is not an edge. Each edge also gets support by species and design,
+    baseline comparisons — (``cited``, ``cited_support``). A finding stated only in
+    those is an edge marked ``cited_only`` (background knowledge still links a
+    mechanism), whose support counts the articles that cite it; it takes no part in
+    conflicts and its confidence stays low. Each edge also gets support by species and design,
     a pooled effect where two or more articles give comparable ones, a confidence score
     and the conflicts it is part of (:mod:`miner.graph.aggregate`).
     """
@@ -46,21 +48,19 @@ def build_graph(
         _add_node(graph, cid, concepts.get(cid), stats)
     for finding in findings:
         own = [e.to_dict() for e in finding.evidence if e.own]
-        if not own:
-            continue
         cited = [e.to_dict() for e in finding.evidence if not e.own]
         for cid in (finding.subject, finding.object):
             if cid not in graph:
                 _add_node(graph, cid, concepts.get(cid), None)
-        attrs: dict[str, Any] = {
-            "relation": finding.relation,
-            "support": len({e["article"] for e in own}),
-            "evidence": own,
-            **summarize(own, by_id, finding.relation),
-        }
-        if cited:
-            attrs["cited"] = cited
-            attrs["cited_support"] = len({e["article"] for e in cited})
+        attrs: dict[str, Any] = {"relation": finding.relation}
+        if own:
+            attrs.update(support=len({e["article"] for e in own}), evidence=own,
+                         **summarize(own, by_id, finding.relation))
+            if cited:
+                attrs["cited"] = cited
+                attrs["cited_support"] = len({e["article"] for e in cited})
+        else:
+            attrs.update(cited_only_edge(cited))
         graph.add_edge(finding.subject, finding.object, key=finding.relation, **attrs)
     conflicts = find_conflicts(((u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True)), by_id)
     for (u, v, key), records in conflicts.items():
