@@ -99,6 +99,11 @@ class EntityTagger:
             grouped[key].append(term)
         for key, terms in grouped.items():
             self.matcher.add(key, list(nlp.tokenizer.pipe(terms)))
+        # Tokenizing ~66,000 lexicon terms filled the tokenizer's cache with entries that
+        # articles rarely hit and that slow every later lookup (about a fifth of the
+        # tokenizer's time on the benchmark corpus); setting the rules again empties it.
+        if hasattr(nlp.tokenizer, "rules"):
+            nlp.tokenizer.rules = nlp.tokenizer.rules
 
     # ------------------------------------------------------------------ tagging
 

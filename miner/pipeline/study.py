@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
+
+from miner.pipeline.caseless import Caseless, lowered
 
 _STRAINS: tuple[tuple[str, str], ...] = (
     ("Sprague-Dawley", r"\bSprague[- ]Dawley\b|\bSD rats?\b"),
@@ -47,12 +50,32 @@ _MODELS: tuple[tuple[str, str], ...] = (
     ("plantar incision", r"\b(?:plantar|paw) incision\b"),
     ("high-fat diet", r"\bhigh[- ]fat diet\b"),
 )
-_STRAIN_RES = tuple((name, re.compile(p)) for name, p in _STRAINS)
-_MODEL_RES = tuple((name, re.compile(p)) for name, p in _MODELS)
-_MALE = re.compile(r"\b(?:male|males|men|boys)\b", re.I)
-_FEMALE = re.compile(r"\b(?:female|females|women|girls)\b", re.I)
-_BOTH_SEXES = re.compile(r"\bboth sexes\b|\bmen and women\b|\bwomen and men\b|\bmale and female\b|"
-                         r"\bfemale and male\b|\bmales and females\b|\bfemales and males\b", re.I)
+
+#: A lower-case word that each entry's pattern cannot match without (checked first: a
+#: substring test costs far less than a regular-expression search).
+_KEYS = {
+    "Sprague-Dawley": ("sprague", "sd rat"), "Wistar": ("wistar",), "Long-Evans": ("evans",), "Lewis": ("lewis",),
+    "C57BL/6": ("c57b",), "BALB/c": ("balb",), "CD-1": ("cd",), "ICR": ("icr",), "Swiss": ("swiss",),
+    "db/db": ("db/db",),
+    "chronic constriction injury": ("constriction", "cci"), "spared nerve injury": ("spared", "sni"),
+    "spinal nerve ligation": ("ligation", "snl"), "partial sciatic nerve ligation": ("ligation", "psnl", "seltzer"),
+    "sciatic nerve crush": ("crush",), "sciatic nerve transection": ("transection",),
+    "sciatic nerve injury": ("sciatic",), "streptozotocin diabetes": ("streptozo", "stz"),
+    "complete Freund's adjuvant": ("freund", "cfa"), "carrageenan inflammation": ("carrageenan",),
+    "formalin test": ("formalin",), "paclitaxel neuropathy": ("paclitaxel",),
+    "vincristine neuropathy": ("vincristine",), "oxaliplatin neuropathy": ("oxaliplatin",),
+    "monosodium iodoacetate arthritis": ("iodoacetate",), "acidic saline muscle pain": ("saline",),
+    "spinal cord injury": ("spinal cord",), "plantar incision": ("incision",), "high-fat diet": ("fat diet",),
+}
+_STRAIN_RES = tuple((name, re.compile(p), _KEYS[name]) for name, p in _STRAINS)
+_MODEL_RES = tuple((name, re.compile(p), _KEYS[name]) for name, p in _MODELS)
+_ANY_KEY = {id(table): re.compile("|".join(sorted({re.escape(k) for _, _, keys in table for k in keys}, key=len,
+                                                  reverse=True)))
+            for table in (_STRAIN_RES, _MODEL_RES)}
+_MALE = Caseless(r"\b(?:male|males|men|boys)\b")
+_FEMALE = Caseless(r"\b(?:female|females|women|girls)\b")
+_BOTH_SEXES = Caseless(r"\bboth sexes\b|\bmen and women\b|\bwomen and men\b|\bmale and female\b|"
+                         r"\bfemale and male\b|\bmales and females\b|\bfemales and males\b")
 
 _NUMBER_WORDS = {word: value for value, word in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -62,24 +85,23 @@ _NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
 _COUNT = r"(\d{1,5}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _NUM = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|sixteen|twenty)"
 _SPEED = re.compile(r"\b\d+(?:\.\d+)?\s*(?:[–-]\s*\d+(?:\.\d+)?\s*)?(?:m/min|m·min-1|m min-1|km/h)\b")
-_INTENSITY = re.compile(r"\b\d+(?:\s*(?:[–-]|to)\s*\d+)?\s*%\s*(?:of\s+(?:the\s+)?(?:their\s+)?)?(?:V̇?O2\s?(?:max|peak)|"
+_INTENSITY = Caseless(r"\b\d+(?:\s*(?:[–-]|to)\s*\d+)?\s*%\s*(?:of\s+(?:the\s+)?(?:their\s+)?)?(?:V̇?O2\s?(?:max|peak)|"
                         r"maximal (?:oxygen uptake|heart rate)|HR\s?max|heart rate reserve|HRR|1\s?RM|"
-                        r"one[- ]repetition maximum|maximum heart rate|peak heart rate)", re.I)
-_SESSION = re.compile(rf"\b{_NUM}(?:\s*(?:[–-]|to)\s*{_NUM})?\s*(?:min|minutes?|h|hours?)\s*"
-                      r"(?:/|per |a |each |every )(?:day|d|session)\b", re.I)
-_FREQUENCY = re.compile(rf"\b(?:{_NUM}(?:\s*(?:[–-]|to)\s*{_NUM})?\s*(?:days?|times?|sessions?|d)\s*"
-                        r"(?:/|per |a |each |every )(?:week|wk)|(?:once|twice|three times) (?:a|per) (?:week|day)|daily)\b",
-                        re.I)
-_LENGTH = re.compile(rf"\bfor\s+(?:a\s+period\s+of\s+)?{_NUM}(?:\s*(?:[–-]|to)\s*{_NUM})?\s*(?:consecutive\s+)?"
-                     r"(?:weeks?|wks?|days?|months?)\b|\b\d+[- ](?:week|day|month)\b", re.I)
-_TIMEPOINT = re.compile(
+                        r"one[- ]repetition maximum|maximum heart rate|peak heart rate)")
+_SESSION = Caseless(rf"\b{_NUM}(?:\s*(?:[–-]|to)\s*{_NUM})?\s*(?:min|minutes?|h|hours?)\s*"
+                      r"(?:/|per |a |each |every )(?:day|d|session)\b")
+_FREQUENCY = Caseless(rf"\b(?:{_NUM}(?:\s*(?:[–-]|to)\s*{_NUM})?\s*(?:days?|times?|sessions?|d)\s*"
+                        r"(?:/|per |a |each |every )(?:week|wk)|(?:once|twice|three times) (?:a|per) (?:week|day)|daily)\b")
+_LENGTH = Caseless(rf"\bfor\s+(?:a\s+period\s+of\s+)?{_NUM}(?:\s*(?:[–-]|to)\s*{_NUM})?\s*(?:consecutive\s+)?"
+                     r"(?:weeks?|wks?|days?|months?)\b|\b\d+[- ](?:week|day|month)\b")
+_TIMEPOINT = Caseless(
     rf"\b(?:at|after|by|on|over|following|within|through)\s+(?:the\s+)?(?:first\s+|last\s+|end\s+of\s+)?"
     rf"(?:{_NUM}(?:\s*(?:[–-]|to|and)\s*{_NUM})?[- ](?:weeks?|wks?|days?|months?|years?|hours?|h|min)"
     r"(?:\s+(?:of\s+(?:training|treatment|exercise|intervention|follow-up)|post-?\w+|after\s+\w+))?)"
-    r"|\b(?:at\s+)?(?:week|day|month|visit)\s+\d+\b|\bpost-?operative day \d+\b|\bat (?:the )?(?:end of|follow-up)\b[^,;.]{0,30}",
-    re.I)
-_SAMPLE = re.compile(r"(?<![/\w.,-])" + _COUNT + r"\s+(?:(?:[\w-]+\s+){0,3}?)(?:patients|participants|subjects|volunteers|women|men|"
-                     r"adults|children|individuals|rats|mice|animals)\b", re.I)
+    r"|\b(?:at\s+)?(?:week|day|month|visit)\s+\d+\b|\bpost-?operative day \d+\b|\bat (?:the )?(?:end of|follow-up)\b[^,;.]{0,30}")
+_PEOPLE = Caseless(r"\b(?:patients|participants|subjects|volunteers|women|men|adults|children|individuals|rats|"
+                     r"mice|animals)\b")
+_COUNT_BEFORE = Caseless(r"(?<![/\w.,-])" + _COUNT + r"\s+(?:[\w-]+\s+){0,3}$")
 _N_EQUALS = re.compile(r"\b[nN]\s*=\s*(\d{1,5})\b")
 _PER_GROUP = re.compile(r"\b[nN]\s*=\s*(\d{1,4})\s*(?:per|/|in each|each)\s*group\b|\b(\d{1,4})\s*(?:per|/)\s*group\b")
 
@@ -87,24 +109,34 @@ _PER_GROUP = re.compile(r"\b[nN]\s*=\s*(\d{1,4})\s*(?:per|/|in each|each)\s*grou
 _CITATION = re.compile(
     r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]|\(\s*\d+(?:\s*[,–-]\s*\d+)+\s*\)|"
     r"\(\s*[A-Z][A-Za-z'-]+(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'-]+)?,?\s+(?:19|20)\d\d[a-z]?\s*[;)]|"
-    r"\bet al\.?|(?i:\bprevious(?:ly)?\s+(?:studies|work|reports|research(?:es)?|trials|investigations)\b|"
+    r"\bet al\.?")
+_REPORTED = Caseless(
+    r"\bprevious(?:ly)?\s+(?:studies|work|reports|research(?:es)?|trials|investigations)\b|"
     r"\b(?:and|&) colleagues\b|\bother (?:studies|authors|investigators|researchers)\b|"
     r"\b(?:has|have) (?:long |previously |also |consistently )?been (?:shown|reported|demonstrated|found|documented)\b|"
     r"\b(?:is|are) (?:well[- ])?known to\b|\bit is (?:well )?(?:known|established)\b|\bstudies (?:have|had) (?:shown|found|reported)\b|"
-    r"\bprior (?:studies|work|research)\b|\b(?:was|were) (?:previously )?reported (?:by|in)\b)")
+    r"\bprior (?:studies|work|research)\b|\b(?:was|were) (?:previously )?reported (?:by|in)\b")
 #: Statements about the groups before the intervention: not a result of it.
-_BASELINE = re.compile(
+_BASELINE = Caseless(
     r"\bat baseline\b|\bbaseline (?:characteristics|values|data|levels|measurements|scores)\b|"
     r"\b(?:were|was) (?:comparable|similar|matched|balanced|not (?:significantly )?different) (?:on|in|for|with respect to|"
     r"regarding|between (?:the )?groups (?:in|on|for)) (?:\w+ ){0,3}?(?:age|sex|gender|height|weight|demographic|baseline)\b|"
-    r"\b(?:prior to|before) (?:the )?(?:intervention|enrol?lment|randomi[sz]ation|treatment)\b", re.I)
-_OWN = re.compile(r"\b(?:in (?:this|the present|our|the current) (?:study|trial|work)|we (?:found|show|observed|report)|"
-                  r"our (?:results|findings|data))\b", re.I)
+    r"\b(?:prior to|before) (?:the )?(?:intervention|enrol?lment|randomi[sz]ation|treatment)\b")
+_FROM_BASELINE = Caseless(r"\bfrom baseline\b|\bcompared (?:with|to) baseline\b")
+_OWN = Caseless(r"\b(?:in (?:this|the present|our|the current) (?:study|trial|work)|we (?:found|show|observed|report)|"
+                  r"our (?:results|findings|data))\b")
 
 
-def _first(patterns: Sequence[tuple[str, re.Pattern[str]]], text: str) -> list[str]:
-    counts = Counter()
-    for name, pattern in patterns:
+def _first(patterns: Sequence[tuple[str, re.Pattern[str], tuple[str, ...]]], text: str) -> list[str]:
+    """Names of the patterns found in ``text``, most often found first."""
+    lowered = text.lower()
+    present = set(_ANY_KEY[id(patterns)].findall(lowered))
+    if not present:
+        return []
+    counts: Counter[str] = Counter()
+    for name, pattern, keys in patterns:
+        if not present.intersection(keys):
+            continue
         found = len(pattern.findall(text))
         if found:
             counts[name] = found
@@ -112,9 +144,10 @@ def _first(patterns: Sequence[tuple[str, re.Pattern[str]]], text: str) -> list[s
 
 
 def _sex(text: str) -> str | None:
-    if _BOTH_SEXES.search(text):
+    low = lowered(text)
+    if _BOTH_SEXES.search(text, low):
         return "both"
-    male, female = bool(_MALE.search(text)), bool(_FEMALE.search(text))
+    male, female = bool(_MALE.search(text, low)), bool(_FEMALE.search(text, low))
     if male and female:
         return "both"
     return "male" if male else "female" if female else None
@@ -134,11 +167,15 @@ def dose(text: str) -> dict[str, str]:
     '16 m/min, 30 min/day, 5 days/week, for 4 weeks'
     """
     parts: dict[str, str] = {}
-    for key, pattern in (("speed", _SPEED), ("intensity", _INTENSITY), ("session", _SESSION),
-                         ("frequency", _FREQUENCY), ("duration", _LENGTH)):
-        match = pattern.search(text)
-        if match:
-            parts[key] = " ".join(match.group(0).split())
+    low = lowered(text)
+    match = _SPEED.search(text)
+    if match:
+        parts["speed"] = " ".join(match.group(0).split())
+    for key, pattern in (("intensity", _INTENSITY), ("session", _SESSION), ("frequency", _FREQUENCY),
+                         ("duration", _LENGTH)):
+        found = pattern.search(text, low)
+        if found:
+            parts[key] = " ".join(text[found.start():found.end()].split())
     if parts:
         parts["text"] = ", ".join(parts[k] for k in ("speed", "intensity", "session", "frequency", "duration")
                                   if k in parts)
@@ -154,8 +191,10 @@ def sample_size(text: str) -> int | None:
     60
     """
     candidates = []
-    for match in _SAMPLE.finditer(text):
-        value = _number(match.group(1))
+    low = lowered(text)
+    for people in _PEOPLE.finditer(text, low):
+        match = _COUNT_BEFORE.search(text, low, max(0, people.start() - 60), people.start())
+        value = _number(match.group(1)) if match else None
         if value and value >= 4 and not 1900 <= value <= 2100:
             candidates.append(value)
     for match in _N_EQUALS.finditer(text):
@@ -166,19 +205,20 @@ def sample_size(text: str) -> int | None:
 def article_study_context(text: str, sections: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """What the article says about its subjects and its intervention, once per article.
 
-    The methods (and the abstract) are read when the article has them, else the whole text.
+    The methods (and the abstract) are read when the article has them, else its first
+    8,000 characters.
     """
     methods = "\n".join(text[s["start"]:s["end"]] for s in sections if s.get("kind") in ("methods",))
     head = "\n".join(text[s["start"]:s["end"]] for s in sections if s.get("kind") in ("abstract", "title"))
-    where = methods or text[:20_000]
-    strains = _first(_STRAIN_RES, where) or _first(_STRAIN_RES, text[:20_000])
-    models = _first(_MODEL_RES, f"{head}\n{where}") or _first(_MODEL_RES, text[:20_000])
+    where = methods or text[:8000]
+    strains = _first(_STRAIN_RES, where)
+    models = _first(_MODEL_RES, f"{head}\n{where}")
     context: dict[str, Any] = {
         "strain": strains[0] if strains else None,
         "sex": _sex(where),
         "models": models,
-        "sample_size": sample_size(head) or sample_size(methods) or sample_size(text[:8000]),
-        "dose": dose(where) or dose(text[:20_000]) or None,
+        "sample_size": sample_size(head) or sample_size(where),
+        "dose": dose(where) or None,
     }
     return context
 
@@ -200,33 +240,42 @@ def claim_kind(sentence: str, section: str | None) -> str:
         return "background"
     if section == "methods":
         return "methods"  # what was done, not what was found
-    if _BASELINE.search(sentence) and not re.search(r"\bfrom baseline\b|\bcompared (?:with|to) baseline\b", sentence, re.I):
+    low = lowered(sentence)
+    if _BASELINE.search(sentence, low) and not _FROM_BASELINE.search(sentence, low):
         return "baseline"
-    if _OWN.search(sentence):
+    if _OWN.search(sentence, low):
         return "own"
-    if _CITATION.search(sentence) and section not in ("results", "title"):
+    if section not in ("results", "title") and (_CITATION.search(sentence) or _REPORTED.search(sentence, low)):
         return "citation"
     return "own"
+
+
+@lru_cache(maxsize=512)
+def _sentence_facts(sentence: str) -> tuple[list[str], list[str], int | None, str | None, str | None]:
+    """(models, strains, sample size, timepoint, sex) a sentence states; several findings
+    of one sentence share them."""
+    timepoint = _TIMEPOINT.search(sentence, lowered(sentence))
+    return (_first(_MODEL_RES, sentence), _first(_STRAIN_RES, sentence), sample_size(sentence),
+            " ".join(sentence[timepoint.start():timepoint.end()].split()) if timepoint else None, _sex(sentence))
 
 
 def evidence_context(article: dict[str, Any], sentence: str, section: str | None,
                      effect: dict[str, Any] | None = None) -> dict[str, Any]:
     """The study context of one finding's sentence, the article's facts as fallback."""
-    models = _first(_MODEL_RES, sentence) or article.get("models") or []
-    strains = _first(_STRAIN_RES, sentence)
+    models, strains, stated_n, timepoint, sex = _sentence_facts(sentence)
+    models = models or article.get("models") or []
     n = None
     if effect and effect.get("kind") == "sample_size" and effect.get("value"):
         n = int(effect["value"])
-    n = n or sample_size(sentence) or article.get("sample_size")
-    timepoint = _TIMEPOINT.search(sentence)
+    n = n or stated_n or article.get("sample_size")
     context = {
         "claim": claim_kind(sentence, section),
         "strain": strains[0] if strains else article.get("strain"),
-        "sex": _sex(sentence) or article.get("sex"),
+        "sex": sex or article.get("sex"),
         "model": models[0] if models else None,
         "condition": article.get("condition"),
         "sample_size": n,
         "dose": (article.get("dose") or {}).get("text"),
-        "timepoint": " ".join(timepoint.group(0).split()) if timepoint else None,
+        "timepoint": timepoint,
     }
     return {key: value for key, value in context.items() if value is not None}
