@@ -145,7 +145,9 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, strict: 
         pruned = f", {report.pruned} pruned" if prune else ""
         _err(f"{report.mined} articles mined, {report.unchanged} unchanged{pruned}, {len(report.problems)} skipped, "
              f"{len(report.failed)} failed; {report.findings} findings ({report.evidence} evidence) "
-             f"in {report.seconds:.1f}s -> {db}")
+             f"in {report.seconds:.1f}s"
+             + (f" (pipeline built in {report.startup_seconds:.1f}s)" if report.startup_seconds else "")
+             + f" -> {db}")
     if report.problems or report.failed:
         sys.exit(EXIT_SKIPPED)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from miner.articles.model import Article
 from miner.articles.readers import iter_articles
 from miner.errors import MinerError, ReadError
-from miner.evidence import ArticleRecord, Concept, mined_article
+from miner.evidence import ArticleRecord, Concept, MinedArticle, mined_article
 from miner.pipeline import pipeline_fingerprint
 from miner.pipeline.lexicon import Lexicon
 from miner.store import Store
@@ -43,6 +43,8 @@ class MineReport:
     problems: list[ReadError] = field(default_factory=list)
     failed: list[ReadError] = field(default_factory=list)
     seconds: float = 0.0
+    #: Of ``seconds``, the time spent loading spaCy and building the pipeline (once per run).
+    startup_seconds: float = 0.0
 
     @property
     def skipped(self) -> int:
@@ -119,9 +121,11 @@ def mine(
 
     def pipeline() -> Language:
         if not loaded:  # built (and spaCy imported) only when something needs mining
+            began = time.perf_counter()
             from miner.pipeline import cached_pipeline
 
             loaded.append(cached_pipeline())
+            report.startup_seconds = time.perf_counter() - began
         return loaded[0]
 
     def problem(error: ReadError, failed: bool = False) -> None:
@@ -156,12 +160,8 @@ def mine(
         for batch, results, errors in _mined_batches(_batches(todo(), batch_size), pipeline, workers):
             for error in errors:
                 problem(error, failed=True)
-            lexicon = _lexicon_of(pipeline())
             with store.batch():
-                for article, record in results:
-                    mined = mined_article(article_record(article), record, article.text)
-                    if lexicon is not None:
-                        mined.concepts = {cid: _with_synonyms(c, lexicon) for cid, c in mined.concepts.items()}
+                for mined in results:
                     store.write_article(mined, pipeline=fingerprint)
                     report.mined += 1
                     report.findings += len(mined.findings)
@@ -179,7 +179,7 @@ def mine(
     return report
 
 
-Results = tuple[list[Article], list[tuple[Article, dict]], list[ReadError]]
+Results = tuple[list[Article], list[MinedArticle], list[ReadError]]
 
 
 def _annotate_batch(nlp: Language, batch: list[Article]) -> tuple[list[tuple[Article, dict]], list[ReadError]]:
@@ -199,11 +199,25 @@ def _annotate_batch(nlp: Language, batch: list[Article]) -> tuple[list[tuple[Art
     return results, errors
 
 
+def _mine_batch(nlp: Language, batch: list[Article]) -> tuple[list[MinedArticle], list[ReadError]]:
+    """Annotate a batch and assemble each article's findings (in the worker, so that the
+    parent only writes to the store)."""
+    results, errors = _annotate_batch(nlp, batch)
+    lexicon = _lexicon_of(nlp)
+    mined_articles = []
+    for article, record in results:
+        mined = mined_article(article_record(article), record, article.text)
+        if lexicon is not None:
+            mined.concepts = {cid: _with_synonyms(c, lexicon) for cid, c in mined.concepts.items()}
+        mined_articles.append(mined)
+    return mined_articles, errors
+
+
 _WORKER_NLP: list[Language] = []
 
 
-def _worker_batch(batch: list[Article]) -> tuple[list[tuple[Article, dict]], list[ReadError]]:
-    return _annotate_batch(_WORKER_NLP[0], batch)
+def _worker_batch(batch: list[Article]) -> tuple[list[MinedArticle], list[ReadError]]:
+    return _mine_batch(_WORKER_NLP[0], batch)
 
 
 def _mined_batches(batches: Iterator[list[Article]], pipeline: Callable[[], Language],
@@ -220,7 +234,7 @@ def _mined_batches(batches: Iterator[list[Article]], pipeline: Callable[[], Lang
     nlp = pipeline()
     if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for batch in _chain(first, batches):
-            results, errors = _annotate_batch(nlp, batch)
+            results, errors = _mine_batch(nlp, batch)
             yield batch, results, errors
         return
     _WORKER_NLP[:] = [nlp]
@@ -249,9 +263,9 @@ def _mined_batches(batches: Iterator[list[Article]], pipeline: Callable[[], Lang
         except BrokenProcessPool:
             pass
     for batch_done, _ in pending:
-        yield (batch_done, *_annotate_batch(nlp, batch_done))
+        yield (batch_done, *_mine_batch(nlp, batch_done))
     for batch in remaining:
-        yield (batch, *_annotate_batch(nlp, batch))
+        yield (batch, *_mine_batch(nlp, batch))
 
 
 def _chain(first: list[Article], rest: Iterator[list[Article]]) -> Iterator[list[Article]]:
