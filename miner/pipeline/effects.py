@@ -336,15 +336,15 @@ class EffectTagger:
         # concept mention (reference lists, table debris) are not searched.
         mentions = extensions.get(doc, "miner_entities")
         starts = sorted(m["start"] for m in mentions) if mentions else None
-        for sent in doc.sents:
+        for sent_start, sent_end in extensions.sentence_bounds(doc):
             if starts is not None:
-                index = bisect.bisect_left(starts, sent.start_char)
-                if index >= len(starts) or starts[index] >= sent.end_char:
+                index = bisect.bisect_left(starts, sent_start)
+                if index >= len(starts) or starts[index] >= sent_end:
                     continue
-            chunk = text[sent.start_char: sent.end_char]
+            chunk = text[sent_start:sent_end]
             if _DIGIT.search(chunk) is None:
                 continue
-            for effect in find_effects(chunk, sent.start_char):
+            for effect in find_effects(chunk, sent_start):
                 effects.append(effect.to_dict())
         return doc
 

@@ -134,16 +134,19 @@ class EntityTagger:
         mentions = extensions.get(doc, "miner_entities")
         mentions.clear()
         for span in kept:
-            known = self.lexicon.get(span.kb_id_)
+            cid = span.kb_id_
+            known = self.lexicon.get(cid)
+            start_char, end_char = span.start_char, span.end_char
+            written = text[start_char:end_char]  # span.text, without rebuilding it token by token
             mentions.append({
-                "start": span.start_char,
-                "end": span.end_char,
+                "start": start_char,
+                "end": end_char,
                 "token_start": span.start,
                 "token_end": span.end,
-                "text": span.text,
+                "text": written,
                 "type": span.label_,
-                "id": span.kb_id_,
-                "name": known.name if known else new_names.get(span.kb_id_, span.text),
+                "id": cid,
+                "name": known.name if known else new_names.get(cid, written),
                 "source": "lexicon" if known else "definition",
                 **({"specimen": True} if known is not None and "specimen" in known.flags else {}),
             })
@@ -236,12 +239,12 @@ class EntityTagger:
         """Add outcome and arm phrases that no lexicon term covers (see :mod:`.phrases`)."""
         added: list[Span] = []
         starts = [s.start_char for s in kept]
-        for sent in doc.sents:
-            chunk = text[sent.start_char:sent.end_char]
+        for sent_start, sent_end in extensions.sentence_bounds(doc):
+            chunk = text[sent_start:sent_end]
             if not _RESULTISH.search(chunk):
                 continue
             for phrase in find_phrases(chunk):
-                start, end = sent.start_char + phrase.start, sent.start_char + phrase.end
+                start, end = sent_start + phrase.start, sent_start + phrase.end
                 lo = bisect.bisect_left(starts, start - 80)
                 hi = bisect.bisect_left(starts, end)
                 overlapping = [s for s in kept[lo:hi] if s.start_char < end and start < s.end_char]

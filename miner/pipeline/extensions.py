@@ -47,6 +47,20 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+SENTENCES_KEY = "miner_sentence_bounds"
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start_char, end_char) of each sentence, computed once per Doc (``doc.sents``
+    rebuilds its spans token by token on every pass; three components need them).
+    Call it only once the sentence boundaries are set."""
+    bounds = doc.user_data.get(SENTENCES_KEY)
+    if bounds is None:
+        bounds = [(sent.start_char, sent.end_char) for sent in doc.sents]
+        doc.user_data[SENTENCES_KEY] = bounds
+    return bounds
+
+
 def get(doc: Doc, name: str) -> Any:
     """The value of extension ``name`` on ``doc``, created empty on first use."""
     value = getattr(doc._, name)

@@ -1053,8 +1053,7 @@ class RelationExtractor:
         section_starts = [s["start"] for s in sections]
         last_section = None
         previous: list[dict[str, Any]] = []
-        for sent in doc.sents:
-            lo, hi = sent.start_char, sent.end_char
+        for lo, hi in extensions.sentence_bounds(doc):
             hi = lo + len(full_text[lo:hi].rstrip())
             i, j = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
             sent_mentions = mentions[i:j]
