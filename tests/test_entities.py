@@ -144,3 +144,22 @@ def test_elliptic_coordination_of_training_types(annotate):
     doc = annotate("Strength and endurance training reduced anxiety.")
     ids = {m["text"]: m["id"] for m in doc._.miner_entities}
     assert ids["Strength"] == "MESH:D055070"
+
+
+def test_cached_patterns_tag_exactly_like_freshly_built_ones(tmp_path, monkeypatch):
+    """The lexicon patterns are compiled once and cached; a pipeline started from the
+    cache must find the same mentions as one that tokenized every term itself."""
+    from miner.pipeline import annotate_text, build_pipeline
+
+    monkeypatch.setenv("MINER_CACHE_DIR", str(tmp_path))
+    text = ("Swimming lowered TNF-α and IL-1β in Sprague-Dawley rats with chronic constriction injury; "
+            "tai chi reduced WOMAC pain scores and C-reactive protein in knee osteoarthritis (p < 0.05).")
+    cold = build_pipeline()
+    assert len(list(tmp_path.glob("patterns-*.pickle"))) == 1
+    warm = build_pipeline()
+    found = [[(m["start"], m["end"], m["id"]) for m in annotate_text(nlp, text, "t.txt")._.miner_entities]
+             for nlp in (cold, warm)]
+    assert found[0] == found[1] and len(found[0]) >= 8
+    monkeypatch.setenv("MINER_CACHE_DIR", "")  # caching off: nothing written, same result
+    assert [(m["start"], m["end"], m["id"]) for m in annotate_text(build_pipeline(), text, "t.txt")._.miner_entities] \
+        == found[0]

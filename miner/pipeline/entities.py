@@ -13,8 +13,12 @@ swimming exercise (CCISE)") is kept as a group name for the relation extractor.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import os
+import pickle
 import re
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
@@ -69,6 +73,79 @@ def _occurrences(phrase: str, text: str, low: str | None) -> list[tuple[int, int
     return out
 
 
+# ----------------------------------------------------------------------------- pattern cache
+
+def cache_dir() -> Path | None:
+    """Where compiled lexicon patterns are kept: ``$MINER_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/miner`` or ``~/.cache/miner``; None when caching is off
+    (``MINER_CACHE_DIR=""``)."""
+    configured = os.environ.get("MINER_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "miner"
+
+
+def pattern_cache_path(lexicon_digest: str) -> Path | None:
+    """The cache file for the patterns of a lexicon (by the hash of its files) as
+    tokenized by this code and this spaCy: its name hashes all of these, so any change
+    to them builds (and caches) the patterns anew."""
+    folder = cache_dir()
+    if folder is None or not lexicon_digest:
+        return None
+    import scispacy
+    import spacy
+
+    digest = hashlib.sha1(lexicon_digest.encode())
+    here = Path(__file__).resolve().parent
+    for name in ("entities.py", "lexicon.py", "tokenizer.py", "normalize.py"):
+        digest.update((here / name).read_bytes())
+    digest.update(f"{spacy.__version__} {scispacy.__version__} {_CACHE_FORMAT}".encode())
+    return folder / f"patterns-{digest.hexdigest()[:20]}.pickle"
+
+
+def _add_patterns(nlp: Language, matcher: PhraseMatcher, patterns: dict[str, set[tuple[int, ...]]]) -> None:
+    """Add cached token-hash patterns. The matcher makes a lexeme of each key (a concept
+    id such as "MESH:D015444", never a word of an article); computing the lexical
+    attributes of 18,000 such strings is most of the cost, so it is skipped."""
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {}
+    try:
+        for key, specs in patterns.items():
+            matcher.add(key, list(specs))
+    finally:
+        nlp.vocab.lex_attr_getters = getters
+
+
+_CACHE_FORMAT = 1
+
+
+def load_patterns(path: Path | None) -> tuple[dict[str, set[tuple[int, ...]]], dict[str, set[str]]] | None:
+    """(token-hash patterns, case keys) cached at ``path``, or None (absent or unreadable)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            data = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never an error
+        return None
+    return data if isinstance(data, tuple) and len(data) == 2 else None
+
+
+def save_patterns(path: Path | None, patterns: tuple[dict[str, set[tuple[int, ...]]], dict[str, set[str]]]) -> None:
+    """Keep the patterns for the next start (written atomically; failures ignored)."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+        with temporary.open("wb") as handle:
+            pickle.dump(patterns, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
 class EntityTagger:
     """Tags concept mentions into ``doc._.miner_entities`` and ``doc.spans``."""
 
@@ -83,6 +160,13 @@ class EntityTagger:
         self._build(nlp)
 
     def _build(self, nlp: Language) -> None:
+        cache = pattern_cache_path(self.lexicon.digest)
+        cached = load_patterns(cache)
+        if cached is not None:
+            patterns, case_keys = cached
+            self.case_keys.update(case_keys)
+            _add_patterns(nlp, self.matcher, patterns)
+            return
         grouped: dict[str, list[str]] = defaultdict(list)
         seen: set[tuple[str, str]] = set()
         for term, cid in self.lexicon.terms():
@@ -104,6 +188,7 @@ class EntityTagger:
         # tokenizer's time on the benchmark corpus); setting the rules again empties it.
         if hasattr(nlp.tokenizer, "rules"):
             nlp.tokenizer.rules = nlp.tokenizer.rules
+        save_patterns(cache, (self.matcher.__reduce__()[1][1], dict(self.case_keys)))
 
     # ------------------------------------------------------------------ tagging
 
