@@ -92,11 +92,12 @@ class SentenceSegmenter:
         values = numpy.full(len(doc), -1, dtype="int32")
         values[0] = 1
         idx = doc.to_array("IDX")
-        for offset in sentence_starts(extensions.doc_text(doc)):
-            position = int(numpy.searchsorted(idx, offset))
-            while position < len(doc) and doc[position].is_space:
+        space = doc.to_array("IS_SPACE")
+        length = len(doc)
+        for position in numpy.searchsorted(idx, sentence_starts(extensions.doc_text(doc))).tolist():
+            while position < length and space[position]:
                 position += 1
-            if position < len(doc):
+            if position < length:
                 values[position] = 1
         self._cap(doc, values)
         doc.from_array([SENT_START], values.reshape(-1, 1).astype("uint64"))
