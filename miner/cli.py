@@ -467,9 +467,9 @@ def inspect(db: Path, subject: str | None, object_: str | None, relation: str | 
                     and (species_ids is None or e.get("species") in species_ids)
                     and (negated is None or bool(e.get("negated")) == negated)
                     and (hedged is None or bool(e.get("hedged")) == hedged)]
-        cited_articles = {e["article"] for e in evidence}
-        counted = cited_articles - set(attrs.get("news_of_the_same_study", []))  # a study and its news: once
-        support = len(counted or cited_articles)
+        articles = {e["article"] for e in evidence}
+        counted = articles - set(attrs.get("news_of_the_same_study", []))  # a study and its news: once
+        support = len(counted or articles)
         if not evidence or support < min_support:
             continue
         if min_confidence and (attrs.get("confidence") or 0) < min_confidence:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from miner.articles.layout import Block, lay_out
-from miner.articles.model import Article, make_article_id, normalise_doi, normalise_pmcid, normalise_pmid
+from miner.articles.model import Article, article_with_ids
 from miner.articles.sections import section_kind
 from miner.articles.xmltools import child, children, iter_elements, text_of
 from miner.errors import ReadError
@@ -113,17 +113,11 @@ def bioc_document_article(document: dict[str, Any], name: str, source: str = "")
         elif raw_id.isdigit():
             pmcid, pmid = (raw_id, None) if "pmc" in source.lower() else (None, raw_id)
     year = _YEAR.search(meta.get("year", "") or meta.get("date", ""))
-    pmid_s = normalise_pmid(pmid) if pmid else None
-    pmcid_s = normalise_pmcid(pmcid) if pmcid else None
-    doi_s = normalise_doi(doi) if doi else None
-    return Article(
-        id=make_article_id(pmid_s, pmcid_s, doi_s, f"{name}#{raw_id}" if raw_id else name),
+    return article_with_ids(
+        pmid=pmid, pmcid=pmcid, doi=doi, fallback=f"{name}#{raw_id}" if raw_id else name,
         text=text,
         title=title,
         source=name,
-        pmid=pmid_s,
-        pmcid=pmcid_s,
-        doi=doi_s,
         year=int(year.group(1)) if year else None,
         journal=meta.get("journal") or meta.get("source") or None,
         sections=sections,

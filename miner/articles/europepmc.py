@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from miner.articles.layout import Block, lay_out
-from miner.articles.model import Article, make_article_id, normalise_doi, normalise_pmcid, normalise_pmid
+from miner.articles.model import Article, article_with_ids
 from miner.articles.sections import section_kind
 from miner.articles.study import species_from_mesh, study_type_from_index
 from miner.errors import ReadError
@@ -74,23 +74,17 @@ def europepmc_article(record: dict[str, Any], name: str) -> Article:
     pmid = record.get("pmid") or (record.get("id") if record.get("source") == "MED" else None)
     pmcid = record.get("pmcid")
     doi = record.get("doi")
-    pmid_s = normalise_pmid(pmid) if pmid else None
-    pmcid_s = normalise_pmcid(pmcid) if pmcid else None
-    doi_s = normalise_doi(str(doi)) if doi else None
     journal_info = record.get("journalInfo") if isinstance(record.get("journalInfo"), dict) else {}
     journal = (journal_info.get("journal") or {}).get("title") if isinstance(journal_info.get("journal"), dict) else None
     year = _YEAR.search(str(record.get("pubYear") or journal_info.get("yearOfPublication") or ""))
     mesh = _names(record.get("meshHeadingList"), "meshHeading", "descriptorName")
     types = _names(record.get("pubTypeList"), "pubType")
     fallback = f"{record.get('source')}:{record.get('id')}" if record.get("source") and record.get("id") else name
-    return Article(
-        id=make_article_id(pmid_s, pmcid_s, doi_s, fallback),
+    return article_with_ids(
+        pmid=pmid, pmcid=pmcid, doi=doi, fallback=fallback,
         text=text,
         title=title or None,
         source=name,
-        pmid=pmid_s,
-        pmcid=pmcid_s,
-        doi=doi_s,
         year=int(year.group(1)) if year else None,
         journal=journal or record.get("journalTitle") or None,
         sections=sections,

@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from miner.articles.layout import Block, lay_out
-from miner.articles.model import Article, make_article_id, normalise_doi, normalise_pmcid, normalise_pmid
+from miner.articles.model import Article, article_with_ids
 from miner.articles.sections import section_kind
 from miner.articles.study import study_type_from_index
 from miner.articles.xmltools import child, children, descendants, iter_elements, local_name, text_of
 from miner.errors import ReadError
 
 #: Elements whose text is not prose: formulas, and floats handled on their own.
-_NOT_PROSE = ("disp-formula", "tex-math", "math", "fig", "table-wrap",
-              "supplementary-material", "graphic", "media", "alternatives")
+_FORMULAS = ("disp-formula", "tex-math", "math", "alternatives")
+_NOT_PROSE = (*_FORMULAS, "fig", "table-wrap", "supplementary-material", "graphic", "media")
 #: An inline formula this short is a symbol or a value ("d", "p < 0.05"): kept as text.
 _SHORT_FORMULA = 30
 _FLOATS = ("fig", "table-wrap")
@@ -37,7 +37,7 @@ _YEAR = re.compile(r"\b(1[89]\d\d|2[01]\d\d)\b")
 
 def _caption(node: Any) -> str:
     label = text_of(child(node, "label"))
-    caption = text_of(child(node, "caption"), skip=_NOT_PROSE[:4])
+    caption = text_of(child(node, "caption"), skip=_FORMULAS)
     if label and caption:
         return f"{label}. {caption}" if not label.endswith((".", ":")) else f"{label} {caption}"
     return label or caption
@@ -46,12 +46,12 @@ def _caption(node: Any) -> str:
 def _table_text(node: Any) -> str:
     lines = [_caption(node)]
     for row in descendants(node, "tr"):
-        cells = [text_of(cell, skip=_NOT_PROSE[:4]) for cell in row if local_name(cell) in ("td", "th")]
+        cells = [text_of(cell, skip=_FORMULAS) for cell in row if local_name(cell) in ("td", "th")]
         if any(cells):
             lines.append(" | ".join(cells))
     foot = child(node, "table-wrap-foot")
     if foot is not None:
-        lines.append(text_of(foot, skip=_NOT_PROSE[:4]))
+        lines.append(text_of(foot, skip=_FORMULAS))
     return "\n".join(line for line in lines if line)
 
 
@@ -87,7 +87,7 @@ def _section_blocks(section: Any, label: str, kind: str, heading: str | None) ->
         if text:
             blocks.append(Block(label, kind, text, pending_heading))
             pending_heading = None
-        blocks += _float_blocks(node, label, kind) if node.find(".//*") is not None and name not in _FLOATS else []
+        blocks += _float_blocks(node, label, kind)  # figures and tables inside the paragraph
     return blocks
 
 
@@ -187,17 +187,11 @@ def jats_article(element: Any, name: str) -> Article:
         text_of(child(journal_meta, "journal-title"))
     types = [_ARTICLE_TYPES.get((element.get("article-type") or "").lower(), "")]
     types += [text_of(node) for node in descendants(child(meta, "article-categories"), "subject")]
-    pmid_s = normalise_pmid(pmid) if pmid else None
-    pmcid_s = normalise_pmcid(pmcid) if pmcid else None
-    doi_s = normalise_doi(doi) if doi else None
-    return Article(
-        id=make_article_id(pmid_s, pmcid_s, doi_s, name),
+    return article_with_ids(
+        pmid=pmid, pmcid=pmcid, doi=doi, fallback=name,
         text=text,
         title=title or None,
         source=name,
-        pmid=pmid_s,
-        pmcid=pmcid_s,
-        doi=doi_s,
         year=_year(meta),
         journal=journal or None,
         sections=sections,

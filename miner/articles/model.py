@@ -137,6 +137,16 @@ def make_article_id(
     return fallback
 
 
+def article_with_ids(*, pmid: Any, pmcid: Any, doi: Any, fallback: str, **fields: Any) -> Article:
+    """An :class:`Article` whose ids are normalised and whose id follows from them
+    (:func:`make_article_id`); empty ids are None."""
+    pmid_s = normalise_pmid(pmid) if pmid else None
+    pmcid_s = normalise_pmcid(pmcid) if pmcid else None
+    doi_s = normalise_doi(str(doi)) if doi else None
+    return Article(id=make_article_id(pmid_s, pmcid_s, doi_s, fallback), pmid=pmid_s, pmcid=pmcid_s, doi=doi_s,
+                   **fields)
+
+
 def normalise_pmid(pmid: str | int) -> str:
     text = str(pmid).strip()
     if text.upper().startswith("PMID:"):

@@ -21,14 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from miner.articles.model import (
-    Article,
-    Section,
-    make_article_id,
-    normalise_doi,
-    normalise_pmcid,
-    normalise_pmid,
-)
+from miner.articles.model import Article, Section, article_with_ids, normalise_pmcid, normalise_pmid
 from miner.articles.sections import detect_sections, guess_title
 from miner.errors import ReadError
 
@@ -126,14 +119,14 @@ def article_from_text(text: str, name: str, **meta: Any) -> Article:
     ids = {**_ids_from_name(name), **{k: v for k, v in meta.items() if v}}
     sections = detect_sections(text)
     title = meta.get("title") or guess_title(text, sections)
-    fields = {k: v for k, v in ids.items() if k in {"pmid", "pmcid", "doi", "year", "journal"}}
-    return Article(
-        id=make_article_id(fields.get("pmid"), fields.get("pmcid"), fields.get("doi"), name),
+    return article_with_ids(
+        pmid=ids.get("pmid"), pmcid=ids.get("pmcid"), doi=ids.get("doi"), fallback=name,
         text=text,
         title=title,
         source=name,
         sections=sections,
-        **fields,
+        year=ids.get("year"),
+        journal=ids.get("journal"),
     )
 
 
@@ -286,14 +279,11 @@ def read_html_file(path: Path, name: str) -> Iterator[ReadResult]:
         yield ReadError(name, "no visible text in the page")
         return
     ids = {**_ids_from_name(name), **{k: v for k, v in meta.items() if v}}
-    yield Article(
-        id=make_article_id(ids.get("pmid"), ids.get("pmcid"), ids.get("doi"), name),
+    yield article_with_ids(
+        pmid=ids.get("pmid"), pmcid=ids.get("pmcid"), doi=ids.get("doi"), fallback=name,
         text=text,
         title=meta.get("title") or guess_title(text, sections),
         source=name,
-        pmid=normalise_pmid(ids["pmid"]) if ids.get("pmid") else None,
-        pmcid=normalise_pmcid(ids["pmcid"]) if ids.get("pmcid") else None,
-        doi=normalise_doi(ids["doi"]) if ids.get("doi") else None,
         year=meta.get("year"),
         journal=meta.get("journal"),
         sections=sections,
@@ -391,18 +381,12 @@ def article_from_record(record: Any, name: str, fallback_id: str) -> Article:
     pmid = _first(record, "pmid")
     pmcid = _first(record, "pmcid", "pmc")
     doi = _first(record, "doi")
-    pmid_s = normalise_pmid(pmid) if pmid else None
-    pmcid_s = normalise_pmcid(pmcid) if pmcid else None
-    doi_s = normalise_doi(str(doi)) if doi else None
     journal = _first(record, "journal", "journal_title")
-    return Article(
-        id=make_article_id(pmid_s, pmcid_s, doi_s, fallback_id),
+    return article_with_ids(
+        pmid=pmid, pmcid=pmcid, doi=doi, fallback=fallback_id,
         text=text,
         title=title,
         source=name,
-        pmid=pmid_s,
-        pmcid=pmcid_s,
-        doi=doi_s,
         year=_year(_first(record, "year", "pub_year", "publication_year", "date", "pubdate")),
         journal=str(journal) if journal else None,
         sections=sections,

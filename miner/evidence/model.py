@@ -91,12 +91,6 @@ class Finding:
         """Number of distinct articles with evidence for it."""
         return len({e.article for e in self.evidence})
 
-    @property
-    def own_support(self) -> int:
-        """Number of distinct articles whose own results state it (background and
-        citations left out)."""
-        return len({e.article for e in self.evidence if e.own})
-
 
 @dataclass
 class ArticleRecord:

@@ -35,11 +35,6 @@ _INTERVAL_KINDS = frozenset({"odds_ratio", "risk_ratio", "hazard_ratio", "smd", 
 _P_SIGNIFICANT = re.compile(r"[<≤=]\s*0?\.0[0-5]\d*|[<≤]\s*0?\.0*1\b")
 
 
-def is_own(evidence: dict[str, Any]) -> bool:
-    """Whether an evidence states the paper's own result."""
-    return (evidence.get("context") or {}).get("claim", "own") == "own"
-
-
 def _species(evidence: dict[str, Any], article: dict[str, Any] | None) -> str | None:
     if evidence.get("species"):
         return evidence["species"]

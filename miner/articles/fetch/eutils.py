@@ -9,6 +9,7 @@ interrupted run leaves no half-written file.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -140,7 +141,31 @@ def _pubmed_set(body: bytes) -> list[tuple[str, bytes]]:
     return records
 
 
-class PubMed:
+class NCBIClient:
+    """What every NCBI client shares: who is asking (``tool``, ``email`` from
+    ``$NCBI_EMAIL``), the API key (``$NCBI_API_KEY``) and the rate limit it allows
+    (3 requests a second, 10 with a key)."""
+
+    def __init__(self, *, api_key: str | None, email: str | None, tool: str, http: Http | None,
+                 http_options: dict[str, Any]) -> None:
+        self.api_key = api_key if api_key is not None else os.environ.get("NCBI_API_KEY") or None
+        self.email = email if email is not None else os.environ.get("NCBI_EMAIL") or None
+        self.tool = tool
+        self.http = http or Http(per_second=10 if self.api_key else 3, **http_options)
+
+    def _params(self, *, with_key: bool = True, **extra: Any) -> dict[str, Any]:
+        """Request parameters: ``tool``, ``email``, the API key (for E-utilities), and
+        ``extra`` without its None values."""
+        params: dict[str, Any] = {"tool": self.tool}
+        if self.email:
+            params["email"] = self.email
+        if self.api_key and with_key:
+            params["api_key"] = self.api_key
+        params.update({k: v for k, v in extra.items() if v is not None})
+        return params
+
+
+class PubMed(NCBIClient):
     """A client of NCBI E-utilities for PubMed.
 
     Parameters
@@ -157,22 +182,8 @@ class PubMed:
 
     def __init__(self, base_url: str | None = None, *, api_key: str | None = None, email: str | None = None,
                  tool: str = "miner", http: Http | None = None, **http_options: Any) -> None:
-        import os
-
+        super().__init__(api_key=api_key, email=email, tool=tool, http=http, http_options=http_options)
         self.base_url = env_url(base_url, ENV_EUTILS_URL, EUTILS_URL)
-        self.api_key = api_key if api_key is not None else os.environ.get("NCBI_API_KEY") or None
-        self.email = email if email is not None else os.environ.get("NCBI_EMAIL") or None
-        self.tool = tool
-        self.http = http or Http(per_second=10 if self.api_key else 3, **http_options)
-
-    def _params(self, **extra: Any) -> dict[str, Any]:
-        params: dict[str, Any] = {"tool": self.tool}
-        if self.email:
-            params["email"] = self.email
-        if self.api_key:
-            params["api_key"] = self.api_key
-        params.update({k: v for k, v in extra.items() if v is not None})
-        return params
 
     def search(self, query: str, *, since: str | None = None, until: str | None = None,
                max_results: int | None = None) -> tuple[int, list[str]]:

@@ -9,13 +9,12 @@ open-access subset is reported as not available, not as a failure.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from miner.articles.bioc import is_bioc_json
-from miner.articles.fetch.eutils import EUTILS_URL, ENV_EUTILS_URL, FetchReport, _chunks
+from miner.articles.fetch.eutils import EUTILS_URL, ENV_EUTILS_URL, FetchReport, NCBIClient, _chunks
 from miner.articles.fetch.http import Http, NotFound, env_url, write_atomic
 from miner.articles.model import normalise_pmcid
 from miner.articles.xmltools import descendants, local_name, parse_bytes
@@ -73,7 +72,7 @@ def _jats(body: bytes) -> bytes:
     return body
 
 
-class PMC:
+class PMC(NCBIClient):
     """A client for PMC full texts.
 
     Parameters
@@ -86,20 +85,10 @@ class PMC:
     def __init__(self, bioc_url: str | None = None, *, idconv_url: str | None = None, eutils_url: str | None = None,
                  api_key: str | None = None, email: str | None = None, tool: str = "miner",
                  http: Http | None = None, **http_options: Any) -> None:
+        super().__init__(api_key=api_key, email=email, tool=tool, http=http, http_options=http_options)
         self.bioc_url = env_url(bioc_url, ENV_BIOC_URL, BIOC_URL)
         self.idconv_url = env_url(idconv_url, ENV_IDCONV_URL, IDCONV_URL)
         self.eutils_url = env_url(eutils_url, ENV_EUTILS_URL, EUTILS_URL)
-        self.api_key = api_key if api_key is not None else os.environ.get("NCBI_API_KEY") or None
-        self.email = email if email is not None else os.environ.get("NCBI_EMAIL") or None
-        self.tool = tool
-        self.http = http or Http(per_second=10 if self.api_key else 3, **http_options)
-
-    def _params(self, **extra: Any) -> dict[str, Any]:
-        params: dict[str, Any] = {"tool": self.tool}
-        if self.email:
-            params["email"] = self.email
-        params.update(extra)
-        return params
 
     def pmcids(self, pmids: Iterable[str]) -> dict[str, str]:
         """PMID -> PMCID for the PMIDs that have a PMC article."""
@@ -107,7 +96,7 @@ class PMC:
         found: dict[str, str] = {}
         for batch in _chunks(ids, IDCONV_BATCH):
             found.update(self.http.get(self.idconv_url, f"PMC ID conversion of {len(batch)} PMIDs", _idconv,
-                                       params=self._params(ids=",".join(batch), idtype="pmid", format="json")))
+                                       params=self._params(with_key=False, ids=",".join(batch), idtype="pmid", format="json")))
         return found
 
     def download(self, pmcid: str, fmt: str = "bioc") -> bytes:
@@ -118,10 +107,8 @@ class PMC:
             except NotFound:
                 raise Unavailable(f"PMC full text {pmcid}: not in the PMC open-access subset") from None
         if fmt == "jats":
-            params: dict[str, Any] = self._params(db="pmc", id=pmcid[3:], retmode="xml")
-            if self.api_key:
-                params["api_key"] = self.api_key
-            return self.http.get(f"{self.eutils_url}efetch.fcgi", f"PMC full text {pmcid}", _jats, params=params)
+            return self.http.get(f"{self.eutils_url}efetch.fcgi", f"PMC full text {pmcid}", _jats,
+                                 params=self._params(db="pmc", id=pmcid[3:], retmode="xml"))
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
     def fetch(self, pmcids: Sequence[str], folder: Path | str, *, fmt: str = "bioc",
