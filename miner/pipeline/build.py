@@ -36,6 +36,8 @@ def build_pipeline(config: Path | str | None = None, overrides: dict[str, Any] |
     import miner.pipeline.abbreviations  # noqa: F401  (registers the factories when not installed)
     import miner.pipeline.effects  # noqa: F401
     import miner.pipeline.entities  # noqa: F401
+    import miner.pipeline.features  # noqa: F401  (registers the model layers)
+    import miner.pipeline.mentions  # noqa: F401
     import miner.pipeline.relations  # noqa: F401
     import miner.pipeline.sentences  # noqa: F401
     import miner.pipeline.tokenizer  # noqa: F401
