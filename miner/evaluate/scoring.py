@@ -54,6 +54,15 @@ class Predictions:
                 findings[article].append(Finding(finding.subject, finding.relation, finding.object, evidence))
         return cls(concepts, dict(mentions), dict(findings))
 
+    def type_of(self, article: str, cid: str) -> str | None:
+        """The concept's type in ``article``: the type most of its mentions there have
+        (a concept may be an arm in one trial and an outcome in another), else the
+        store's."""
+        counts = Counter(m.type for m in self.mentions.get(article, []) if m.concept == cid and m.type)
+        if counts:
+            return counts.most_common(1)[0][0]
+        return self.concepts.get(cid, {}).get("type")
+
     def forms(self, article: str, cid: str, evidence: bool = True) -> ConceptForms:
         """A predicted concept with its name and its surface texts in ``article``: its
         mentions, and (``evidence``, the lenient reading) the subject and object texts of
@@ -262,7 +271,7 @@ def score_gold(gold: list[dict[str, Any]], predictions: Predictions) -> GoldRepo
         # Entities, per type.
         predicted_by_type: dict[str, list[ConceptForms]] = defaultdict(list)
         for cid in sorted({m.concept for m in predictions.mentions.get(article, [])}):
-            kind = predictions.concepts.get(cid, {}).get("type")
+            kind = predictions.type_of(article, cid)
             if kind in TYPES:
                 predicted_by_type[kind].append(predictions.forms(article, cid))
         for kind in TYPES:
@@ -377,7 +386,7 @@ def _align_nodes(gold_concepts: list[tuple[str, ConceptForms]], findings: list[F
     nodes = sorted({m.concept for m in predictions.mentions.get(article, [])}
                    | {c for f in findings for c in (f.subject, f.object)})
     node_forms = [predictions.forms(article, cid, evidence=False) for cid in nodes]
-    node_types = [predictions.concepts.get(cid, {}).get("type") for cid in nodes]
+    node_types = [predictions.type_of(article, cid) for cid in nodes]
     graph = nx.Graph()
     for i, (kind, gold) in enumerate(gold_concepts):
         for j, forms in enumerate(node_forms):

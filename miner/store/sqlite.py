@@ -29,12 +29,13 @@ from miner.evidence.model import (
 )
 
 APPLICATION_ID = 0x4D4E5231  # "MNR1"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Upgrades from each older schema version to the next (SQL run in order).
 MIGRATIONS: dict[int, list[str]] = {
     1: ["ALTER TABLE evidence ADD COLUMN anatomy_name TEXT"],
     2: ["ALTER TABLE articles ADD COLUMN text BLOB"],
     3: ["ALTER TABLE evidence ADD COLUMN context TEXT"],
+    4: ["ALTER TABLE mentions ADD COLUMN type TEXT"],
 }
 
 _SCHEMA = """
@@ -49,7 +50,7 @@ CREATE TABLE IF NOT EXISTS concepts (
 );
 CREATE TABLE IF NOT EXISTS mentions (
     article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    concept TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL
+    concept TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, type TEXT
 );
 CREATE INDEX IF NOT EXISTS mentions_article ON mentions(article);
 CREATE INDEX IF NOT EXISTS mentions_concept ON mentions(concept);
@@ -209,8 +210,8 @@ class Store:
         )
         self.upsert_concepts(mined.concepts.values())
         self.db.executemany(
-            'INSERT INTO mentions (article, concept, text, start, "end") VALUES (?,?,?,?,?)',
-            [(m.article, m.concept, m.text, m.start, m.end) for m in mined.mentions],
+            'INSERT INTO mentions (article, concept, text, start, "end", type) VALUES (?,?,?,?,?,?)',
+            [(m.article, m.concept, m.text, m.start, m.end, m.type) for m in mined.mentions],
         )
         rows = []
         for finding in mined.findings:
@@ -283,12 +284,12 @@ class Store:
         return stats
 
     def mentions(self, article: str | None = None) -> list[Mention]:
-        query = 'SELECT article, concept, text, start, "end" FROM mentions'
+        query = 'SELECT article, concept, text, start, "end", type FROM mentions'
         params: tuple[Any, ...] = ()
         if article is not None:
             query += " WHERE article = ?"
             params = (article,)
-        return [Mention(r["article"], r["concept"], r["text"], r["start"], r["end"])
+        return [Mention(r["article"], r["concept"], r["text"], r["start"], r["end"], r["type"])
                 for r in self.db.execute(query + " ORDER BY article, start", params)]
 
     def findings(self, article: str | None = None) -> list[Finding]:
