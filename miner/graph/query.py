@@ -73,6 +73,8 @@ def _edge_facts(edge: dict[str, Any]) -> dict[str, Any]:
              "support_by_design": edge.get("support_by_design", {}), "cited_support": edge.get("cited_support", 0)}
     if edge.get("pooled"):
         facts["pooled"] = edge["pooled"]
+    if edge.get("denies"):
+        facts["denies"] = edge["denies"]
     conflicts = [c for c in edge.get("conflicts", []) if c["status"] == "conflict"]
     if conflicts:
         facts["conflicts_with"] = [c["relation"] for c in conflicts]
