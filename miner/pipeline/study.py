@@ -106,16 +106,40 @@ _N_EQUALS = re.compile(r"\b[nN]\s*=\s*(\d{1,5})\b")
 _PER_GROUP = re.compile(r"\b[nN]\s*=\s*(\d{1,4})\s*(?:per|/|in each|each)\s*group\b|\b(\d{1,4})\s*(?:per|/)\s*group\b")
 
 #: Citation markers: numbered references, author-year references, reporting of others' work.
-_CITATION = re.compile(
-    r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]|\(\s*\d+(?:\s*[,–-]\s*\d+)+\s*\)|"
-    r"\(\s*[A-Z][A-Za-z'-]+(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'-]+)?,?\s+(?:19|20)\d\d[a-z]?\s*[;)]|"
-    r"\bet al\.?")
+_AUTHOR_YEAR = (r"\(\s*[A-Z][A-Za-z'-]+(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'-]+)?,?\s+(?:19|20)\d\d[a-z]?\s*[;),]|"
+                r"\b[A-Z][A-Za-z'-]+(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'-]+)?\s+\(\s*(?:19|20)\d\d[a-z]?\s*[;),]|"
+                r"\bet al\.?")
+_CITATION = re.compile(r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]|\(\s*\d+(?:\s*[,–-]\s*\d+)+\s*\)|" + _AUTHOR_YEAR)
+#: In a results section a bracketed pair of numbers is a range ("3 (1-5)"), not a reference.
+_RESULTS_CITATION = re.compile(r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]|" + _AUTHOR_YEAR)
+_OTHER_WORK = (r"(?:previous|prior|earlier|recent|past|former|other)\s+(?:[\w-]+\s+){0,2}?(?:study|studies|trials?|"
+               r"reports?|work|research(?:es)?|investigations?|meta-analys[ie]s|reviews?|findings|results|literature|"
+               r"authors|investigators|researchers)\b|"
+               r"\b(?:another|one|a)\s+(?:[\w-]+\s+){0,2}?(?:study|trial)\s+(?:has\s+|had\s+)?"
+               r"(?:showed|shown|found|reported|demonstrated|observed)\b")
 _REPORTED = Caseless(
-    r"\bprevious(?:ly)?\s+(?:studies|work|reports|research(?:es)?|trials|investigations)\b|"
-    r"\b(?:and|&) colleagues\b|\bother (?:studies|authors|investigators|researchers)\b|"
-    r"\b(?:has|have) (?:long |previously |also |consistently )?been (?:shown|reported|demonstrated|found|documented)\b|"
-    r"\b(?:is|are) (?:well[- ])?known to\b|\bit is (?:well )?(?:known|established)\b|\bstudies (?:have|had) (?:shown|found|reported)\b|"
-    r"\bprior (?:studies|work|research)\b|\b(?:was|were) (?:previously )?reported (?:by|in)\b")
+    r"\bpreviously\s+(?:reported|shown|described|demonstrated|found|published)\b|\b" + _OTHER_WORK + r"|"
+    r"\b(?:and|&) colleagues\b|\bin their (?:study|trial|work|review|experiments?|cohort)\b|"
+    r"\b(?:has|have) (?:long |previously |also |consistently |recently |repeatedly )?been (?:shown|reported|demonstrated|found|documented)\b|"
+    r"\b(?:is|are) (?:well[- ])?known to\b|\bit is (?:well )?(?:known|established)\b|"
+    r"\bstudies (?:(?:in|of|on|with) [^.;]{1,40}? )?(?:have|had) (?:also )?(?:shown|found|reported|demonstrated)\b|"
+    r"\b(?:was|were) (?:previously )?reported (?:by|in)\b")
+#: Others named as the ones who found it: "Lee et al. also showed", "a previous trial
+#: found", "reported by Kim and Park". Such a sentence states their result even when it
+#: compares it with "the present study".
+_ATTRIBUTED = re.compile(
+    r"\b(?:study|trial|review|studies|trials|work)\s+(?:by|of)\s+[A-Z][A-Za-z'-]+(?:\s+et\s+al\b|\s+(?:and|&)\s+[A-Z]|"
+    r"\s*\[\d|\s*\(\s*(?:19|20)\d\d|\d)|\b(?:study|trial|review)\s+by\s+[A-Z]|"
+    r"\bet\s+al\.?,?\s*(?:\[[^\]]{1,20}\]|\(\s*\d[^)]{0,20}\)|\d{1,3}(?:[,–-]\d{1,3})*)?,?\s+(?:\w+ly\s+|also\s+)?"
+    r"(?:have\s+|had\s+|has\s+)?(?:showed|shown|found|reported|demonstrated|observed|noted|concluded|described|"
+    r"revealed|indicated|suggested)\b|"
+    r"\b(?:reported|described|shown|demonstrated|found|observed|conducted|prescribed|proposed|published)\s+by\s+"
+    r"(?:[A-Z][A-Za-z'-]+\s+(?:et\s+al|and|&)|others\b|previous|prior|earlier|other)|"
+    r"\b(?:[Ii]n|[Bb]y) their (?:study|trial|work|review|experiments?)\b|"
+    r"\b(?:[Pp]revious|[Pp]rior|[Ee]arlier|[Oo]ther|[Aa]nother|[Rr]ecent)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:study|studies|trials?|reports?|investigations?|meta-analys[ie]s|reviews?|work)\s*"
+    r"(?:\[[^\]]{1,20}\]|\(\s*\d[^)]{0,20}\)|\d{1,3}(?:[,–-]\d{1,3})*)?,?\s*(?:(?:which|that|who)\s+)?"
+    r"(?:(?:also|have|has|had)\s+)*(?:showed|shown|found|reported|demonstrated|observed|concluded|revealed|indicated)\b")
 #: Statements about the groups before the intervention: not a result of it.
 _BASELINE = Caseless(
     r"\bat baseline\b|\bbaseline (?:characteristics|values|data|levels|measurements|scores)\b|"
@@ -227,6 +251,13 @@ def claim_kind(sentence: str, section: str | None) -> str:
     """``own`` (the paper's result), ``background`` or ``citation`` (someone else's),
     ``methods`` (what was done) or ``baseline`` (the groups before the intervention).
 
+    A sentence that names others as the ones who found it ("Lee et al. also showed", "a
+    previous trial found") is a citation in any section, even beside "in this study";
+    other citation markers (numbered and author-year references, "previous studies",
+    "has been shown") make a citation unless the sentence says it is the paper's own
+    ("in the present study", "we found"). In a results section a pair of numbers in
+    brackets is a range, not a reference.
+
     >>> claim_kind("Exercise reduces pain in rats [12].", "background")
     'background'
     >>> claim_kind("Exercise has long been shown to decrease pain.", None)
@@ -235,6 +266,8 @@ def claim_kind(sentence: str, section: str | None) -> str:
     'own'
     >>> claim_kind("The two groups were comparable on age, education and BMI.", "results")
     'baseline'
+    >>> claim_kind("Park et al. also showed less pain with yoga, as in the present study.", "discussion")
+    'citation'
     """
     if section == "background":
         return "background"
@@ -243,9 +276,14 @@ def claim_kind(sentence: str, section: str | None) -> str:
     low = lowered(sentence)
     if _BASELINE.search(sentence, low) and not _FROM_BASELINE.search(sentence, low):
         return "baseline"
+    if section == "title":
+        return "own"
+    if _ATTRIBUTED.search(sentence):
+        return "citation"
     if _OWN.search(sentence, low):
         return "own"
-    if section not in ("results", "title") and (_CITATION.search(sentence) or _REPORTED.search(sentence, low)):
+    markers = _RESULTS_CITATION if section == "results" else _CITATION
+    if markers.search(sentence) or _REPORTED.search(sentence, low):
         return "citation"
     return "own"
 
