@@ -35,3 +35,94 @@ def test_other_work_is_a_citation_in_any_section(sentence, section):
 ])
 def test_the_papers_own_result_stays_own(sentence, section):
     assert claim_kind(sentence, section) == "own"
+
+
+# ----------------------------------------------------------------------------- species
+
+@pytest.mark.parametrize("text, word, why", [
+    ("Serum IL-6 was read with a kit (Cat. No. K6021) on a plate reader.", "Cat", "catalogue"),
+    ("The kit was bought from a supplier (cat# 88-7066).", "cat", "catalogue"),
+    ("Pain peaked on the second day of canine retraction.", "canine", "tooth"),
+    ("Brackets were bonded on the upper canine and first premolar.", "canine", "tooth"),
+    ("The canines were then retracted with elastic chains.", "canines", "tooth"),
+    ("Slides were incubated with goat anti-mouse IgG for an hour.", "goat", "reagent"),
+    ("A rabbit polyclonal antibody against SGLT1 was used.", "rabbit", "reagent"),
+    ("Strips of porcine aorta were placed in the perfusion chamber.", "porcine", "material"),
+    ("The drink was made with goat milk and honey.", "goat", "food"),
+    ("Each session ended with the Dog stretch and slow breathing.", "Dog", "yoga"),
+    ("Each session ended with the Cat-Cow sequence.", "Cat", "yoga"),
+    ("Participants answered with a computer mouse.", "mouse", "mouse"),
+    ("The horse riding simulator ran for 20 minutes.", "horse", "riding"),
+    ("Forty adult male rats were used.", "adult", "age of an animal"),
+    ("Pain fell in the PIG group (n = 8).", "PIG", "acronym"),
+    ("Health status was measured with the CAT questionnaire.", "CAT", "acronym"),
+])
+def test_species_words_that_name_no_organism(text, word, why):
+    from miner.pipeline.species import not_organism
+
+    start = text.index(word)
+    assert why in not_organism(text, start, start + len(word))
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Twelve goats were fed hay and walked daily.", "goats"),
+    ("Forty adult male rats were used.", "rats"),
+    ("Meloxicam eased dermatitis in the canine species.", "canine"),
+    ("Client-owned dogs with dermatitis were enrolled.", "dogs"),
+    ("EFFECT OF SWIMMING IN RATS WITH NERVE INJURY", "RATS"),
+    ("A murine model of dry eye was used.", "murine"),
+])
+def test_species_words_that_name_the_organism(text, word):
+    from miner.pipeline.species import not_organism
+
+    start = text.index(word)
+    assert not_organism(text, start, start + len(word)) is None
+
+
+def _context(annotate, text):
+    doc = annotate(text)
+    species = [(m["text"], m["id"]) for m in doc._.miner_entities if m["type"] == "species"]
+    return species, dict(doc._.miner_context), list(doc._.miner_relations)
+
+
+GOAT = "NCBITaxon:9925"
+HUMAN = "NCBITaxon:9606"
+RAT = "NCBITaxon:10116"
+
+
+def test_a_goat_study_with_a_catalogue_number_is_about_goats(annotate):
+    species, context, found = _context(annotate, (
+        "TITLE: Treadmill walking and joint pain in goats with induced arthritis\n\n"
+        "ABSTRACT.METHODS::\nTwenty adult goats with carrageenan arthritis were randomly assigned to daily "
+        "treadmill walking or rest for six weeks.\n\n"
+        "BODY.METHODS:\nSynovial IL-1β was measured with a commercial kit (Cat. No. DY201). Sections were "
+        "incubated with goat anti-rabbit IgG.\n\n"
+        "BODY.RESULTS:\nTreadmill walking lowered synovial IL-1β compared with rest (p = 0.01).\n"))
+    assert {cid for _, cid in species} == {GOAT} and [w for w, _ in species].count("goats") == 2
+    assert context["species"] == [GOAT] and context["study_type"] == "animal"
+    assert found and all(f["species"] == GOAT for f in found)
+
+
+def test_a_dental_trial_with_canine_retraction_and_a_group_named_pig_is_human(annotate):
+    species, context, found = _context(annotate, (
+        "TITLE: Ibuprofen for pain during canine retraction: a randomised trial\n\n"
+        "ABSTRACT.METHODS::\nThirty orthodontic patients were randomly allocated to ibuprofen (the PIG group) "
+        "or placebo during maxillary canine retraction.\n\n"
+        "ABSTRACT.RESULTS::\nIbuprofen reduced pain compared with placebo (p = 0.03).\n"))
+    assert {cid for _, cid in species} == {HUMAN}
+    assert context["species"] == [HUMAN] and context["study_type"] == "randomized_trial"
+    assert found and all(f["species"] == HUMAN for f in found)
+
+
+def test_background_species_set_their_sentence_only(annotate):
+    species, context, found = _context(annotate, (
+        "TITLE: Swimming and neck pain in office workers\n\n"
+        "BODY.INTRODUCTION:\nStudies in rats have shown that swimming lowers TNF-alpha in injured nerves [4]. "
+        "Rats that swam had less allodynia [5,6].\n\n"
+        "BODY.METHODS:\nForty office workers with chronic neck pain were randomly assigned to swimming or "
+        "usual care.\n\n"
+        "BODY.RESULTS:\nSwimming lowered TNF-alpha compared with usual care (p = 0.01).\n"))
+    assert context["species"] == [HUMAN] and context["study_type"] == "randomized_trial"
+    by_section = {f["section"]: f for f in found if f["object"] == "HGNC:11892"}
+    assert by_section["background"]["species"] == RAT  # what the sentence says
+    assert by_section["results"]["species"] == HUMAN  # the trial's own result

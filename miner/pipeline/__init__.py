@@ -1,7 +1,7 @@
 """The spaCy pipeline: build it from ``models/pipeline.cfg`` and run it on articles.
 
 ``build_pipeline()`` gives ``spacy.blank("en")`` with scispaCy's tokenizer and
-AbbreviationDetector and miner's components (sentences, entities, effects, relations),
+AbbreviationDetector and miner's components (sentences, entities, species, effects, relations),
 all registered spaCy factories. ``annotate(nlp, articles)`` runs it and yields Docs
 whose ``doc._.miner_*`` extensions hold plain data (see :mod:`.extensions`).
 

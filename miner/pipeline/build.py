@@ -1,7 +1,7 @@
 """The spaCy pipeline (imported lazily through :mod:`miner.pipeline`): build it from ``models/pipeline.cfg`` and run it on articles.
 
 ``build_pipeline()`` gives ``spacy.blank("en")`` with scispaCy's tokenizer and
-AbbreviationDetector and miner's components (sentences, entities, effects, relations),
+AbbreviationDetector and miner's components (sentences, entities, species, effects, relations),
 all registered spaCy factories. ``annotate(nlp, articles)`` runs it and yields Docs
 whose ``doc._.miner_*`` extensions hold plain data (see :mod:`.extensions`).
 """
@@ -38,6 +38,7 @@ def build_pipeline(config: Path | str | None = None, overrides: dict[str, Any] |
     import miner.pipeline.entities  # noqa: F401
     import miner.pipeline.relations  # noqa: F401
     import miner.pipeline.sentences  # noqa: F401
+    import miner.pipeline.species  # noqa: F401
     import miner.pipeline.tokenizer  # noqa: F401
 
     path = Path(config) if config else default_config_path()
