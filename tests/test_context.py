@@ -126,3 +126,41 @@ def test_background_species_set_their_sentence_only(annotate):
     by_section = {f["section"]: f for f in found if f["object"] == "HGNC:11892"}
     assert by_section["background"]["species"] == RAT  # what the sentence says
     assert by_section["results"]["species"] == HUMAN  # the trial's own result
+
+
+# ----------------------------------------------------------------------------- sample size
+
+@pytest.mark.parametrize("text, n", [
+    ("Two hundred and forty participants with hip pain were randomly assigned.", 240),
+    ("Of 96 patients enrolled, 12 were lost to follow-up.", 96),
+    ("Thirty-two client-owned dogs were treated (n = 16 per group).", 32),
+    ("We randomized 86 older adults; 410 patients were screened for eligibility.", 86),
+    ("Eighteen adult goats were housed in pairs.", 18),
+    ("The first 1,204 patients of the registry were analysed.", 1204),
+])
+def test_a_sample_size_is_a_count_of_subjects_or_animals(text, n):
+    from miner.pipeline.study import sample_size
+
+    assert sample_size(text) == n
+
+
+@pytest.mark.parametrize("text", [
+    "Running raised heat shock protein 27 compared with sedentary rats.",
+    "Group 4 patients walked twice a week.",
+    "Pain fell on day 14 in the treated mice.",
+    "Cycling lowered IL-6 in COVID-19 patients.",
+    "Records from 2016 patients were not used.",
+])
+def test_a_number_inside_a_name_is_no_sample_size(text):
+    from miner.pipeline.study import sample_size
+
+    assert sample_size(text) is None
+
+
+def test_an_evidence_takes_the_articles_count_not_a_number_in_a_name(annotate):
+    doc = annotate("TITLE: Running and heat shock protein 27 in rats\n\n"
+                   "ABSTRACT.METHODS::\nTwenty-four male rats were randomly assigned to treadmill running or rest.\n\n"
+                   "ABSTRACT.RESULTS::\nTreadmill running raised heat shock protein 27 compared with sedentary rats "
+                   "(p < 0.01).\n")
+    (found,) = [r for r in doc._.miner_relations if r["object"] == "HGNC:5246"]
+    assert found["context"]["sample_size"] == 24

@@ -131,9 +131,25 @@ def _cue(*lower: str, exact: tuple[str, ...] = (), regex: str | None = None, fla
     return _Cue(lower, exact, re.compile(regex, flags) if regex else None)
 
 
-_SUBJECT_WORDS = ("patients", "participants", "subjects", "women", "men", "adults", "children",
-                  "volunteers", "individuals", "people", "persons", "rats", "mice", "animals",
-                  "athletes", "students", "workers", "employees", "elderly")
+#: What a sample counts: people and animals (plural nouns).
+SUBJECT_WORDS = ("patients", "participants", "subjects", "women", "men", "adults", "children", "adolescents",
+                 "volunteers", "individuals", "people", "persons", "athletes", "students", "workers", "employees",
+                 "elderly", "infants", "girls", "boys", "outpatients", "inpatients", "survivors", "runners",
+                 "nurses", "smokers", "cases", "controls", "mothers",
+                 "rats", "mice", "animals", "dogs", "cats", "pigs", "piglets", "goats", "sheep", "rabbits",
+                 "horses", "monkeys", "macaques", "hamsters", "guinea pigs", "ewes", "cows", "calves")
+#: Words that may come just before a count ("of 120 patients", "we randomized 60 adults"):
+#: any other word makes the number part of a name ("protein 27", "group 2 patients").
+_BEFORE_A_COUNT = frozenset(
+    """a an the of in among all total these those and or with including included enrolled recruited
+    randomized randomised assigned allocated were was are from to only overall remaining eligible for than by on
+    at into comprised comprising involved involving studied examined analysed analyzed evaluated treated sample
+    consisted some about approximately nearly almost over under least most additional another further other
+    each both yielding leaving giving whom which whose our we they included selected screened remained
+    contained had have us first last next final""".split())
+#: Words that cannot stand between a count and what it counts ("27 compared with rats").
+_NOT_BETWEEN = (r"(?:with|than|in|of|to|from|for|by|compared|versus|vs|and|or|at|on|were|was|are|is|had|have|"
+                r"who|that|which|per|after|before|during|between|among|received|receiving|the|a|an)")
 
 #: Per kind, what must appear in a text for the kind's patterns to be tried there.
 _CUES = {
@@ -146,7 +162,7 @@ _CUES = {
     "fold_change": _cue("fold"),
     "percent_change": _cue("%"),
     "p_value": _cue(regex=r"\b[pP]\s?(?:-?\s?values?)?\s?(?:[<>=≤≥]|&[lg]t;|less|of|was)"),
-    "sample_size": _cue(*_SUBJECT_WORDS, "hundred", regex=r"\b[nN]\s?="),
+    "sample_size": _cue(*SUBJECT_WORDS, "hundred", regex=r"\b[nN]\s?="),
     "ci": _cue("confidence", exact=("CI",)),
 }
 
@@ -183,7 +199,8 @@ _add("percent_change", rf"(?<=\bby\s)(?P<range>{_RANGE})\s?%(?!\s?(?:of|CI|confi
 _add("percent_change", rf"(?<=\()\s?(?P<range>{_RANGE})\s?%(?=\s?[,;)])")
 _add("p_value", rf"\b(?P<name>p|P)(?:\s?-?\s?values?)?\s?(?P<cmp><|>|=|≤|≥|<=|>=|&lt;|&gt;|less\s+than|of|was)\s?(?P<value>\.?\d+(?:[.·]\d+)?(?:\s?[x×]\s?10\s?[{_MINUS}]\s?\d+)?|NS)", 0)
 _add("sample_size", rf"\b(?P<name>[nN])\s?=\s?(?P<value>\d{{1,7}})\b", 0)
-_add("sample_size", rf"(?<![\w.,])(?P<value>\d{{1,3}}(?:,\d{{3}})?|{_WORD_NUM})\s+(?:\w+\s+){{0,2}}?(?P<name>patients|participants|subjects|women|men|adults|children|volunteers|individuals|people|persons|rats|mice|animals|athletes|students|workers|employees|elderly)\b")
+_add("sample_size", rf"(?<![\w.,/-])(?P<value>{_WORD_NUM}|\d{{1,3}}(?:,\d{{3}})+|\d{{1,5}})\s+"
+                   rf"(?:(?!{_NOT_BETWEEN}\b)[A-Za-z][\w-]*\s+){{0,3}}?(?P<name>{'|'.join(SUBJECT_WORDS)})\b")
 _add("ci", _CI)
 
 _PRIORITY = {kind: i for i, kind in enumerate(
@@ -253,7 +270,7 @@ def _build(kind: str, match: re.Match[str], offset: int) -> Effect | None:
         return None
     effect.value = value
     if kind == "sample_size":
-        if value < 2 or value != int(value):
+        if value < 2 or value != int(value) or (groups.get("name") not in ("n", "N") and _inside_a_name(match)):
             return None
         return effect
     if kind == "fold_change":
@@ -270,8 +287,24 @@ def _build(kind: str, match: re.Match[str], offset: int) -> Effect | None:
     return effect
 
 
-def find_effects(text: str, offset: int = 0) -> list[Effect]:
-    """Every effect-size expression in ``text``, in order, without overlaps.
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w-]*)[ -]$")
+
+
+def _inside_a_name(match: re.Match[str]) -> bool:
+    """Whether a count's number belongs to the name before it ("heat shock protein 27
+    ... rats", "group 2 patients"): the word just before it is not one that may
+    introduce a count (:data:`_BEFORE_A_COUNT`, or a verb or adverb: "screened",
+    "initially")."""
+    before = _WORD_BEFORE.search(match.string, max(0, match.start() - 40), match.start())
+    if before is None:
+        return False
+    word = before.group(1).lower()
+    return word not in _BEFORE_A_COUNT and not word.endswith(("ed", "ly"))
+
+
+def find_effects(text: str, offset: int = 0, kinds: frozenset[str] | None = None) -> list[Effect]:
+    """Every effect-size expression in ``text`` (of ``kinds``, default all), in order,
+    without overlaps.
 
     Where expressions overlap, the longer one wins, then the more specific kind.
     """
@@ -279,6 +312,8 @@ def find_effects(text: str, offset: int = 0) -> list[Effect]:
     lowered = text.lower()
     cued: dict[int, bool] = {}
     for kind, pattern, cue in _PATTERNS:
+        if kinds is not None and kind not in kinds:
+            continue
         key = id(cue)
         if key not in cued:
             cued[key] = cue(text, lowered)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from miner.pipeline.caseless import Caseless, lowered
+from miner.pipeline.effects import find_effects
 
 _STRAINS: tuple[tuple[str, str], ...] = (
     ("Sprague-Dawley", r"\bSprague[- ]Dawley\b|\bSD rats?\b"),
@@ -77,12 +78,6 @@ _FEMALE = Caseless(r"\b(?:female|females|women|girls)\b")
 _BOTH_SEXES = Caseless(r"\bboth sexes\b|\bmen and women\b|\bwomen and men\b|\bmale and female\b|"
                          r"\bfemale and male\b|\bmales and females\b|\bfemales and males\b")
 
-_NUMBER_WORDS = {word: value for value, word in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
-_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-                      "ninety": 90, "hundred": 100})
-_COUNT = r"(\d{1,5}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _NUM = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|sixteen|twenty)"
 _SPEED = re.compile(r"\b\d+(?:\.\d+)?\s*(?:[–-]\s*\d+(?:\.\d+)?\s*)?(?:m/min|m·min-1|m min-1|km/h)\b")
 _INTENSITY = Caseless(r"\b\d+(?:\s*(?:[–-]|to)\s*\d+)?\s*%\s*(?:of\s+(?:the\s+)?(?:their\s+)?)?(?:V̇?O2\s?(?:max|peak)|"
@@ -99,11 +94,9 @@ _TIMEPOINT = Caseless(
     rf"(?:{_NUM}(?:\s*(?:[–-]|to|and)\s*{_NUM})?[- ](?:weeks?|wks?|days?|months?|years?|hours?|h|min)"
     r"(?:\s+(?:of\s+(?:training|treatment|exercise|intervention|follow-up)|post-?\w+|after\s+\w+))?)"
     r"|\b(?:at\s+)?(?:week|day|month|visit)\s+\d+\b|\bpost-?operative day \d+\b|\bat (?:the )?(?:end of|follow-up)\b[^,;.]{0,30}")
-_PEOPLE = Caseless(r"\b(?:patients|participants|subjects|volunteers|women|men|adults|children|individuals|rats|"
-                     r"mice|animals)\b")
-_COUNT_BEFORE = Caseless(r"(?<![/\w.,-])" + _COUNT + r"\s+(?:[\w-]+\s+){0,3}$")
-_N_EQUALS = re.compile(r"\b[nN]\s*=\s*(\d{1,5})\b")
-_PER_GROUP = re.compile(r"\b[nN]\s*=\s*(\d{1,4})\s*(?:per|/|in each|each)\s*group\b|\b(\d{1,4})\s*(?:per|/)\s*group\b")
+_COUNTS = frozenset({"sample_size"})
+#: Counts that are not the sample studied: those screened or approached for it.
+_NOT_STUDIED = Caseless(r"[^.;]{0,30}?\b(?:were |was )?(?:screened|approached|contacted|invited|assessed for eligibility)\b")
 
 #: Citation markers: numbered references, author-year references, reporting of others' work.
 _AUTHOR_YEAR = (r"\(\s*[A-Z][A-Za-z'-]+(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'-]+)?,?\s+(?:19|20)\d\d[a-z]?\s*[;),]|"
@@ -177,13 +170,6 @@ def _sex(text: str) -> str | None:
     return "male" if male else "female" if female else None
 
 
-def _number(text: str) -> int | None:
-    try:
-        return int(text)
-    except ValueError:
-        return _NUMBER_WORDS.get(text.lower())
-
-
 def dose(text: str) -> dict[str, str]:
     """Intensity, speed, session length, frequency and duration of a training programme.
 
@@ -207,22 +193,28 @@ def dose(text: str) -> dict[str, str]:
 
 
 def sample_size(text: str) -> int | None:
-    """How many participants or animals a text reports: the largest count it gives
-    ("60 patients were randomized" over "5 patients dropped out"); numbers that look
-    like years are passed over unless written "n = ...".
+    """How many participants or animals a text reports: the largest count of subjects it
+    gives ("60 patients were randomized" over "5 patients dropped out"; see the
+    ``sample_size`` effects of :func:`miner.pipeline.effects.find_effects`), never a
+    number inside a name ("heat shock protein 27 ... rats"); numbers that look like
+    years are passed over unless written "n = ...", and so are the counts of those
+    screened for the study.
 
     >>> sample_size("Sixty women (n = 60) were randomized; 5 patients dropped out in 2019 patients' files.")
     60
+    >>> sample_size("Two hundred and fifty participants were randomly assigned; 320 patients were screened.")
+    250
     """
     candidates = []
     low = lowered(text)
-    for people in _PEOPLE.finditer(text, low):
-        match = _COUNT_BEFORE.search(text, low, max(0, people.start() - 60), people.start())
-        value = _number(match.group(1)) if match else None
-        if value and value >= 4 and not 1900 <= value <= 2100:
-            candidates.append(value)
-    for match in _N_EQUALS.finditer(text):
-        candidates.append(int(match.group(1)))
+    for effect in find_effects(text, kinds=_COUNTS):
+        if effect.value is None:
+            continue
+        value = int(effect.value)
+        named_n = effect.text.lstrip()[:1] in "nN" and "=" in effect.text
+        if not named_n and (value < 4 or 1900 <= value <= 2100 or _NOT_STUDIED.match(text, low, effect.end)):
+            continue
+        candidates.append(value)
     return max(candidates) if candidates else None
 
 
@@ -233,7 +225,8 @@ def article_study_context(text: str, sections: Sequence[dict[str, Any]]) -> dict
     8,000 characters.
     """
     methods = "\n".join(text[s["start"]:s["end"]] for s in sections if s.get("kind") in ("methods",))
-    head = "\n".join(text[s["start"]:s["end"]] for s in sections if s.get("kind") in ("abstract", "title"))
+    head = "\n".join(text[s["start"]:s["end"]] for s in sections
+                     if s.get("kind") in ("abstract", "title") or s.get("label", "").upper().startswith("ABSTRACT"))
     where = methods or text[:8000]
     strains = _first(_STRAIN_RES, where)
     models = _first(_MODEL_RES, f"{head}\n{where}")
