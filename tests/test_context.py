@@ -137,6 +137,9 @@ def test_background_species_set_their_sentence_only(annotate):
     ("We randomized 86 older adults; 410 patients were screened for eligibility.", 86),
     ("Eighteen adult goats were housed in pairs.", 18),
     ("The first 1,204 patients of the registry were analysed.", 1204),
+    ("One hundred and twenty three patients took part.", 123),
+    ("A pain diary validated in 1,500 adults was used. Sixty-two patients were randomly assigned to yoga.", 62),
+    ("A previous trial of 300 patients found less pain. Here 48 patients took part (n = 24 per group).", 48),
 ])
 def test_a_sample_size_is_a_count_of_subjects_or_animals(text, n):
     from miner.pipeline.study import sample_size
@@ -150,6 +153,7 @@ def test_a_sample_size_is_a_count_of_subjects_or_animals(text, n):
     "Pain fell on day 14 in the treated mice.",
     "Cycling lowered IL-6 in COVID-19 patients.",
     "Records from 2016 patients were not used.",
+    "Fatigue was rated as before (refs 14 22\n\nPatients and methods follow).",
 ])
 def test_a_number_inside_a_name_is_no_sample_size(text):
     from miner.pipeline.study import sample_size

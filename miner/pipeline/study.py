@@ -95,6 +95,8 @@ _TIMEPOINT = Caseless(
     r"(?:\s+(?:of\s+(?:training|treatment|exercise|intervention|follow-up)|post-?\w+|after\s+\w+))?)"
     r"|\b(?:at\s+)?(?:week|day|month|visit)\s+\d+\b|\bpost-?operative day \d+\b|\bat (?:the )?(?:end of|follow-up)\b[^,;.]{0,30}")
 _COUNTS = frozenset({"sample_size"})
+#: A count of those in whom a measure was developed, not of this study's subjects.
+_VALIDATED = Caseless(r"\b(?:validated|developed|normed|standardi[sz]ed) (?:in|on|with|by|among)\b")
 #: Counts that are not the sample studied: those screened or approached for it.
 _NOT_STUDIED = Caseless(r"[^.;]{0,30}?\b(?:were |was )?(?:screened|approached|contacted|invited|assessed for eligibility)\b")
 
@@ -196,16 +198,17 @@ def sample_size(text: str) -> int | None:
     """How many participants or animals a text reports: the largest count of subjects it
     gives ("60 patients were randomized" over "5 patients dropped out"; see the
     ``sample_size`` effects of :func:`miner.pipeline.effects.find_effects`), never a
-    number inside a name ("heat shock protein 27 ... rats"); numbers that look like
-    years are passed over unless written "n = ...", and so are the counts of those
-    screened for the study.
+    number inside a name ("heat shock protein 27 ... rats"). Counts in a sentence about
+    other work ("a questionnaire validated in 1,500 adults", "a previous trial of 90
+    patients") are not this study's; numbers that look like years are passed over
+    unless written "n = ...", and so are the counts of those screened.
 
     >>> sample_size("Sixty women (n = 60) were randomized; 5 patients dropped out in 2019 patients' files.")
     60
     >>> sample_size("Two hundred and fifty participants were randomly assigned; 320 patients were screened.")
     250
     """
-    candidates = []
+    candidates: list[int] = []
     low = lowered(text)
     for effect in find_effects(text, kinds=_COUNTS):
         if effect.value is None:
@@ -213,6 +216,11 @@ def sample_size(text: str) -> int | None:
         value = int(effect.value)
         named_n = effect.text.lstrip()[:1] in "nN" and "=" in effect.text
         if not named_n and (value < 4 or 1900 <= value <= 2100 or _NOT_STUDIED.match(text, low, effect.end)):
+            continue
+        lo = max(text.rfind(". ", 0, effect.start) + 1, text.rfind("\n", 0, effect.start) + 1, effect.start - 200)
+        ends = [i for i in (text.find(". ", effect.end), text.find("\n", effect.end)) if i >= 0]
+        sentence = text[lo:min(ends + [len(text), effect.end + 200])]
+        if _VALIDATED.search(sentence, lowered(sentence)) or claim_kind(sentence, None) == "citation":
             continue
         candidates.append(value)
     return max(candidates) if candidates else None
