@@ -18,7 +18,7 @@ issue "Study context and counts that a researcher can trust" is about:
   found it ("et al. showed", "a previous study found", "(Smith 2010)");
 - denials: edges whose support counts a sentence that denies them ("not associated");
 - titles and sections: titles that keep a "TITLE:" label, and PMC header lines
-  (``ABSTRACT.X:``, ``1BODY.X:``) that are not seen as section headers.
+  (``ABSTRACT.X::``, ``1BODY.X:``) read as text of a section, not as its header.
 
 The checks use plain patterns of their own, so that a count stays comparable across
 versions: run this script from an older checkout (with ``--db`` of a store it mined)
@@ -108,13 +108,12 @@ def _species_words(lexicon: Lexicon) -> dict[str, re.Pattern[str]]:
 
 
 def _unseen_headers(text: str) -> int:
-    """PMC header lines at which no detected section starts (on the header's line or
-    the next)."""
-    starts = {s.start for s in detect_sections(text)}
+    """PMC header lines that end up inside a detected section's text, as if they were
+    a sentence of it (a header that starts a section, or an empty one, is seen)."""
+    sections = detect_sections(text)
     unseen = 0
     for match in _HEADER_LINE.finditer(text):
-        line_end = match.end()
-        if not any(match.start() <= start <= line_end + 1 for start in starts):
+        if any(s.start <= match.start() and match.end() <= s.end for s in sections):
             unseen += 1
     return unseen
 
@@ -138,7 +137,7 @@ def count(db: Path, listing: bool) -> dict:
         out["typed_animal_list"] = [f"{a.id}: {a.species[:3]} {(a.title or '')[:90]}" for a in animal]
     out["titles_with_TITLE_label"] = sum(1 for a in articles if (a.title or "").upper().startswith("TITLE:"))
     out["pmc_header_lines"] = sum(len(_HEADER_LINE.findall(t)) for t in texts.values())
-    out["pmc_header_lines_not_sections"] = sum(_unseen_headers(t) for t in texts.values())
+    out["pmc_header_lines_read_as_text"] = sum(_unseen_headers(t) for t in texts.values())
 
     evidence = [(f, e) for f in findings for e in f.evidence]
     out["evidence"] = len(evidence)
@@ -147,7 +146,7 @@ def count(db: Path, listing: bool) -> dict:
                and e.species and e.species != HUMAN and e.species in species_words
                and not species_words[e.species].search(heads[e.article])]
     out["own_evidence_nonhuman_species_not_named_in_title_or_abstract"] = len(unnamed)
-    out["articles_with_such_evidence"] = len({e.article for _, e in unnamed})
+    out["articles_with_unnamed_species_evidence"] = len({e.article for _, e in unnamed})
     capitals = [m for m in mentions if m.concept.startswith("NCBITaxon:") and m.concept != HUMAN
                 and sum(c.isalpha() for c in m.text) >= 2 and m.text.isupper()
                 and m.text not in lexicon.concepts[m.concept].terms]
@@ -160,8 +159,8 @@ def count(db: Path, listing: bool) -> dict:
                  if re.search(rf"[A-Za-z][\w-]*[ -]{int(e.context['sample_size'])}\b", texts[e.article])]
     out["own_evidence_with_sample_size"] = len(with_n)
     out["own_evidence_sample_size_not_stated_as_a_count"] = len(not_stated)
-    out["  of_which_the_number_follows_a_word_(a_name)"] = len(from_name)
-    out["articles_with_such_evidence "] = len({e.article for _, e in not_stated})
+    out["own_evidence_sample_size_not_stated_but_after_a_word"] = len(from_name)
+    out["articles_with_unstated_sample_size"] = len({e.article for _, e in not_stated})
     if listing:
         out["sample_size_not_stated_list"] = sorted({f"{e.article}: n={e.context['sample_size']}"
                                                      for _, e in not_stated})

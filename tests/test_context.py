@@ -19,6 +19,9 @@ from miner.pipeline.study import claim_kind
     ("Studies in rabbits have shown that rowing lowers CRP.", "discussion"),
     ("A study by Moreau found less fatigue with rowing.", "results"),
     ("Our results agree with previous trials [3-5], which showed that grip strength did not rise.", "discussion"),
+    ("In another study, Vidal12 showed that rowing eased back pain, unlike in our trial.", "discussion"),
+    ("Kaur (Kaur et al. 2011) reported less fatigue after rowing than we did.", "discussion"),
+    ("The results of another trial show less fatigue with rowing.", None),
 ])
 def test_other_work_is_a_citation_in_any_section(sentence, section):
     assert claim_kind(sentence, section) == "citation"

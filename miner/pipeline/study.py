@@ -110,7 +110,8 @@ _RESULTS_CITATION = re.compile(r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]|" + _AUTHOR_
 _OTHER_WORK = (r"(?:previous|prior|earlier|recent|past|former|other)\s+(?:[\w-]+\s+){0,2}?(?:study|studies|trials?|"
                r"reports?|work|research(?:es)?|investigations?|meta-analys[ie]s|reviews?|findings|results|literature|"
                r"authors|investigators|researchers)\b|"
-               r"\b(?:another|one|a)\s+(?:[\w-]+\s+){0,2}?(?:study|trial)\s+(?:has\s+|had\s+)?"
+               r"\banother\s+(?:[\w-]+\s+){0,2}?(?:study|trial)\b|"
+               r"\b(?:one|a)\s+(?:[\w-]+\s+){0,2}?(?:study|trial)\s+(?:has\s+|had\s+)?"
                r"(?:showed|shown|found|reported|demonstrated|observed)\b")
 _REPORTED = Caseless(
     r"\bpreviously\s+(?:reported|shown|described|demonstrated|found|published)\b|\b" + _OTHER_WORK + r"|"
@@ -131,6 +132,9 @@ _ATTRIBUTED = re.compile(
     r"\b(?:reported|described|shown|demonstrated|found|observed|conducted|prescribed|proposed|published)\s+by\s+"
     r"(?:[A-Z][A-Za-z'-]+\s+(?:et\s+al|and|&)|others\b|previous|prior|earlier|other)|"
     r"\b(?:[Ii]n|[Bb]y) their (?:study|trial|work|review|experiments?)\b|"
+    r"\b(?:[Ii]n|[Oo]f) (?:another|an earlier|a previous|a prior|a separate|one other) (?:[\w-]+\s+){0,2}?(?:study|trial)\b|"
+    r"(?:\((?:[^()]{0,40}[,; ])?(?:19|20)\d\d[a-z]?\)|\bet\s+al\.?,?\s+(?:19|20)\d\d[a-z]?\)?)\s+(?:also\s+)?"
+    r"(?:showed|found|reported|demonstrated|observed|noted|concluded|described|revealed|indicated|suggested)\b|"
     r"\b(?:[Pp]revious|[Pp]rior|[Ee]arlier|[Oo]ther|[Aa]nother|[Rr]ecent)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:study|studies|trials?|reports?|investigations?|meta-analys[ie]s|reviews?|work)\s*"
     r"(?:\[[^\]]{1,20}\]|\(\s*\d[^)]{0,20}\)|\d{1,3}(?:[,–-]\d{1,3})*)?,?\s*(?:(?:which|that|who)\s+)?"
