@@ -3,6 +3,8 @@ the species and design of a study, its sample size (texts written for these test
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from miner.pipeline.study import claim_kind
@@ -93,28 +95,27 @@ HUMAN = "NCBITaxon:9606"
 RAT = "NCBITaxon:10116"
 
 
-def test_a_goat_study_with_a_catalogue_number_is_about_goats(annotate):
-    species, context, found = _context(annotate, (
-        "TITLE: Treadmill walking and joint pain in goats with induced arthritis\n\n"
-        "ABSTRACT.METHODS::\nTwenty adult goats with carrageenan arthritis were randomly assigned to daily "
-        "treadmill walking or rest for six weeks.\n\n"
-        "BODY.METHODS:\nSynovial IL-1β was measured with a commercial kit (Cat. No. DY201). Sections were "
-        "incubated with goat anti-rabbit IgG.\n\n"
-        "BODY.RESULTS:\nTreadmill walking lowered synovial IL-1β compared with rest (p = 0.01).\n"))
-    assert {cid for _, cid in species} == {GOAT} and [w for w, _ in species].count("goats") == 2
-    assert context["species"] == [GOAT] and context["study_type"] == "animal"
-    assert found and all(f["species"] == GOAT for f in found)
+GOAT_STUDY = ("TITLE: Treadmill walking and joint pain in goats with induced arthritis\n\n"
+              "ABSTRACT.METHODS::\nTwenty adult goats with carrageenan arthritis were randomly assigned to daily "
+              "treadmill walking or rest for six weeks.\n\n"
+              "BODY.METHODS:\nSynovial IL-1β was measured with a commercial kit (Cat. No. DY201). Sections were "
+              "incubated with goat anti-rabbit IgG.\n\n"
+              "BODY.RESULTS:\nTreadmill walking lowered synovial IL-1β compared with rest (p = 0.01).\n")
+DENTAL_TRIAL = ("TITLE: Ibuprofen for pain during canine retraction: a randomised trial\n\n"
+                "ABSTRACT.METHODS::\nThirty orthodontic patients were randomly allocated to ibuprofen (the PIG "
+                "group) or placebo during maxillary canine retraction.\n\n"
+                "ABSTRACT.RESULTS::\nIbuprofen reduced pain compared with placebo (p = 0.03).\n")
 
 
-def test_a_dental_trial_with_canine_retraction_and_a_group_named_pig_is_human(annotate):
-    species, context, found = _context(annotate, (
-        "TITLE: Ibuprofen for pain during canine retraction: a randomised trial\n\n"
-        "ABSTRACT.METHODS::\nThirty orthodontic patients were randomly allocated to ibuprofen (the PIG group) "
-        "or placebo during maxillary canine retraction.\n\n"
-        "ABSTRACT.RESULTS::\nIbuprofen reduced pain compared with placebo (p = 0.03).\n"))
-    assert {cid for _, cid in species} == {HUMAN}
-    assert context["species"] == [HUMAN] and context["study_type"] == "randomized_trial"
-    assert found and all(f["species"] == HUMAN for f in found)
+@pytest.mark.parametrize("text, taxon, design, mentions", [
+    (GOAT_STUDY, GOAT, "animal", ["goats", "goats"]),  # not a cat ("Cat. No."), not the reagent's goat
+    (DENTAL_TRIAL, HUMAN, "randomized_trial", ["patients"]),  # not a dog ("canine"), not a pig ("PIG")
+])
+def test_the_species_and_design_of_a_study_come_from_its_organisms(annotate, text, taxon, design, mentions):
+    species, context, found = _context(annotate, text)
+    assert [word for word, _ in species] == mentions and {cid for _, cid in species} == {taxon}
+    assert context["species"] == [taxon] and context["study_type"] == design
+    assert found and all(f["species"] == taxon for f in found)
 
 
 def test_background_species_set_their_sentence_only(annotate):
@@ -171,3 +172,23 @@ def test_an_evidence_takes_the_articles_count_not_a_number_in_a_name(annotate):
                    "(p < 0.01).\n")
     (found,) = [r for r in doc._.miner_relations if r["object"] == "HGNC:5246"]
     assert found["context"]["sample_size"] == 24
+
+
+def test_bad_species_patterns_are_one_clear_error(tmp_path):
+    from miner.errors import LexiconError
+    from miner.pipeline.species import load_rules
+
+    cases = {
+        "broken.json": ('{"not_organism": [', "invalid JSON"),
+        "no-list.json": ('{"not_organism": {}}', "expected a list 'not_organism'"),
+        "no-why.json": ('{"not_organism": [{"after": "^x"}]}', "entry 1 needs 'why'"),
+        "bad-regex.json": ('{"not_organism": [{"why": "w", "after": "(x"}]}', "entry 1: bad expression in 'after'"),
+    }
+    for name, (content, message) in cases.items():
+        path = tmp_path / name
+        path.write_text(content)
+        with pytest.raises(LexiconError, match=re.escape(message)) as raised:
+            load_rules(path)
+        assert str(path) in str(raised.value) and "\n" not in str(raised.value)
+    with pytest.raises(LexiconError, match="species patterns not found"):
+        load_rules(tmp_path / "missing.json")

@@ -16,7 +16,6 @@ sentence only, never the article's (:func:`miner.pipeline.context.article_specie
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,7 +27,7 @@ from spacy.tokens import Doc
 from miner.errors import LexiconError
 from miner.pipeline import extensions
 from miner.pipeline.entities import SPAN_KEY
-from miner.pipeline.lexicon import Concept, Lexicon, default_lexicon_path, default_models_dir
+from miner.pipeline.lexicon import Concept, Lexicon, default_lexicon_path, default_models_dir, read_patterns
 from miner.pipeline.study import claim_kind
 
 #: How far around a mention its context is read.
@@ -57,12 +56,7 @@ def load_rules(path: Path | str | None = None) -> tuple[NotOrganism, ...]:
 
 @lru_cache(maxsize=4)
 def _load_rules(path: str) -> tuple[NotOrganism, ...]:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LexiconError(f"{path}: species patterns not found") from None
-    except json.JSONDecodeError as exc:
-        raise LexiconError(f"{path}: invalid JSON ({exc.msg}, line {exc.lineno})") from None
+    data = read_patterns(path, "species patterns")
     entries = data.get("not_organism") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise LexiconError(f"{path}: expected a list 'not_organism'")
