@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from miner.articles.sections import detect_sections
-from miner.pipeline.sentences import sentence_starts
 from miner.pipeline.study import claim_kind
 
 HUMAN = "NCBITaxon:9606"
@@ -107,55 +106,75 @@ _NOT_DESIGN = frozenset({"discussion"})
 _THIS_META = re.compile(
     r"\b(?:this|the present|the current|our|we (?:\w+ )?(?:conducted|performed|carried out|did|undertook|report|present))"
     r"(?: \w+){0,4}? (?:meta-?analys[ie]s|systematic review)\b", re.I)
+#: A word that each design pattern above needs (looked for in lower case, which is fast).
+_DESIGN_WORDS = re.compile(r"random|\brct\b|controlled trial|meta-?analys|review|cohort|cross-sectional|case-control|"
+                           r"observational|prospective study|survey")
 #: A sentence about the article's own study ("this trial", "we compared").
 _SELF = re.compile(r"\b(?:this|the present|the current|our)\b|\bwe\b", re.I)
 
 
-def design_text(text: str, title: str | None, has_sections: bool, head: int = 4000, methods: int = 8000) -> str:
-    """What an article says about its own design: its title and the sentences of its
-    first ``head`` characters and of its methods (the first ``methods`` characters of
-    them) that describe its own study. A sentence that cites other work does not; in
-    the body's introduction only a sentence that says it is about this study does ("this
-    trial", "we compared"); a discussion is left out. Without sections, the first
+def _sentence_around(text: str, start: int, end: int, reach: int = 300) -> tuple[int, str]:
+    """(offset, text) of the sentence around ``text[start:end]``: from the full stop or
+    blank line before it to the one after it (at most ``reach`` characters each way)."""
+    floor = max(0, start - reach)
+    stops = [i + 2 for i in (text.rfind(". ", floor, start), text.rfind("\n\n", floor, start)) if i >= 0]
+    lo = max(stops or [floor])
+    ends = [i + 1 for i in (text.find(". ", end, end + reach), text.find("\n\n", end, end + reach)) if i >= 0]
+    return lo, text[lo:min(ends or [min(len(text), end + reach)])]
+
+
+def design_sentences(text: str, title: str | None, has_sections: bool, head: int = 4000,
+                     methods: int = 8000) -> list[tuple[int, str]]:
+    """What an article says about its own design, as (offset, sentence): the sentences
+    naming a design (randomised, meta-analysis, review, cohort...) in its first ``head``
+    characters and in its methods (their first ``methods`` characters) that describe its
+    own study, its title first (offset -1). A sentence that cites other work does not;
+    in the body's introduction only a sentence that says it is about this study does
+    ("this trial", "we compared"); a discussion is left out. Without sections, the first
     ``head`` characters less the sentences that cite other work.
     """
     sections = detect_sections(text) if has_sections else []
-    chunks: list[tuple[str | None, str]] = []
+    chunks: list[tuple[str | None, int, int]] = []
     in_body, methods_left = False, methods
     for section in sections:
         in_body = in_body or section.label.upper().startswith("BODY")
         if section.kind == "methods" and methods_left > 0:
-            chunks.append(("methods", text[section.start:min(section.end, section.start + methods_left)]))
+            chunks.append(("methods", section.start, min(section.end, section.start + methods_left)))
             methods_left -= section.end - section.start
         elif section.start < head and section.kind not in _NOT_DESIGN:
             kind = "introduction" if in_body and section.kind == "background" else section.kind
-            chunks.append((kind, text[section.start:min(section.end, head)]))
+            chunks.append((kind, section.start, min(section.end, head)))
     if not chunks:
-        chunks = [(None, text[:head])]
-    kept = [title or ""]
-    for kind, chunk in chunks:
-        starts = [0, *sentence_starts(chunk), len(chunk)]
-        for lo, hi in zip(starts, starts[1:]):
-            sentence = chunk[lo:hi]
+        chunks = [(None, 0, min(len(text), head))]
+    kept = [(-1, title or "")]
+    seen: set[int] = set()
+    for kind, begin, end in chunks:
+        chunk = text[begin:end]
+        for match in _DESIGN_WORDS.finditer(chunk.lower()):
+            lo, sentence = _sentence_around(chunk, match.start(), match.end())
+            if begin + lo in seen:
+                continue
+            seen.add(begin + lo)
             if kind == "introduction":
                 if _SELF.search(sentence) and claim_kind(sentence, None) == "own":
-                    kept.append(sentence)
+                    kept.append((begin + lo, sentence))
             elif claim_kind(sentence, None if kind == "background" else kind) in ("own", "methods", "baseline"):
-                kept.append(sentence)
-    return "\n".join(kept)
+                kept.append((begin + lo, sentence))
+    return kept
 
 
 def study_type(text: str, title: str | None, species: Sequence[str], has_sections: bool) -> str | None:
     """randomized_trial / meta_analysis / review / animal / observational / news, or None.
 
-    From what the article says it did (:func:`design_text`: "we conducted a
+    From what the article says it did (:func:`design_sentences`: "we conducted a
     meta-analysis", "patients were randomly assigned", the species of its own
     subjects), never from a design it mentions ("a meta-analysis of trials found...").
     """
-    own = design_text(text, title, has_sections)
+    sentences = design_sentences(text, title, has_sections)
+    own = "\n".join(sentence for _, sentence in sentences)
     if _META.search(title or "") or _THIS_META.search(own):
         return "meta_analysis"
-    if _REVIEW.search(title or "") or _REVIEW.search(design_text(text, None, has_sections, head=1500)):
+    if _REVIEW.search(title or "") or any(_REVIEW.search(sentence) for start, sentence in sentences if start < 1500):
         return "review"
     if not has_sections and _NEWS.search(text):
         return "news"  # a news report, whatever study it reports on

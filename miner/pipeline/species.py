@@ -7,10 +7,11 @@ reagent, "the PIG group" an acronym. :func:`not_organism` tells them apart with 
 contexts of ``models/patterns/species.json`` (data) and one rule in code: a species
 word written in capitals that the lexicon writes in lower case is an acronym.
 
-The component drops those mentions and marks each remaining one with the section and
-the claim (:func:`miner.pipeline.study.claim_kind`) of its sentence, so that a species
-named in the background ("studies in rats have shown") sets the species of that
-sentence only, never the article's (:func:`miner.pipeline.context.article_species`).
+The component drops those mentions and marks each remaining one with the section (and
+an animal's also with the claim, :func:`miner.pipeline.study.claim_kind`) of its
+sentence, so that a species named in the background ("studies in rats have shown")
+sets the species of that sentence only, never the article's
+(:func:`miner.pipeline.context.article_species`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from spacy.tokens import Doc
 
 from miner.errors import LexiconError
 from miner.pipeline import extensions
+from miner.pipeline.context import HUMAN
 from miner.pipeline.entities import SPAN_KEY
 from miner.pipeline.lexicon import Concept, Lexicon, default_lexicon_path, default_models_dir, read_patterns
 from miner.pipeline.study import claim_kind
@@ -117,7 +119,8 @@ def not_organism(text: str, start: int, end: int, concept: Concept | None = None
 
 class SpeciesVetting:
     """Drops species mentions that name no organism from ``doc._.miner_entities`` (and
-    ``doc.spans``) and marks the others with their sentence's ``section`` and ``claim``."""
+    ``doc.spans``) and marks the others with their sentence's ``section``, and those of
+    animals also with its ``claim``."""
 
     def __init__(self, nlp: Language, name: str, patterns: str = "", lexicon: str = "") -> None:
         self.name = name
@@ -133,7 +136,7 @@ class SpeciesVetting:
         section_starts = [s["start"] for s in sections]
         bounds = extensions.sentence_bounds(doc)
         sentence_starts = [lo for lo, _ in bounds]
-        claims: dict[int, tuple[str | None, str]] = {}
+        claims: dict[int, str] = {}
         dropped: set[tuple[int, int]] = set()
         kept = []
         for mention in mentions:
@@ -144,12 +147,13 @@ class SpeciesVetting:
                 dropped.add((mention["start"], mention["end"]))
                 continue
             index = bisect.bisect_right(sentence_starts, mention["start"]) - 1
-            if index not in claims:
-                lo, hi = bounds[index] if index >= 0 else (0, len(text))
-                where = bisect.bisect_right(section_starts, lo) - 1
-                section = sections[where]["kind"] if where >= 0 and lo < sections[where]["end"] else None
-                claims[index] = (section, claim_kind(text[lo:hi], section))
-            mention["section"], mention["claim"] = claims[index]
+            lo, hi = bounds[index] if index >= 0 else (0, len(text))
+            where = bisect.bisect_right(section_starts, lo) - 1
+            mention["section"] = sections[where]["kind"] if where >= 0 and lo < sections[where]["end"] else None
+            if mention["id"] != HUMAN:  # people are named all through a paper: their sections suffice
+                if index not in claims:
+                    claims[index] = claim_kind(text[lo:hi], mention["section"])
+                mention["claim"] = claims[index]
             kept.append(mention)
         if dropped:
             mentions[:] = kept
