@@ -192,3 +192,27 @@ def test_bad_species_patterns_are_one_clear_error(tmp_path):
         assert str(path) in str(raised.value) and "\n" not in str(raised.value)
     with pytest.raises(LexiconError, match="species patterns not found"):
         load_rules(tmp_path / "missing.json")
+
+
+# ----------------------------------------------------------------------------- design
+
+@pytest.mark.parametrize("title, text, design", [
+    ("Rowing for knee pain",
+     "ABSTRACT.METHODS::\nSixty adults were randomly divided into rowing and control groups.\n\n"
+     "BODY.INTRODUCTION:\nA meta-analysis of twelve trials found less knee pain with exercise [2].\n", "randomized_trial"),
+    ("Rowing and knee pain in a cohort of older adults",
+     "ABSTRACT.METHODS::\nWe followed 400 older adults in a prospective cohort for five years.\n\n"
+     "BODY.INTRODUCTION:\nRandomized trials have shown that rowing eases knee pain [3].\n", "observational"),
+    ("Exercise for knee pain: a systematic review and meta-analysis",
+     "ABSTRACT.METHODS::\nWe searched five databases for trials of exercise.\n", "meta_analysis"),
+    ("Exercise for knee pain",
+     "ABSTRACT.METHODS::\nWe conducted a meta-analysis of 14 randomised trials of exercise.\n", "meta_analysis"),
+    ("Rowing and knee pain",
+     "ABSTRACT.METHODS::\nForty adults rowed twice a week for eight weeks.\n\n"
+     "BODY.DISCUSSION:\nUnlike the randomised trials of others, this study had no control group.\n", None),
+])
+def test_the_design_is_what_the_article_says_it_did(title, text, design):
+    from miner.pipeline.context import study_type
+
+    full = f"TITLE: {title}\n\n{text}"
+    assert study_type(full, title, [HUMAN], True) == design
