@@ -156,6 +156,7 @@ def test_a_sample_size_is_a_count_of_subjects_or_animals(text, n):
     "Group 4 patients walked twice a week.",
     "Pain fell on day 14 in the treated mice.",
     "Cycling lowered IL-6 in COVID-19 patients.",
+    "They played a group game with 3–4 persons.",
     "Records from 2016 patients were not used.",
     "Fatigue was rated as before (refs 14 22\n\nPatients and methods follow).",
 ])

@@ -201,7 +201,7 @@ _add("percent_change", rf"(?<=\()\s?(?P<range>{_RANGE})\s?%(?=\s?[,;)])")
 _add("p_value", rf"\b(?P<name>p|P)(?:\s?-?\s?values?)?\s?(?P<cmp><|>|=|≤|≥|<=|>=|&lt;|&gt;|less\s+than|of|was)\s?(?P<value>\.?\d+(?:[.·]\d+)?(?:\s?[x×]\s?10\s?[{_MINUS}]\s?\d+)?|NS)", 0)
 _add("sample_size", rf"\b(?P<name>[nN])\s?=\s?(?P<value>\d{{1,7}})\b", 0)
 _SPACE = r"(?:(?!\n\s*\n)\s)+"  # within a paragraph
-_add("sample_size", rf"(?<![\w.,/-])(?P<value>{_WORD_NUM}|\d{{1,3}}(?:,\d{{3}})+|\d{{1,5}}){_SPACE}"
+_add("sample_size", rf"(?<![\w.,/–-])(?P<value>{_WORD_NUM}|\d{{1,3}}(?:,\d{{3}})+|\d{{1,5}}){_SPACE}"
                    rf"(?:(?!{_NOT_BETWEEN}\b)[A-Za-z][\w-]*{_SPACE}){{0,3}}?(?P<name>{'|'.join(SUBJECT_WORDS)})\b")
 _add("ci", _CI)
 
