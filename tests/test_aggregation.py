@@ -200,3 +200,19 @@ def test_a_denied_association_is_evidence_against_it_not_support(denial_graph):
     # a finding that is only ever denied is no association at all
     assert not denial_graph.has_edge("HGNC:2367", "MESH:D010146", "associated_with")
     assert _edge(denial_graph, "C-reactive protein", "no_effect", "Pain")["denies"] == {"associated_with": 1}
+
+
+def test_a_null_finding_contradicts_an_association_only_where_it_denies_it():
+    from miner.graph.aggregate import find_conflicts
+
+    def evidence(article, **extra):
+        return {"article": article, "section": "results", "species": "NCBITaxon:9606", "context": {}, **extra}
+
+    association = {"evidence": [evidence("a")]}
+    no_difference = {"evidence": [evidence("b")]}
+    denial = {"evidence": [evidence("c", negated=True, denies="associated_with")]}
+    assert find_conflicts([("x", "y", "associated_with", association), ("x", "y", "no_effect", no_difference)], {}) == {}
+    found = find_conflicts([("x", "y", "associated_with", association),
+                            ("x", "y", "no_effect", {"evidence": no_difference["evidence"] + denial["evidence"]})], {})
+    assert found[("x", "y", "associated_with")][0]["articles"] == ["c"]
+    assert found[("x", "y", "no_effect")][0]["status"] == "conflict"

@@ -96,6 +96,16 @@ def states_a_result(evidence: dict[str, Any]) -> bool:
     return evidence.get("section") in RESULT_SECTIONS and not evidence.get("hedged")
 
 
+def compared(relation: str, other: str, evidence: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The evidence of a ``relation`` edge that is weighed against an ``other`` edge: its
+    sentences that report results (:func:`states_a_result`). A null finding contradicts
+    an association only where it denies it ("not associated with"): a trial's "no
+    difference" is no answer to a title's "effect of X on Y"."""
+    if relation == "no_effect" and other == "associated_with":
+        return [e for e in evidence if states_a_result(e) and e.get("denies") == "associated_with"]
+    return [e for e in evidence if states_a_result(e)]
+
+
 def _significant(evidence: dict[str, Any]) -> bool:
     effect = evidence.get("effect") or {}
     if effect.get("kind") in _INTERVAL_KINDS and effect.get("low") is not None and effect.get("high") is not None:
@@ -170,7 +180,8 @@ def find_conflicts(edges: Iterable[tuple[str, str, str, dict[str, Any]]],
     study and a human trial may both be right); with the shared contexts and the
     articles on the other side. Only sentences that report results (results,
     conclusions, abstract, title, or articles without sections) and are not hedged are
-    compared: a discussion's speculation does not make a conflict.
+    compared: a discussion's speculation does not make a conflict; against an
+    association, only the sentences that deny it (:func:`compared`).
     """
     by_pair: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
     for subject, obj, relation, attrs in edges:
@@ -182,11 +193,10 @@ def find_conflicts(edges: Iterable[tuple[str, str, str, dict[str, Any]]],
             if first not in relations or second not in relations:
                 continue
             sides = {}
-            for relation in (first, second):
+            for relation, other in ((first, second), (second, first)):
                 contexts: dict[tuple[str | None, str | None], set[str]] = defaultdict(set)
-                for item in relations[relation].get("evidence", []):
-                    if states_a_result(item):
-                        contexts[context_key(item, articles.get(item["article"]))].add(item["article"])
+                for item in compared(relation, other, relations[relation].get("evidence", [])):
+                    contexts[context_key(item, articles.get(item["article"]))].add(item["article"])
                 sides[relation] = contexts
             if not sides[first] or not sides[second]:
                 continue  # one side is only discussion or hedged statements: not compared
