@@ -481,6 +481,8 @@ def inspect(db: Path, subject: str | None, object_: str | None, relation: str | 
                "cited_support": attrs.get("cited_support", 0), "evidence": evidence}
         if attrs.get("cited_only"):
             row["cited_only"] = True
+        if attrs.get("denies"):
+            row["denies"] = attrs["denies"]
         if attrs.get("pooled"):
             row["pooled"] = attrs["pooled"]
         conflicts = [c["relation"] for c in attrs.get("conflicts", []) if c["status"] == "conflict"]

@@ -61,7 +61,8 @@ def findings_table(graph: nx.MultiDiGraph, rows: list[dict[str, Any]]) -> Table:
         species = sorted({_name(graph, e.get("species")) for e in row["evidence"] if e.get("species")})
         table.add_row(
             f"{row['subject_name']}\n[dim]{row['subject']}[/]",
-            Text(row["relation"], style=RELATION_STYLE.get(row["relation"], "")),
+            Text(row["relation"], style=RELATION_STYLE.get(row["relation"], ""))
+            + (Text("\n" + denied_summary(row["denies"]), style="dim") if row.get("denies") else Text("")),
             f"{row['object_name']}\n[dim]{row['object']}[/]",
             str(row["support"]) + ("\n[dim]cited only[/]" if row.get("cited_only") else
                                    f"\n[dim]+{row['cited_support']} cited[/]" if row.get("cited_support") else ""),
@@ -72,6 +73,11 @@ def findings_table(graph: nx.MultiDiGraph, rows: list[dict[str, Any]]) -> Table:
             (pooled_summary(row["pooled"]) + "\n" if row.get("pooled") else "") + effect_summary(row["evidence"]),
         )
     return table
+
+
+def denied_summary(denies: dict[str, int]) -> str:
+    """What an edge's denying sentences deny: "denies associated_with (2 articles)"."""
+    return "; ".join(f"denies {relation} ({n} article{'s' if n != 1 else ''})" for relation, n in denies.items())
 
 
 def highlighted(evidence: dict[str, Any]) -> Text:
@@ -93,7 +99,8 @@ def print_evidence(console: Console, graph: nx.MultiDiGraph, rows: list[dict[str
         console.print(Text.assemble((row["subject_name"], "bold blue"), " ",
                                     (row["relation"], RELATION_STYLE.get(row["relation"], "")), " ",
                                     (row["object_name"], "bold magenta"),
-                                    f"  support {row['support']}, {len(row['evidence'])} sentence(s)"))
+                                    f"  support {row['support']}, {len(row['evidence'])} sentence(s)",
+                                    (f"  {denied_summary(row['denies'])}" if row.get("denies") else "", "dim")))
         for ev in row["evidence"]:
             facts = [f"[{ev['article']}]"]
             if ev.get("species"):
@@ -107,7 +114,8 @@ def print_evidence(console: Console, graph: nx.MultiDiGraph, rows: list[dict[str
             if context.get("sample_size"):
                 facts.append(f"n={context['sample_size']}")
             facts += [str(context[k]) for k in ("dose", "timepoint") if context.get(k)]
-            facts += [flag for flag in ("negated", "hedged") if ev.get(flag)]
+            facts += [f"denies {ev['denies']}" if ev.get("denies") else "negated"] if ev.get("negated") else []
+            facts += ["hedged"] if ev.get("hedged") else []
             console.print(Text("  ").append(highlighted(ev)))
             console.print(Text("    " + " · ".join(facts), style="dim"))
         console.print()
@@ -130,6 +138,8 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
                 facts = [f"support {item['support']}"]
                 if item.get("cited_support"):
                     facts.append(f"+{item['cited_support']} cited")
+                if item.get("denies"):
+                    facts.append(denied_summary(item["denies"]))
                 if item.get("confidence") is not None:
                     facts.append(f"confidence {item['confidence']:.2f}")
                 if item.get("support_by_design"):

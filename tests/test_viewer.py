@@ -108,3 +108,13 @@ def test_an_article_cannot_inject_script(browser, tmp_path, nlp):
     assert page.evaluate("window.pwned === undefined")
     assert "<script>window.pwned = 1</script>" in page.inner_text("#panel")  # shown as text
     assert [url for url in requests if not url.startswith("file://")] == []
+
+
+def test_the_panel_shows_a_denied_finding_as_evidence_against(browser, tmp_path, nlp):
+    page, _, errors = _open(browser, _page_for(Path(__file__).parent / "fixtures" / "denials", tmp_path, nlp))
+    page.evaluate("""() => window.minerCy.edges().filter(e => e.data('relation') === 'no_effect'
+        && e.data('source') === 'HGNC:6018')[0].emit('tap')""")
+    panel = page.inner_text("#panel")
+    assert "IL-6 no_effect Pain" in panel and "evidence against associated_with: 2 article(s) deny it" in panel
+    assert panel.count("denies associated_with") == 2 and "negated" not in panel
+    assert errors == []

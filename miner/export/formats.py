@@ -29,7 +29,7 @@ from miner.errors import ExportError
 
 LIST_NODE_ATTRS = ("synonyms", "articles")
 JSON_EDGE_ATTRS = ("evidence", "cited", "support_by_species", "support_by_design", "pooled", "conflicts",
-                   "confidence_basis", "news_of_the_same_study")
+                   "confidence_basis", "news_of_the_same_study", "denies")
 CSV_COLUMNS = [
     "subject", "subject_name", "subject_type", "relation", "object", "object_name", "object_type",
     "support", "article", "sentence", "start", "end", "subject_text", "object_text",

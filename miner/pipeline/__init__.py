@@ -1,7 +1,7 @@
 """The spaCy pipeline: load it from ``models/pipeline`` and run it on articles.
 
 ``build_pipeline()`` loads the trained default pipeline (scispaCy's tokenizer and
-abbreviation detector, lexicon candidates, entity recognizer, mentions, effect sizes,
+abbreviation detector, lexicon candidates, entity recognizer, mentions, species vetting, effect sizes,
 relation classifier, all registered spaCy factories). ``annotate(nlp, articles)`` runs it and yields Docs
 whose ``doc._.miner_*`` extensions hold plain data (see :mod:`.extensions`).
 

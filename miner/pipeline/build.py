@@ -1,9 +1,9 @@
-"""The spaCy pipeline (imported lazily through :mod:`miner.pipeline`): build it from ``models/pipeline.cfg`` and run it on articles.
+"""The spaCy pipeline (imported lazily through :mod:`miner.pipeline`): load it from ``models/pipeline`` and run it on articles.
 
 ``build_pipeline()`` loads the default pipeline saved under ``models/pipeline`` by
 ``make train``: scispaCy's tokenizer and abbreviation detector, miner's lexicon
-candidates, the trained tok2vec, entity recognizer, mention grouper and relation
-classifier, and the effect-size tagger, all registered spaCy factories. ``annotate(nlp, articles)`` runs it and yields Docs
+candidates, the trained tok2vec, entity recognizer and mention grouper, species vetting,
+the effect-size tagger and the trained relation classifier, all registered spaCy factories. ``annotate(nlp, articles)`` runs it and yields Docs
 whose ``doc._.miner_*`` extensions hold plain data (see :mod:`.extensions`).
 """
 
@@ -44,6 +44,7 @@ def register_components() -> None:
     import miner.pipeline.relation_model  # noqa: F401
     import miner.pipeline.relation_pipe  # noqa: F401
     import miner.pipeline.sentences  # noqa: F401
+    import miner.pipeline.species  # noqa: F401
     import miner.pipeline.tokenizer  # noqa: F401
     import miner.training.readers  # noqa: F401
 

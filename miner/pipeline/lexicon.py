@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from miner.errors import LexiconError
 from miner.pipeline.normalize import norm_text
@@ -185,6 +187,18 @@ def _load_cached(path_str: str) -> Lexicon:
                 xrefs=tuple(x for x in xrefs.split("|") if x),
             )
     return Lexicon(concepts, path=path, digest=digest.hexdigest())
+
+
+def read_patterns(path: Path | str, what: str) -> Any:
+    """The JSON data of a patterns file under ``models/patterns/``; a missing or broken
+    file is one :class:`~miner.errors.LexiconError` naming it (``what``: "relation
+    patterns", "species patterns")."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: {what} not found") from None
+    except json.JSONDecodeError as exc:
+        raise LexiconError(f"{path}: invalid JSON ({exc.msg}, line {exc.lineno})") from None
 
 
 def default_models_dir() -> Path:

@@ -7,7 +7,7 @@
   recognizer with its tok2vec and the mention grouper: ``ner.cfg``; the relation
   classifier: ``relations.cfg``), seeds fixed, ``model-last`` kept;
 - :func:`assemble`: the full pipeline - sentences, abbreviations, candidates, tok2vec,
-  entity recognizer, mentions, effect sizes, relation classifier - saved with
+  entity recognizer, mentions, species vetting, effect sizes, relation classifier - saved with
   ``nlp.to_disk``, with ``TRAINING.json`` beside the weights (what it was trained on,
   with which configs and library versions).
 """
@@ -83,7 +83,8 @@ def assemble(ner_dir: Path, relations_dir: Path, out_dir: Path, info: dict[str, 
     register_components()
     nlp = spacy.load(ner_dir)
     relations = spacy.load(relations_dir)
-    nlp.add_pipe("miner_effects", after="miner_entities")
+    nlp.add_pipe("miner_species", after="miner_entities")
+    nlp.add_pipe("miner_effects", after="miner_species")
     nlp.add_pipe("miner_relations", source=relations, after="miner_effects")
     nlp.meta.update({"name": "miner_default", "version": _version(),
                      "description": "miner's default pipeline: lexicon candidates, trained entity recognizer, "
