@@ -526,35 +526,157 @@ def read_path(path: Path, name: str | None = None) -> Iterator[ReadResult]:
     yield from reader(path, name)
 
 
-def walk_files(folder: Path) -> Iterator[tuple[Path, str]]:
-    """Every file below ``folder``, recursively and sorted, with its relative name.
+def display_name(name: str) -> str:
+    """A file name fit to print and to store as an id.
+
+    A name whose bytes are not UTF-8 (Python keeps such bytes as surrogate escapes)
+    has each of those bytes written as ``\\xNN``: ``badbyte\\xff.txt``. Valid names are
+    kept as they are.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
+
+
+def _key(info: os.stat_result) -> tuple[int, int]:
+    return info.st_dev, info.st_ino
+
+
+def _walk(folder: Path, skip: Callable[[str, os.stat_result], bool] | None = None
+          ) -> Iterator[tuple[Path, str] | ReadError]:
+    """(path, relative name as the file system gives it) of every file below ``folder``,
+    or a :class:`ReadError` for a folder that cannot be listed; see :func:`walk_files`."""
+    pending: list[tuple[Path, str]] = [(folder, "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            where = f"{display_name(prefix)}" if prefix else f"{folder}/"
+            why = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
+            yield ReadError(where, f"cannot read the folder ({why}); nothing in it was mined, "
+                                   "and what was mined from it before is kept")
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                subfolders.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                continue
+            if skip is not None:
+                try:
+                    info = entry.stat()
+                except OSError:
+                    info = None  # a dangling link, a file gone: read_path says so
+                if info is not None and skip(prefix + entry.name, info):
+                    continue
+            yield Path(entry.path), prefix + entry.name
+        pending.extend(reversed(subfolders))
+
+
+def walk_files(folder: Path) -> Iterator[tuple[Path, str] | ReadError]:
+    """Every file below ``folder``, recursively and sorted, with its relative name
+    (:func:`display_name`).
 
     Hidden files and folders (``.git``, ``.DS_Store``) are passed over; symbolic links
-    to folders are not followed, so a link loop cannot trap the walk.
+    to folders are not followed, so a link loop cannot trap the walk. A folder that
+    cannot be listed is a :class:`ReadError`, never a silent gap.
     """
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for filename in sorted(filenames):
-            if filename.startswith("."):
-                continue
-            path = Path(dirpath) / filename
-            yield path, path.relative_to(folder).as_posix()
+    for item in _walk(Path(folder)):
+        yield item if isinstance(item, ReadError) else (item[0], display_name(item[1]))
+
+
+def _within(path: str, roots: list[str]) -> str | None:
+    """The first of ``roots`` (resolved folder paths) that holds ``path``."""
+    return next((root for root in roots if path == root or path.startswith(root.rstrip(os.sep) + os.sep)), None)
+
+
+def new_roots(sources: Iterable[Path | str], known: Iterable[Path]) -> list[Path]:
+    """The folders among ``sources`` (a file's own folder) that no known root holds:
+    the roots a run adds, resolved, in order."""
+    roots = [str(root) for root in known]
+    added: list[Path] = []
+    for source in sources:
+        path = Path(source).resolve()
+        if path.is_file():
+            path = path.parent
+        elif not path.is_dir():
+            continue
+        if _within(str(path), roots) is None:
+            roots.append(str(path))
+            added.append(path)
+    return added
+
+
+def source_files(sources: Iterable[Path | str], *, roots: Iterable[Path] = (), ignore: Iterable[Path] = ()
+                 ) -> Iterator[tuple[Path, str] | ReadError]:
+    """Every file of ``sources`` (files or folders), once each, with the name it is known by.
+
+    The name (a file's fallback article id) is its path relative to the first of
+    ``roots`` that holds it, else to the folder named: so that once ``corpus`` was
+    mined, mining ``corpus/sub`` names ``sub/x.txt`` alike. A file reached twice (named
+    folders that overlap, hard or symbolic links) is read once; the files in ``ignore``
+    (the store's own) are passed over, whether they exist yet or not.
+    """
+    known = [str(root) for root in roots]
+    ignored_files: set[tuple[int, int]] = set()
+    ignored_paths = {str(Path(path).resolve()) for path in ignore}
+    for path in ignore:
+        try:
+            ignored_files.add(_key(Path(path).stat()))
+        except OSError:
+            pass
+    seen: set[tuple[int, int]] = set()
+
+    def once(real: str, info: os.stat_result) -> bool:
+        """Whether to pass over a file (the store's, or read already)."""
+        key = _key(info)
+        if key in ignored_files or key in seen or real in ignored_paths:
+            return True
+        seen.add(key)
+        return False
+
+    def named(real: str, fallback: str) -> str:
+        root = _within(real, known)
+        return display_name(os.path.relpath(real, root) if root and real != root else fallback)
+
+    for source in sources:
+        given = Path(source)
+        if given.is_file():
+            real = str(given.resolve())
+            if not once(real, given.stat()):
+                yield given, named(real, given.name)
+            continue
+        if not given.is_dir():
+            yield ReadError(display_name(str(given)), "no such file or folder")
+            continue
+        base = str(given.resolve())
+        for item in _walk(given, skip=lambda name, info: once(os.path.join(base, name), info)):
+            if isinstance(item, ReadError):
+                yield item
+            else:
+                yield item[0], named(os.path.join(base, item[1]), item[1])
 
 
 def iter_folder(folder: Path | str) -> Iterator[ReadResult]:
     """Every article under ``folder`` (or in it, if it is a file), and every problem."""
-    folder = Path(folder)
-    if folder.is_file():
-        yield from read_path(folder, folder.name)
-        return
-    if not folder.is_dir():
-        yield ReadError(str(folder), "no such file or folder")
-        return
-    for path, name in walk_files(folder):
-        yield from read_path(path, name)
+    yield from iter_articles([folder])
 
 
-def iter_articles(sources: Iterable[Path | str]) -> Iterator[ReadResult]:
-    """Articles and problems from several files or folders, in the order given."""
-    for source in sources:
-        yield from iter_folder(source)
+def iter_articles(sources: Iterable[Path | str], *, roots: Iterable[Path] = (), ignore: Iterable[Path] = ()
+                  ) -> Iterator[ReadResult]:
+    """Articles and problems from several files or folders, in the order given (see
+    :func:`source_files` for how files are named and which are passed over)."""
+    for item in source_files(sources, roots=roots, ignore=ignore):
+        if isinstance(item, ReadError):
+            yield item
+        else:
+            yield from read_path(*item)

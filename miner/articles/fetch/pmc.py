@@ -152,7 +152,10 @@ def ids_from_pubmed_folder(folder: Path) -> tuple[list[str], list[str]]:
 
     pmcids: list[str] = []
     without: list[str] = []
-    for path, name in walk_files(Path(folder)):
+    for item in walk_files(Path(folder)):
+        if isinstance(item, ReadError):
+            continue  # a folder that cannot be listed: `miner mine` will say so
+        path, name = item
         if not name.lower().endswith((".xml", ".xml.gz")):
             continue
         try:
