@@ -238,9 +238,11 @@ def _fetch_done(report: Any, quiet: bool) -> None:
     for problem in report.problems:
         _err(f"problem: {problem}")
     _err(report.summary())
-    if report.missing:
-        shown = ", ".join(report.missing[:10]) + (" …" if len(report.missing) > 10 else "")
-        _err(f"not fetched: {shown}; run the same command again to fetch what is missing")
+    if not report.complete:
+        shown = report.missing[:10] + ([f"{report.missing_unlisted:,} records past the PMIDs the search listed"]
+                                       if report.missing_unlisted else [])
+        more = " …" if len(report.missing) > 10 else ""
+        _err(f"not fetched: {', '.join(shown)}{more}; run the same command again to fetch what is missing")
         sys.exit(EXIT_SKIPPED)
     if not quiet:
         _err(f"mine them with: miner mine {report.folder}")
@@ -404,8 +406,9 @@ def export(db: Path, fmt: str, output: Path, validate: bool) -> None:
         if fmt in STORE_FORMATS:
             from miner.export.tools import write_bioc
 
-            write_bioc(store, output)
-            _err(f"{store.counts()['articles']} articles -> {output} ({fmt})")
+            with store.snapshot():  # one state of the store, whatever a running mine commits
+                write_bioc(store, output)
+                _err(f"{store.counts()['articles']} articles -> {output} ({fmt})")
             return
         graph = graph_from_store(store)
     if fmt == "json" and validate:

@@ -217,7 +217,8 @@ def prune_store(store: Store, stored: dict[str, Any], seen: set[str], report: Mi
     """``--prune``: delete the stored articles that the run did not see, unless something
     could not be read (its articles may still exist) or a large prune is not confirmed."""
     if report.problems:
-        problem(ReadError("--prune", "not done: some files could not be read, and their articles are kept"))
+        problem(ReadError("--prune", "not done: some files or folders could not be read, and their articles "
+                                      "are kept"))
         return
     gone = sorted(set(stored) - seen)
     large = len(gone) == len(stored) or len(gone) > max(1.0, PRUNE_ASK_SHARE * len(stored))
@@ -269,11 +270,6 @@ def _mine_batch(nlp: Language, batch: list[Article]) -> tuple[list[MinedArticle]
 _WORKER_NLP: list[Language] = []
 
 
-def _worker_start(parent: int) -> None:
-    """In each worker: end with the miner that forked it (see :mod:`miner.processes`)."""
-    die_with_parent(parent)
-
-
 def _worker_batch(batch: list[Article]) -> tuple[list[MinedArticle], list[ReadError]]:
     return _mine_batch(_WORKER_NLP[0], batch)
 
@@ -307,7 +303,7 @@ def _mined_batches(batches: Iterator[list[Article]], pipeline: Callable[[], Lang
     # leaves it here, to be mined below.
     pending: deque[tuple[list[Article], Future | None]] = deque()
     remaining = _chain(first, batches)
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start,
+    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
                              initargs=(os.getpid(),)) as pool:
         try:
             for batch in remaining:

@@ -25,9 +25,13 @@ from miner.articles.model import Article, Section, article_with_ids, normalise_p
 from miner.articles.sections import detect_sections, guess_title
 from miner.errors import ReadError
 
-#: Files larger than this are refused with a clear message (bytes). Articles are at
-#: most a few hundred kilobytes; a bigger "article" is almost always a mistake.
-MAX_FILE_BYTES = 20 * 1024 * 1024
+#: A megabyte, as the messages and the README count them.
+MB = 1_000_000
+#: Files read whole (.txt, .md, .html, .json) larger than this are refused with a clear
+#: message (bytes). Articles are at most a few hundred kilobytes; a bigger "article" is
+#: almost always a mistake. JSON Lines and XML are streamed: no limit on the file, and a
+#: JSON Lines record may be this long.
+MAX_FILE_BYTES = 20 * MB
 
 ReadResult = Article | ReadError
 Reader = Callable[[Path, str], Iterator[ReadResult]]
@@ -80,24 +84,38 @@ def read_bytes(path: Path, name: str) -> bytes:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             raise ReadError(name, "not a regular file (a pipe, device or socket)")
-        size = info.st_size
-        if size > MAX_FILE_BYTES:
-            raise ReadError(
-                name, f"file too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)"
-            )
+        if info.st_size > MAX_FILE_BYTES:
+            raise ReadError(name, too_large(info.st_size, MAX_FILE_BYTES))
         return path.read_bytes()
     except ReadError:
         raise
-    except FileNotFoundError:
-        raise ReadError(name, "file vanished before it could be read") from None
-    except IsADirectoryError:
-        raise ReadError(name, "is a directory") from None
-    except PermissionError:
-        raise ReadError(name, "permission denied") from None
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise ReadError(name, "symbolic link loop") from None
-        raise ReadError(name, f"cannot read ({exc.strerror or exc})") from None
+        raise os_problem(exc, name) from None
+
+
+def os_problem(exc: OSError, name: str) -> ReadError:
+    """The :class:`ReadError` for a file that the system would not let us read."""
+    if isinstance(exc, FileNotFoundError):
+        return ReadError(name, "file vanished before it could be read")
+    if isinstance(exc, IsADirectoryError):
+        return ReadError(name, "is a directory")
+    if isinstance(exc, PermissionError):
+        return ReadError(name, "permission denied")
+    if exc.errno == errno.ELOOP:
+        return ReadError(name, "symbolic link loop")
+    return ReadError(name, f"cannot read ({exc.strerror or exc})")
+
+
+def too_large(size: int, limit: int, what: str = "file") -> str:
+    """The reason given for a file (or record) over its size limit, in MB of 10^6 bytes.
+
+    >>> too_large(20_600_000, 20_000_000)
+    'file too large (20.6 MB; the limit is 20 MB)'
+    """
+    shown = f"{size / MB:,.1f} MB"
+    if round(size / MB, 1) * MB <= limit:  # just over: "20.0 MB" would not say why
+        shown = f"{size:,} bytes"
+    return f"{what} too large ({shown}; the limit is {limit / MB:g} MB)"
 
 
 def _ids_from_name(name: str) -> dict[str, str]:
@@ -420,14 +438,66 @@ def read_json_file(path: Path, name: str) -> Iterator[ReadResult]:
             yield error
 
 
+def _jsonl_lines(path: Path, name: str) -> Iterator[tuple[int, str | ReadError]]:
+    """(line number, text or why it cannot be read) of each line of a JSON Lines file,
+    streamed and decoded line by line, split at ``\\n`` only (U+2028, U+0085 and other
+    Unicode line breaks may stand inside JSON strings)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError(name, "not a regular file (a pipe, device or socket)")
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+        if not head.strip():
+            raise ReadError(name, "empty file")
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: decoded whole, within the limit
+            handle.close()
+            text = decode_bytes(read_bytes(path, name), name)
+            yield from enumerate((line.rstrip("\r") for line in text.split("\n")), 1)
+            return
+        if b"\x00" in head:
+            raise ReadError(name, "binary file, not text")
+        handle.seek(0)
+        number = 0
+        while True:
+            raw = handle.readline(MAX_FILE_BYTES + 1)
+            if not raw:
+                return
+            number += 1
+            if len(raw) > MAX_FILE_BYTES and not raw.endswith(b"\n"):
+                size = len(raw)
+                while raw and not raw.endswith(b"\n"):  # the rest of the record: passed over
+                    raw = handle.readline(MAX_FILE_BYTES)
+                    size += len(raw)
+                yield number, ReadError(f"{name}:{number}", too_large(size, MAX_FILE_BYTES, "record"))
+                continue
+            raw = raw.rstrip(b"\r\n")
+            try:
+                yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield number, ReadError(f"{name}:{number}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column "
+                                                            f"{exc.start + 1}); the other records are read")
+
+
 def read_jsonl_file(path: Path, name: str) -> Iterator[ReadResult]:
-    """A ``.jsonl`` file: one article per line; a bad line is reported, the rest read."""
-    try:
-        text = decode_bytes(read_bytes(path, name), name)
-    except ReadError as error:
-        yield error
-        return
-    for number, line in enumerate(text.splitlines(), 1):
+    """A ``.jsonl`` file: one article per line; a bad line is reported, the rest read.
+
+    Streamed: the file may be of any size, each record up to :data:`MAX_FILE_BYTES`.
+    """
+    lines = _jsonl_lines(path, name)
+    while True:
+        try:
+            number, line = next(lines)
+        except StopIteration:
+            return
+        except ReadError as error:
+            yield error
+            return
+        except OSError as exc:
+            yield os_problem(exc, name)
+            return
+        if isinstance(line, ReadError):
+            yield line
+            continue
         if not line.strip():
             continue
         where = f"{name}:{number}"

@@ -41,8 +41,13 @@ def _ids(db: Path) -> set[str]:
         return {a.id for a in store.articles()}
 
 
-def _error_lines(result) -> list[str]:
-    return [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+def _refused(folder: Path, db: Path, flag: str) -> str:
+    """Mine ``folder`` with ``flag`` where nobody can be asked: refused, with one line."""
+    result = _mine(folder, "--db", db, flag)
+    assert result.exit_code == 1
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert "--yes" in line
+    return line
 
 
 # ----------------------------------------------------------------------------- --fresh, --prune
@@ -52,10 +57,7 @@ def test_fresh_on_a_store_with_articles_is_refused_without_a_terminal_unless_yes
     assert _mine(_folder(tmp_path / "corpus", 4), "--db", db).exit_code == 0
     typo = tmp_path / "corpsu"
     typo.mkdir()
-    refused = _mine(typo, "--db", db, "--fresh")
-    assert refused.exit_code == 1
-    [line] = _error_lines(refused)
-    assert "--fresh would forget the 4 articles" in line and "--yes" in line
+    assert "--fresh would forget the 4 articles" in _refused(typo, db, "--fresh")
     assert len(_ids(db)) == 4  # nothing was forgotten
     confirmed = _mine(typo, "--db", db, "--fresh", "--yes")
     assert confirmed.exit_code == 0 and _ids(db) == set()
@@ -72,10 +74,7 @@ def test_a_prune_of_most_of_the_store_is_refused_without_a_terminal_unless_yes(t
     assert _mine(corpus, "--db", db).exit_code == 0
     empty = tmp_path / "empty"
     empty.mkdir()
-    refused = _mine(empty, "--db", db, "--prune")
-    assert refused.exit_code == 1
-    [line] = _error_lines(refused)
-    assert "--prune not done: it would delete 12 of the 12 stored articles (100%)" in line and "--yes" in line
+    assert "--prune not done: it would delete 12 of the 12 stored articles (100%)" in _refused(empty, db, "--prune")
     assert len(_ids(db)) == 12
     # one file gone of twelve: a small prune goes on without asking
     (corpus / "a00.txt").unlink()
@@ -244,3 +243,59 @@ def test_a_symlinked_db_takes_the_lock_of_the_store_it_points_to(tmp_path):
         assert result.exit_code == 1 and "another miner is writing to this store" in result.stderr
     assert _mine(corpus, "--db", link).exit_code == 0
     assert _ids(real) == {"a00.txt"} and link.is_symlink()
+
+
+# ----------------------------------------------------------------------------- reading while mining
+
+def test_a_graph_read_while_mine_commits_is_one_snapshot(tmp_path, nlp, monkeypatch):
+    """``mine`` commits a batch between the reads of an export: the graph holds either
+    all of the new article or none of it, never its evidence without it."""
+    from miner.graph import graph_from_store
+    from miner.mining import mine
+
+    db = tmp_path / "e.db"
+    mine([_folder(tmp_path / "first", 2)], db, nlp=nlp)
+    later = _folder(tmp_path / "later", 2, prefix="z")
+    real_concepts = Store.concepts
+    calls = []
+
+    def concepts_while_mining(self):
+        if not calls:
+            calls.append(mine([later], db, nlp=nlp))  # another writer commits, here
+        return real_concepts(self)
+
+    monkeypatch.setattr(Store, "concepts", concepts_while_mining)
+    with Store.open(db, create=False) as store:
+        graph = graph_from_store(store)
+    assert calls and calls[0].mined == 2
+    listed = {a["id"] for a in graph.graph["articles"]}
+    cited = {e["article"] for _, _, data in graph.edges(data=True) for e in data["evidence"]}
+    assert cited <= listed, f"evidence of articles not listed: {cited - listed}"
+    assert listed == {"a00.txt", "a01.txt"}  # the snapshot from before the commit
+    assert len(_ids(db)) == 4
+
+
+@pytest.mark.parametrize("answer, kept", [(b"n\n", 12), (b"y\n", 0)])
+def test_at_a_terminal_a_large_prune_asks(tmp_path, answer, kept):
+    import subprocess
+    import sys
+    import time
+
+    db = tmp_path / "e.db"
+    assert _mine(_folder(tmp_path / "corpus", 12), "--db", db).exit_code == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    leader, follower = os.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "miner.cli", "mine", str(empty), "--db", str(db), "--prune"],
+                               stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    said = b""
+    deadline = time.monotonic() + 60
+    while b"go on?" not in said and time.monotonic() < deadline:
+        said += os.read(leader, 4096)
+    assert f"--prune deletes 12 of the 12 articles in {db}".encode() in said
+    os.write(leader, answer)
+    process.wait(60)
+    os.close(leader)
+    assert process.returncode == (1 if kept else 0)
+    assert len(_ids(db)) == kept
