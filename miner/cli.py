@@ -794,7 +794,12 @@ def annotate(article: Path, output: Path) -> None:
         _err(f"skipped: {problem}")
     if not articles:
         raise MinerError(f"{article}: nothing to annotate")
-    docs = [doc for _, doc in run_pipeline(cached_pipeline(), articles)]
+    nlp = cached_pipeline()
+    too_long = next((a for a in articles if len(a.text) > nlp.max_length), None)
+    if too_long is not None:  # `miner mine` mines it in pieces; one page cannot draw it
+        raise MinerError(f"{article}: {too_long.id} is too long to draw ({len(too_long.text):,} characters; "
+                         f"at most {nlp.max_length:,}); 'miner mine' mines it")
+    docs = [doc for _, doc in run_pipeline(nlp, articles)]
     page = render_annotated(docs)
     atomic_write(output, lambda h: h.write(page))
     _err(f"{len(docs)} article(s) -> {output}")

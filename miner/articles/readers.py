@@ -447,8 +447,6 @@ def _jsonl_lines(path: Path, name: str) -> Iterator[tuple[int, str | ReadError]]
         raise ReadError(name, "not a regular file (a pipe, device or socket)")
     with path.open("rb") as handle:
         head = handle.read(8192)
-        if not head.strip():
-            raise ReadError(name, "empty file")
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: decoded whole, within the limit
             handle.close()
             text = decode_bytes(read_bytes(path, name), name)
@@ -484,10 +482,13 @@ def read_jsonl_file(path: Path, name: str) -> Iterator[ReadResult]:
     Streamed: the file may be of any size, each record up to :data:`MAX_FILE_BYTES`.
     """
     lines = _jsonl_lines(path, name)
+    anything = False
     while True:
         try:
             number, line = next(lines)
         except StopIteration:
+            if not anything:
+                yield ReadError(name, "empty file")
             return
         except ReadError as error:
             yield error
@@ -496,10 +497,12 @@ def read_jsonl_file(path: Path, name: str) -> Iterator[ReadResult]:
             yield os_problem(exc, name)
             return
         if isinstance(line, ReadError):
+            anything = True
             yield line
             continue
         if not line.strip():
             continue
+        anything = True
         where = f"{name}:{number}"
         try:
             record = json.loads(line)

@@ -173,3 +173,23 @@ def test_cut_points_keep_every_piece_within_the_limit():
         starts = cut_points(text, limit)
         ends = [*starts[1:], len(text)]
         assert starts[0] == 0 and all(0 < e - s <= limit for s, e in zip(starts, ends))
+
+
+def test_a_jsonl_file_of_blank_lines_is_empty(tmp_path):
+    (tmp_path / "blank.jsonl").write_text(" \n" * 5000)  # more blank than one read
+    (tmp_path / "none.jsonl").write_bytes(b"")
+    _, problems = _read(tmp_path)
+    assert problems == {"blank.jsonl": "empty file", "none.jsonl": "empty file"}
+
+
+def test_annotate_refuses_an_article_too_long_to_draw_with_one_line(tmp_path, nlp):
+    from click.testing import CliRunner
+
+    from miner.cli import cli
+
+    path = tmp_path / "long.txt"
+    path.write_text(_long_text(1, 12_500)[0])  # over 1,000,000 characters
+    result = CliRunner().invoke(cli, ["annotate", str(path), "-o", str(tmp_path / "a.html")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [line] = result.stderr.strip().splitlines()
+    assert "long.txt is too long to draw" in line and "'miner mine' mines it" in line
