@@ -109,7 +109,17 @@ def _add_node(graph: nx.MultiDiGraph, cid: str, concept: Concept | None, stats: 
 
 def graph_from_store(store: Any) -> nx.MultiDiGraph:
     """The whole evidence graph of a :class:`miner.store.Store`, with each news report
-    linked to the studies it describes (``reports_on`` on the news article's record)."""
+    linked to the studies it describes (``reports_on`` on the news article's record).
+
+    Read in one snapshot of the store (:meth:`~miner.store.Store.snapshot`), so that a
+    graph read while ``miner mine`` commits is the store before or after a batch, never
+    a mix of both.
+    """
+    with store.snapshot():
+        return _graph_from_store(store)
+
+
+def _graph_from_store(store: Any) -> nx.MultiDiGraph:
     graph = build_graph(store.articles(), store.concepts(), store.mention_stats(), store.findings())
     articles = graph.graph["articles"]
     if any(a.get("study_type") == "news" for a in articles):

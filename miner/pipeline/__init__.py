@@ -18,7 +18,7 @@ from typing import Any
 from miner.pipeline.fingerprint import default_pipeline_path, pipeline_fingerprint
 
 _LAZY = {name: "miner.pipeline.build" for name in
-         ("annotate", "annotate_text", "build_pipeline", "cached_pipeline", "doc_record", "make_doc",
+         ("annotate", "annotate_records", "annotate_text", "build_pipeline", "cached_pipeline", "doc_record", "make_doc",
           "register_components", "tokenizer_pipeline")}
 
 
@@ -31,5 +31,5 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-__all__ = ["annotate", "annotate_text", "build_pipeline", "cached_pipeline", "default_pipeline_path", "doc_record",
+__all__ = ["annotate", "annotate_records", "annotate_text", "build_pipeline", "cached_pipeline", "default_pipeline_path", "doc_record",
            "make_doc", "pipeline_fingerprint", "register_components", "tokenizer_pipeline"]

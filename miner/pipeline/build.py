@@ -104,6 +104,28 @@ def doc_record(doc: Doc) -> dict[str, Any]:
     }
 
 
+def annotate_records(nlp: Language, articles: Iterable[Article], batch_size: int = 16
+                     ) -> Iterator[tuple[Article, dict[str, Any]]]:
+    """Each article with its :func:`doc_record`; an article longer than ``nlp.max_length``
+    is annotated in pieces and its record put together (:mod:`miner.pipeline.pieces`)."""
+    from miner.pipeline.pieces import merge_records, pieces
+
+    whole: list[Article] = []
+    for article in articles:
+        if len(article.text) <= nlp.max_length:
+            whole.append(article)
+            continue
+        yield from ((a, doc_record(d)) for a, d in annotate(nlp, whole, batch_size))
+        whole = []
+        parts, tokens = [], 0
+        for offset, piece in pieces(article, nlp.max_length):
+            [(_, doc)] = annotate(nlp, [piece])
+            parts.append((offset, tokens, doc_record(doc)))
+            tokens += len(doc)
+        yield article, merge_records(parts)
+    yield from ((a, doc_record(d)) for a, d in annotate(nlp, whole, batch_size))
+
+
 def annotate_text(nlp: Language, text: str, article_id: str = "text") -> Doc:
     """Annotate one text (for tests and quick looks)."""
     from miner.articles.readers import article_from_text
@@ -112,5 +134,5 @@ def annotate_text(nlp: Language, text: str, article_id: str = "text") -> Doc:
     return nlp(make_doc(nlp, article))
 
 
-__all__ = ["annotate", "annotate_text", "build_pipeline", "cached_pipeline", "doc_record", "make_doc", "register_components",
-           "tokenizer_pipeline"]
+__all__ = ["annotate", "annotate_records", "annotate_text", "build_pipeline", "cached_pipeline", "doc_record",
+           "make_doc", "register_components", "tokenizer_pipeline"]
