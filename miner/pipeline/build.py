@@ -41,6 +41,7 @@ def register_components() -> None:
     import miner.pipeline.features  # noqa: F401  (the model layers)
     import miner.pipeline.grouping  # noqa: F401
     import miner.pipeline.mentions  # noqa: F401
+    import miner.pipeline.recognizer  # noqa: F401
     import miner.pipeline.relation_model  # noqa: F401
     import miner.pipeline.relation_pipe  # noqa: F401
     import miner.pipeline.sentences  # noqa: F401

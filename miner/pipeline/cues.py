@@ -94,3 +94,20 @@ def _load_rules(path: str) -> Rules:
     except json.JSONDecodeError as exc:
         raise LexiconError(f"{path}: invalid JSON ({exc.msg}, line {exc.lineno})") from None
     return Rules({k: v for k, v in data.items() if not k.startswith("_")})
+
+
+#: The cue categories of a sentence that may state a finding.
+FINDING_CATEGORIES = ("decrease", "increase", "improve", "worsen", "no_effect", "association", "effect_of",
+                      "non_significance", "comparison_cue")
+_FINDING_WORDS = re.compile(
+    r"\b(?:signific|differ|effect|affect|alter|versus|vs\b|caus|induc|trend|risk|chang|similar|compar|superior|"
+    r"inferior|fall|steep|impact|role|adverse|safe|toler)|\bp\s?[<=>≤]", re.I)
+
+
+def may_state_finding(text: str, rules: Rules, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` has any cue of a finding (a change, a difference, an
+    effect, an association, a statistic): the sentences the trained models look at.
+    About 96% of the annotated findings' sentences have one."""
+    if _FINDING_WORDS.search(text, start, len(text) if end is None else end):
+        return True
+    return any(rules.search(category, text, start, end) for category in FINDING_CATEGORIES)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import spacy
 from spacy.strings import get_string_id
@@ -48,6 +49,45 @@ def _bucket(value: float) -> str:
     return "0" if value <= 0 else "lo" if value < 0.34 else "mid" if value < 0.67 else "hi" if value < 1 else "1"
 
 
+@lru_cache(maxsize=65536)
+def _content(text: str) -> frozenset[str]:
+    return content_words(text)
+
+
+def _acronym(text: str) -> str | None:
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    return letters.lower() if 2 <= len(letters) <= 8 and letters.isupper() else None
+
+
+def candidate_pairs(forms: Sequence[Form]) -> list[tuple[int, int]]:
+    """The pairs of :func:`related` forms (i < j), found through an index of their
+    words, ids, defined abbreviations and initials rather than by trying every pair."""
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for index, form in enumerate(forms):
+        keys = {("w", w) for w in _content(form.text)}
+        if form.concept is not None:
+            keys.add(("id", form.concept))
+        keys.add(("text", form.text))
+        keys |= {("text", long) for long in form.long_forms}
+        acronym = _acronym(form.text)
+        if acronym:
+            keys.add(("initials", acronym))
+        initials = _initials(form.text)
+        if len(initials) >= 2:
+            keys.add(("initials", initials))
+        for key in keys:
+            by_key.setdefault(key, []).append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in by_key.values():
+        if len(members) > 1:
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    i, j = members[x], members[y]
+                    if i != j and related(forms[i], forms[j]):
+                        pairs.add((min(i, j), max(i, j)))
+    return sorted(pairs)
+
+
 def related(a: Form, b: Form) -> bool:
     """Whether the pair is worth scoring: a shared content word, the same lexicon id,
     a defined abbreviation, or initials that spell the other form."""
@@ -55,7 +95,7 @@ def related(a: Form, b: Form) -> bool:
         return True
     if b.text in a.long_forms or a.text in b.long_forms:
         return True
-    if content_words(a.text) & content_words(b.text):
+    if _content(a.text) & _content(b.text):
         return True
     for short, long in ((a, b), (b, a)):
         letters = re.sub(r"[^A-Za-z]", "", short.text)
@@ -68,7 +108,7 @@ def form_pair_features(a: Form, b: Form) -> list[str]:
     """The features of a pair of forms (order-free: the shorter form first)."""
     if (len(a.text), a.text) > (len(b.text), b.text):
         a, b = b, a
-    wa, wb = content_words(a.text), content_words(b.text)
+    wa, wb = _content(a.text), _content(b.text)
     types = "_".join(sorted((a.type, b.type)))
     feats = [f"types={types}", f"same_type={a.type == b.type}"]
     if a.concept is not None and b.concept is not None:
@@ -129,7 +169,7 @@ def group_forms(forms: Sequence[Form], score: Callable[[list[tuple[int, int]]], 
     """Groups of forms (indices) that name one concept: average-linkage clustering,
     merging while the mean score between two groups is above ``threshold``. Forms with
     the same lexicon id start in one group; unrelated pairs score 0."""
-    pairs = [(i, j) for i in range(len(forms)) for j in range(i + 1, len(forms)) if related(forms[i], forms[j])]
+    pairs = candidate_pairs(forms)
     scores = list(score(pairs)) if pairs else []
     group_of = list(range(len(forms)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(forms))}

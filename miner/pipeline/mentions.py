@@ -33,7 +33,7 @@ from thinc.api import Model, Optimizer
 
 from miner.pipeline import extensions
 from miner.pipeline.entities import SPAN_KEY, slugify
-from miner.pipeline.grouping import Form, form_pair_features, group_forms, hashed, related
+from miner.pipeline.grouping import Form, candidate_pairs, form_pair_features, group_forms, hashed
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
 from miner.pipeline.normalize import norm_text
 
@@ -212,11 +212,9 @@ class MentionBuilder(TrainablePipe):
         labels: list[float] = []
         for example in examples:
             forms, concepts = self._gold_forms(example)
-            for i in range(len(forms)):
-                for j in range(i + 1, len(forms)):
-                    if related(forms[i], forms[j]):
-                        features.append(form_pair_features(forms[i], forms[j]))
-                        labels.append(1.0 if concepts[i] == concepts[j] else 0.0)
+            for i, j in candidate_pairs(forms):
+                features.append(form_pair_features(forms[i], forms[j]))
+                labels.append(1.0 if concepts[i] == concepts[j] else 0.0)
         return features, labels
 
     def update(self, examples: Iterable[Example], *, drop: float = 0.0, sgd: Optimizer | None = None,
@@ -255,7 +253,7 @@ class MentionBuilder(TrainablePipe):
         tp = fp = fn = 0
         for example in examples:
             forms, concepts = self._gold_forms(example)
-            pairs = [(i, j) for i in range(len(forms)) for j in range(i + 1, len(forms)) if related(forms[i], forms[j])]
+            pairs = candidate_pairs(forms)
             predicted = self._scores(forms, pairs) if self.cfg.get("trained") else [0.0] * len(pairs)
             for (i, j), p in zip(pairs, predicted):
                 same = concepts[i] == concepts[j]

@@ -34,7 +34,7 @@ from thinc.api import Model, Optimizer
 
 from miner.pipeline import extensions
 from miner.pipeline.context import CONTROL_IDS, article_species, main_condition, main_interventions, study_type
-from miner.pipeline.cues import Rules
+from miner.pipeline.cues import Rules, may_state_finding
 from miner.pipeline.findings import finding_record, hedged
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
 from miner.pipeline.pairs import (
@@ -128,7 +128,7 @@ class RelationClassifier(TrainablePipe):
             hi = lo + len(text[lo:hi].rstrip())
             i, j = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
             inside = refs[i:j]
-            if not any(m.type in OBJECT_TYPES for m in inside):
+            if not any(m.type in OBJECT_TYPES for m in inside) or not may_state_finding(text, self.cues, lo, hi):
                 continue
             found = sentence_pairs((lo, hi), (0, 0), inside, arms)
             if not found:

@@ -83,6 +83,9 @@ def assemble(ner_dir: Path, relations_dir: Path, out_dir: Path, info: dict[str, 
     register_components()
     nlp = spacy.load(ner_dir)
     relations = spacy.load(relations_dir)
+    nlp.add_pipe("miner_recognizer", after="ner")
+    nlp.disable_pipe("tok2vec")  # run by miner_recognizer where it matters
+    nlp.disable_pipe("ner")
     nlp.add_pipe("miner_species", after="miner_entities")
     nlp.add_pipe("miner_effects", after="miner_species")
     nlp.add_pipe("miner_relations", source=relations, after="miner_effects")
