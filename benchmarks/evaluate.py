@@ -57,7 +57,7 @@ def main() -> None:
     out: dict = {}
     text: list[str] = []
     if not args.no_cv:
-        build_corpora(args.shared, args.work, args.folds)
+        build_corpora(exercise / "train", args.work, args.folds)
         pretrained = args.work / "pretrain" / "model-last.bin"
         cv, per_fold = cross_validate(args.work, args.folds, pretrained if pretrained.exists() else None, say)
         out["cross_validation"] = {**cv.to_dict(), "folds": per_fold}

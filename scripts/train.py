@@ -10,9 +10,12 @@
 5. the default pipeline assembled and saved to ``models/pipeline`` with ``TRAINING.json``.
 
 Seeds are fixed (``[system] seed`` in the configs); on 2 cores it takes about 25 minutes.
-To train on your own annotations instead, see the README ("Retraining").
+To train on your own annotations instead (README, "Retraining"), give ``--annotations``
+(a folder in the gold format) and, for pretraining, ``--texts`` (folders of ``.txt``
+articles).
 
-    python scripts/train.py --shared ../shared [--out models/pipeline] [--annotations DIR]
+    python scripts/train.py --shared ../shared [--out models/pipeline]
+    python scripts/train.py --annotations my/annotations [--texts my/articles ...] [--out DIR]
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PRETRAIN_EPOCHS = 4
+PRETRAIN_EPOCHS = 3
 
 
 def main() -> None:
@@ -34,8 +37,21 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--work", type=Path, default=ROOT / "outputs" / "training", help="intermediate files")
     parser.add_argument("--out", type=Path, default=ROOT / "models" / "pipeline")
+    parser.add_argument("--annotations", type=Path, default=None,
+                        help="annotations in the gold format (default: SHARED/.../evidence_inference_exercise/train)")
+    parser.add_argument("--texts", type=Path, nargs="*", default=None,
+                        help="folders of unlabelled .txt articles for pretraining (default: the trials in SHARED)")
     parser.add_argument("--pretrain-epochs", type=int, default=PRETRAIN_EPOCHS)
+    parser.add_argument("--pretrained", type=Path, default=None,
+                        help="tok2vec weights from an earlier `spacy pretrain` of training/ner.cfg (skips pretraining)")
     args = parser.parse_args()
+    corpora = args.shared / "corpora"
+    exercise = corpora / "evidence_inference_exercise"
+    annotations = args.annotations or exercise / "train"
+    texts = args.texts if args.texts is not None else [corpora / "evidence_inference_train" / "articles",
+                                                       exercise / "articles"]
+    # Pretraining never reads an article whose abstract is scored (train/ and the dev set gold/).
+    leave_out = {p.stem for folder in (annotations, exercise / "gold") for p in folder.glob("*.json")}
 
     from miner.pipeline import register_components
     from miner.training.corpus import build_corpora, build_raw_text
@@ -51,14 +67,17 @@ def main() -> None:
 
     began = time.perf_counter()
     try:
-        corpus = build_corpora(args.shared, args.work)
-        raw = build_raw_text(args.shared, args.work / "raw.jsonl") if args.pretrain_epochs else None
+        corpus = build_corpora(annotations, args.work)
+        pretraining = args.pretrain_epochs and args.pretrained is None
+        raw = build_raw_text(texts, args.work / "raw.jsonl", leave_out) if pretraining else None
     except FileNotFoundError as exc:
-        sys.exit(f"{exc}; give --shared PATH (the folder with corpora/)")
+        sys.exit(f"{exc}; give --shared PATH (the folder with corpora/) or --annotations DIR")
     step("corpus", began)
     everything, dev = args.work / "all.spacy", args.work / "fold0" / "heldout.spacy"
     overrides = {}
-    if args.pretrain_epochs:
+    if args.pretrained is not None:
+        overrides["paths.init_tok2vec"] = str(args.pretrained)
+    elif args.pretrain_epochs:
         began = time.perf_counter()
         weights = pretrain_tok2vec(CONFIGS / "ner.cfg", args.work / "pretrain", args.work / "raw.jsonl",
                                    everything, dev, args.pretrain_epochs)
@@ -74,7 +93,7 @@ def main() -> None:
         "trained_on": {**corpus, "pretraining_text": raw},
         "configs": {"ner.cfg": config_digest(CONFIGS / "ner.cfg"),
                     "relations.cfg": config_digest(CONFIGS / "relations.cfg")},
-        "pretrain_epochs": args.pretrain_epochs,
+        "pretrain_epochs": args.pretrain_epochs if args.pretrained is None else f"given: {args.pretrained.name}",
         "seconds": steps,
     }
     assemble(ner, relations, args.out, info)

@@ -1,4 +1,5 @@
-"""Lexicon matching: variants, acronyms, abbreviations defined in the text."""
+"""Lexicon matching (the entity candidates): variants, acronyms, abbreviations defined in
+the text; and how the recognizer's spans are normalised to concept ids."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from miner.pipeline.sentences import sentence_starts
 
 
 def _ids(doc):
-    return [(m["text"], m["id"]) for m in doc._.miner_entities]
+    """The lexicon's candidates of a Doc: (text, concept id)."""
+    return [(c.text, c.kb_id_) for c in doc.spans["miner_candidates"]]
+
+
+def _candidates(doc):
+    """The candidates as mention-like records (text, type, id)."""
+    return [{"text": c.text, "type": c.label_, "id": c.kb_id_} for c in doc.spans["miner_candidates"]]
 
 
 @pytest.mark.parametrize("form", ["TNF-α", "TNF-alpha", "TNFα", "TNF alpha", "tumour necrosis factor alpha",
@@ -33,7 +40,7 @@ def test_biomarker_variants(annotate, form, cid):
 def test_types_across_the_lexicon(annotate):
     doc = annotate("Rats with sciatic nerve injury swam or ran on a treadmill; neuropathic pain, "
                    "allodynia and TNF-α in the dorsal root ganglion were reduced.")
-    types = {m["text"]: (m["type"], m["id"]) for m in doc._.miner_entities}
+    types = {m["text"]: (m["type"], m["id"]) for m in _candidates(doc)}
     assert types["Rats"] == ("species", "NCBITaxon:10116")
     assert types["sciatic nerve injury"][0] == "condition"
     assert types["swam"] == ("intervention", "MESH:D013550")
@@ -50,21 +57,21 @@ def test_longest_match_wins(annotate):
 
 def test_acronyms_match_only_in_upper_case(annotate):
     assert ("VAS", "MESH:D064232") in _ids(annotate("Pain on the VAS fell."))
-    assert not [m for m in annotate("The vas deferens was intact.")._.miner_entities if m["id"] == "MESH:D064232"]
+    assert not [m for m in _candidates(annotate("The vas deferens was intact.")) if m["id"] == "MESH:D064232"]
 
 
 def test_unsafe_ontology_acronym_needs_a_definition(annotate):
     # "CCI" means chronic constriction injury only where the article says so.
     undefined = annotate("CCI rats were studied.")
-    assert not [m for m in undefined._.miner_entities if m["text"] == "CCI"]
+    assert not [m for m in _candidates(undefined) if m["text"] == "CCI"]
     defined = annotate("Rats had chronic constriction injury (CCI). Later, CCI rats swam.")
-    cci = [m for m in defined._.miner_entities if m["text"] == "CCI"]
+    cci = [m for m in _candidates(defined) if m["text"] == "CCI"]
     assert len(cci) == 2 and {m["id"] for m in cci} == {"MINER:chronic-constriction-injury"}
 
 
 def test_defined_scale_becomes_an_outcome_concept(annotate):
     doc = annotate("Function was rated on the Lysholm Knee Scoring Scale (LKSS). The LKSS improved.")
-    lkss = [m for m in doc._.miner_entities if m["text"] == "LKSS"]
+    lkss = [m for m in _candidates(doc) if m["text"] == "LKSS"]
     assert lkss and lkss[0]["type"] == "outcome" and lkss[0]["id"].startswith("MINER:lysholm")
 
 
@@ -77,7 +84,7 @@ def test_group_name_definition_is_recorded(annotate):
 
 
 def test_class_words_are_concepts(annotate):
-    ids = {m["id"] for m in annotate("Pro-inflammatory cytokines and heat shock proteins rose.")._.miner_entities}
+    ids = {m["id"] for m in _candidates(annotate("Pro-inflammatory cytokines and heat shock proteins rose."))}
     assert {"MINER:pro-inflammatory-cytokines", "MESH:D006360"} <= ids
 
 
@@ -137,7 +144,7 @@ def test_numbers_after_a_point_that_are_not_reference_markers_stay_in_the_senten
 def test_study_arms_defined_in_the_text_are_concepts_of_their_own(annotate):
     doc = annotate("Adults were randomized to lifestyle physical activity (LPA) or fibromyalgia education (FME). "
                    "The LPA group walked more; lifestyle physical activity was well tolerated.")
-    arms = {m["text"]: m["id"] for m in doc._.miner_entities if m["type"] == "intervention"}
+    arms = {m["text"]: m["id"] for m in _candidates(doc) if m["type"] == "intervention"}
     assert arms["LPA"] == arms["lifestyle physical activity"] == "MINER:lifestyle-physical-activity"
     assert arms["FME"] == "MINER:fibromyalgia-education"
     definition = next(d for d in doc._.miner_abbreviations if d["short"] == "LPA")
@@ -146,7 +153,7 @@ def test_study_arms_defined_in_the_text_are_concepts_of_their_own(annotate):
 
 def test_outcome_phrases_beyond_the_lexicon(annotate):
     doc = annotate("Peak force, rate of force development and EMG amplitude were lower in the trained group.")
-    outcomes = {m["text"] for m in doc._.miner_entities if m["type"] == "outcome"}
+    outcomes = {m["text"] for m in _candidates(doc) if m["type"] == "outcome"}
     assert {"Peak force", "rate of force development", "EMG amplitude"} <= outcomes
 
 
@@ -185,3 +192,43 @@ def test_cached_patterns_tag_exactly_like_freshly_built_ones(tmp_path, monkeypat
     monkeypatch.setenv("MINER_CACHE_DIR", "")  # caching off: nothing written, same result
     assert [(m["start"], m["end"], m["id"]) for m in annotate_text(build_pipeline(), text, "t.txt")._.miner_entities] \
         == found[0]
+
+
+def _with_ents(nlp, text, spans):
+    """``text`` through the pipeline's candidates, with the recognizer's spans replaced by
+    ``spans`` ((text, type) pairs, each at its first occurrence), then the mentions built."""
+    from miner.pipeline import make_doc
+    from miner.articles.readers import article_from_text
+
+    doc = make_doc(nlp, article_from_text(text, "t.txt"))
+    for name in ("miner_sentences", "miner_abbreviations", "miner_candidates"):
+        doc = nlp.get_pipe(name)(doc)
+    ents = []
+    for written, kind in spans:
+        start = text.index(written)
+        ents.append(doc.char_span(start, start + len(written), label=kind))
+    doc.set_ents(ents, default="outside")
+    return nlp.get_pipe("miner_entities")(doc)
+
+
+def test_recognised_spans_take_the_lexicon_id_and_the_recognizer_type(nlp):
+    doc = _with_ents(nlp, "Liraglutide lowered serum IL-6 levels and pain.",
+                     [("Liraglutide", "intervention"), ("serum IL-6 levels", "biomarker"), ("pain", "outcome")])
+    found = {m["text"]: (m["type"], m["id"]) for m in doc._.miner_entities}
+    assert found["serum IL-6 levels"] == ("biomarker", "HGNC:6018")  # what was measured of IL-6
+    assert found["pain"] == ("outcome", "MESH:D010146")
+    assert found["Liraglutide"][0] == "intervention"  # the arm, whatever the lexicon files it as
+
+
+def test_a_defined_short_form_and_its_long_form_are_one_concept(nlp):
+    doc = _with_ents(nlp, "Patients did Baduanjin qigong exercise (BQE). BQE lowered fatigue.",
+                     [("Baduanjin qigong exercise", "intervention"), ("BQE. BQE"[5:8], "intervention"),
+                      ("fatigue", "outcome")])
+    ids = {m["text"]: m["id"] for m in doc._.miner_entities}
+    assert ids["BQE"] == ids["Baduanjin qigong exercise"]
+
+
+def test_a_recognised_span_outside_the_lexicon_is_a_concept_of_its_own(nlp):
+    doc = _with_ents(nlp, "Handgrip endurance time rose.", [("Handgrip endurance time", "outcome")])
+    (mention,) = doc._.miner_entities
+    assert mention["id"] == "MINER:handgrip-endurance-time" and mention["name"] == "Handgrip endurance time"

@@ -164,3 +164,18 @@ def test_the_decision_rule(object_row, pair_rows, expected):
     candidates = DocCandidates([None], [None] * len(pair_rows), [0] * len(pair_rows), None)
     found = classifier.decide(candidates, numpy.array([object_row]), numpy.array(pair_rows))
     assert [(index, label) for index, label, _ in found] == expected
+
+
+def test_group_references_are_compared_with_the_main_arms():
+    from miner.pipeline.grouping import candidate_pairs, group_reference, pair_rows
+
+    forms = [Form("Baduanjin qigong", "intervention", count=5), Form("the experimental group", "intervention"),
+             Form("control group", "intervention", count=3), Form("pain", "outcome", count=4),
+             Form("stretching", "intervention", count=2)]
+    assert group_reference(forms[1]) and not group_reference(forms[2]) and not group_reference(forms[0])
+    pairs = candidate_pairs(forms)
+    # the reference is paired with the interventions most named, never with an outcome
+    assert (0, 1) in pairs and (1, 4) in pairs and (1, 3) not in pairs
+    rows = dict(zip(pairs, pair_rows(forms, pairs)))
+    assert "group_reference" in rows[(0, 1)] and "reference_arm_rank=0" in rows[(0, 1)]
+    assert "reference_word=experimental" in rows[(0, 1)]

@@ -126,6 +126,22 @@ def cue_before(text: str, offset: int, target: dict[str, Any], rules: Rules) -> 
     return offset + best if best is not None else target["start"]
 
 
+def denied_association(text: str, offset: int, target: dict[str, Any], rules: Rules) -> bool:
+    """An association cue negated right before it in the target's clause ("was not
+    associated with", "no correlation between"): the sentence denies an association
+    (the gold format's ``negated``), rather than reporting a null effect of a treatment."""
+    local = target["start"] - offset
+    breaks = sorted(c.start for c in rules.find("clause_break", text))
+    index = bisect.bisect_right(breaks, local) - 1
+    start = breaks[index] if index >= 0 else 0
+    stop = next((b for b in breaks if b > local), len(text))
+    negations = rules.find("negation", text, start, stop)
+    for cue in rules.find("association", text, start, stop):
+        if any(0 <= cue.start - n.end <= 12 for n in negations):
+            return True
+    return False
+
+
 def hedged(text: str, offset: int, target: dict[str, Any], rules: Rules) -> bool:
     """A speculation cue (may, could, suggests, a trend toward...) before the target in
     its own clause, or one that frames the whole sentence ("This suggests that...")."""

@@ -13,8 +13,12 @@ from miner.pipeline.lexicon import default_models_dir
 
 
 def default_pipeline_path() -> Path:
-    """The trained default pipeline (a spaCy pipeline folder written by ``make train``)."""
-    return default_models_dir() / "pipeline"
+    """The pipeline to mine with: ``$MINER_PIPELINE`` (a pipeline folder that
+    ``scripts/train.py`` wrote), else the trained default pipeline ``models/pipeline``."""
+    import os
+
+    configured = os.environ.get("MINER_PIPELINE")
+    return Path(configured) if configured else default_models_dir() / "pipeline"
 
 
 def pipeline_fingerprint(config: Path | str | None = None) -> str:

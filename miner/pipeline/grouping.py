@@ -35,6 +35,7 @@ class Form:
     concept: str | None = None  # the lexicon's id for it, if any
     count: int = 1
     long_forms: frozenset[str] = frozenset()  # when the article defines it as a short form of these
+    inner: frozenset[str] = frozenset()  # lexicon ids of the concepts named inside it
 
 
 def _words(text: str) -> list[str]:
@@ -59,14 +60,51 @@ def _acronym(text: str) -> str | None:
     return letters.lower() if 2 <= len(letters) <= 8 and letters.isupper() else None
 
 
+_GROUP_REFERENCE = re.compile(
+    r"^(?:the\s+|both\s+)?(?:(?:experimental|intervention|treatment|treated|study|active|trial|exercise|exercised|"
+    r"training|trained|test|index)\s+)+(?:groups?|arms?|participants|patients|subjects|condition)$", re.I)
+#: How many of the article's most named interventions a group reference is compared with.
+ARMS_FOR_REFERENCES = 3
+
+
+def group_reference(form: Form) -> bool:
+    """A form that names an arm by its role, not by what it received: "the experimental
+    group", "intervention arm", "exercise group"."""
+    return form.type == "intervention" and bool(_GROUP_REFERENCE.match(form.text.strip()))
+
+
+def reference_pairs(forms: Sequence[Form]) -> list[tuple[int, int]]:
+    """Each group reference with the article's most named interventions (which the
+    authors' "experimental group" may stand for)."""
+    references = [i for i, f in enumerate(forms) if group_reference(f)]
+    if not references:
+        return []
+    arms = _arm_order(forms)[:ARMS_FOR_REFERENCES]
+    return sorted({(min(r, a), max(r, a)) for r in references for a in arms})
+
+
+def _arm_order(forms: Sequence[Form]) -> list[int]:
+    return sorted((i for i, f in enumerate(forms) if f.type == "intervention" and not group_reference(f)),
+                  key=lambda i: (-forms[i].count, i))
+
+
+def pair_rows(forms: Sequence[Form], pairs: Sequence[tuple[int, int]]) -> list[list[str]]:
+    """The features of each pair of forms, with the arms' ranks for group references."""
+    rank = {index: r for r, index in enumerate(_arm_order(forms))}
+    return [form_pair_features(forms[i], forms[j], rank.get(j if group_reference(forms[i]) else i))
+            for i, j in pairs]
+
+
 def candidate_pairs(forms: Sequence[Form]) -> list[tuple[int, int]]:
     """The pairs of :func:`related` forms (i < j), found through an index of their
-    words, ids, defined abbreviations and initials rather than by trying every pair."""
+    words, ids, defined abbreviations and initials rather than by trying every pair,
+    and the group references with the main arms (:func:`reference_pairs`)."""
     by_key: dict[tuple[str, str], list[int]] = {}
     for index, form in enumerate(forms):
         keys = {("w", w) for w in _content(form.text)}
         if form.concept is not None:
             keys.add(("id", form.concept))
+        keys |= {("id", cid) for cid in form.inner}
         keys.add(("text", form.text))
         keys |= {("text", long) for long in form.long_forms}
         acronym = _acronym(form.text)
@@ -85,6 +123,7 @@ def candidate_pairs(forms: Sequence[Form]) -> list[tuple[int, int]]:
                     i, j = members[x], members[y]
                     if i != j and related(forms[i], forms[j]):
                         pairs.add((min(i, j), max(i, j)))
+    pairs.update(reference_pairs(forms))
     return sorted(pairs)
 
 
@@ -95,6 +134,8 @@ def related(a: Form, b: Form) -> bool:
         return True
     if b.text in a.long_forms or a.text in b.long_forms:
         return True
+    if (a.concept is not None and a.concept in b.inner) or (b.concept is not None and b.concept in a.inner):
+        return True
     if _content(a.text) & _content(b.text):
         return True
     for short, long in ((a, b), (b, a)):
@@ -104,10 +145,22 @@ def related(a: Form, b: Form) -> bool:
     return False
 
 
-def form_pair_features(a: Form, b: Form) -> list[str]:
-    """The features of a pair of forms (order-free: the shorter form first)."""
+def form_pair_features(a: Form, b: Form, arm_rank: int | None = None) -> list[str]:
+    """The features of a pair of forms (order-free: the shorter form first). A group
+    reference and an arm also get the reference's role word and the arm's rank among
+    the article's interventions (``arm_rank``)."""
     if (len(a.text), a.text) > (len(b.text), b.text):
         a, b = b, a
+    for reference, arm in ((a, b), (b, a)):
+        if group_reference(reference) and not group_reference(arm):
+            words = [w.lower() for w in _WORDS.findall(reference.text)]
+            feats = ["group_reference", f"reference_arm_rank={arm_rank}"]
+            feats += [f"reference_word={w}" for w in words if w not in ("the", "both")]
+            shared = set(words) & {w.lower() for w in _WORDS.findall(arm.text)}
+            feats += [f"reference_shared={w}" for w in shared] or ["reference_shares_nothing"]
+            if arm.concept is not None:
+                feats.append("reference_arm_known")
+            return feats
     wa, wb = _content(a.text), _content(b.text)
     types = "_".join(sorted((a.type, b.type)))
     feats = [f"types={types}", f"same_type={a.type == b.type}"]
@@ -119,6 +172,10 @@ def form_pair_features(a: Form, b: Form) -> list[str]:
         feats.append("one_id")
     if b.text in a.long_forms or a.text in b.long_forms:
         feats.append("defined_abbreviation")
+    for outer, named in ((a, b), (b, a)):
+        if named.concept is not None and named.concept in outer.inner:
+            feats += ["names_inside", f"names_inside_{outer.type}_{named.type}",
+                      f"names_inside_len={min(len(_words(outer.text)), 4)}"]
     letters = re.sub(r"[^A-Za-z]", "", a.text)
     if letters.isupper() and len(letters) >= 2:
         feats.append("a_acronym")

@@ -18,6 +18,7 @@ lexicon files it as a chemical); the concept id stays the lexicon's.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,7 +34,7 @@ from thinc.api import Model, Optimizer
 
 from miner.pipeline import extensions
 from miner.pipeline.entities import SPAN_KEY, slugify
-from miner.pipeline.grouping import Form, candidate_pairs, form_pair_features, group_forms, hashed
+from miner.pipeline.grouping import Form, candidate_pairs, group_forms, hashed, pair_rows
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
 from miner.pipeline.normalize import norm_text
 
@@ -84,7 +85,8 @@ class MentionBuilder(TrainablePipe):
         self.vocab = vocab
         self.model = model
         self.name = name
-        self.cfg = {"use_ner": use_ner, "threshold": threshold, "trained": False}
+        self.cfg = {"use_ner": use_ner, "threshold": threshold, "trained": False, "type_agreement": {},
+                    "lexicon_type_trust": 0.95}
         self.lexicon = Lexicon.load(lexicon or default_lexicon_path())
 
     # ------------------------------------------------------------------ predicting
@@ -121,29 +123,56 @@ class MentionBuilder(TrainablePipe):
             return [self._record(text, span, span.label_, span.kb_id_, names, "candidate") for span in candidates]
         by_extent = {(c.start, c.end): c for c in candidates}
         short_forms = self._short_forms(doc, by_extent)
+        trusted = self.trusted_types()
         out = []
         for span in doc.ents:
             cid, source = self._concept(text, span, by_extent, candidates, short_forms, names)
-            out.append(self._record(text, span, span.label_, cid, names, source))
+            kind = span.label_
+            exact = by_extent.get((span.start, span.end))
+            if exact is not None and exact.label_ in trusted:
+                kind = exact.label_
+            out.append(self._record(text, span, kind, cid, names, source))
         return out
+
+    def trusted_types(self) -> set[str]:
+        """The lexicon types that the annotated data almost always agree with (a span the
+        lexicon names in full keeps the lexicon's type, whatever the recognizer says):
+        learned in training as the share of annotated mentions with exactly a candidate's
+        extent whose type is the candidate's, at least ``lexicon_type_trust``."""
+        table = self.cfg.get("type_agreement") or {}
+        floor = self.cfg.get("lexicon_type_trust", 0.95)
+        return {kind for kind, counts in table.items()
+                if sum(counts.values()) >= 20 and counts.get(kind, 0) / sum(counts.values()) >= floor}
+
+    def _count_agreement(self, examples: Iterable[Example]) -> None:
+        table = self.cfg.setdefault("type_agreement", {})
+        for example in examples:
+            predicted = example.predicted
+            by_extent = {(c.start_char, c.end_char): c.label_
+                         for c in (predicted.spans[SPAN_KEY] if SPAN_KEY in predicted.spans else [])}
+            for ent in example.reference.ents:
+                kind = by_extent.get((ent.start_char, ent.end_char))
+                if kind is not None:
+                    row = table.setdefault(kind, {})
+                    row[ent.label_] = row.get(ent.label_, 0) + 1
 
     def _forms(self, doc: Doc, mentions: Sequence[dict[str, Any]]) -> list[Form]:
         """The distinct surface forms of the mentions, with what the lexicon and the
         article's abbreviations say of them."""
-        long_forms: dict[str, set[str]] = {}
-        for definition in extensions.get(doc, "miner_abbreviations"):
-            long_forms.setdefault(definition["short"], set()).add(" ".join(definition["long"].split()))
+        long_forms = _long_forms(doc)
+        inner = _InnerConcepts(doc, self.lexicon)
         counts: Counter[str] = Counter(m["text"] for m in mentions)
         first: dict[str, dict[str, Any]] = {}
         for mention in mentions:
             first.setdefault(mention["text"], mention)
         return [Form(text, m["type"], m["id"] if self.lexicon.get(m["id"]) else None, counts[text],
-                     frozenset(long_forms.get(text, ()))) for text, m in first.items()]
+                     frozenset(long_forms.get(text, ())), inner(m["start"], m["end"], m["id"]))
+                for text, m in first.items()]
 
     def _scores(self, forms: Sequence[Form], pairs: list[tuple[int, int]]) -> list[float]:
         if not pairs:
             return []
-        keys = hashed([form_pair_features(forms[i], forms[j]) for i, j in pairs])
+        keys = hashed(pair_rows(forms, pairs))
         return [float(v) for v in self.model.predict(keys)[:, 0]]
 
     def _group(self, doc: Doc, mentions: list[dict[str, Any]]) -> None:
@@ -188,9 +217,8 @@ class MentionBuilder(TrainablePipe):
         """The reference's distinct mention forms and the concept each names."""
         predicted = example.predicted
         by_extent = {(c.start_char, c.end_char): c for c in (predicted.spans[SPAN_KEY] if SPAN_KEY in predicted.spans else [])}
-        long_forms: dict[str, set[str]] = {}
-        for definition in extensions.get(predicted, "miner_abbreviations"):
-            long_forms.setdefault(definition["short"], set()).add(" ".join(definition["long"].split()))
+        long_forms = _long_forms(predicted)
+        inner = _InnerConcepts(predicted, self.lexicon)
         seen: dict[str, tuple[Form, str]] = {}
         counts: Counter[str] = Counter(ent.text for ent in example.reference.ents)
         for ent in example.reference.ents:
@@ -204,7 +232,8 @@ class MentionBuilder(TrainablePipe):
             if concept is not None and self.lexicon.get(concept) is None:
                 concept = None
             seen[ent.text] = (Form(ent.text, ent.label_, concept, counts[ent.text],
-                                   frozenset(long_forms.get(ent.text, ()))), ent.kb_id_)
+                                   frozenset(long_forms.get(ent.text, ())),
+                                   inner(ent.start_char, ent.end_char, concept)), ent.kb_id_)
         return [f for f, _ in seen.values()], [c for _, c in seen.values()]
 
     def _training_pairs(self, examples: Iterable[Example]) -> tuple[list[list[str]], list[float]]:
@@ -212,15 +241,17 @@ class MentionBuilder(TrainablePipe):
         labels: list[float] = []
         for example in examples:
             forms, concepts = self._gold_forms(example)
-            for i, j in candidate_pairs(forms):
-                features.append(form_pair_features(forms[i], forms[j]))
-                labels.append(1.0 if concepts[i] == concepts[j] else 0.0)
+            pairs = candidate_pairs(forms)
+            features.extend(pair_rows(forms, pairs))
+            labels.extend(1.0 if concepts[i] == concepts[j] else 0.0 for i, j in pairs)
         return features, labels
 
     def update(self, examples: Iterable[Example], *, drop: float = 0.0, sgd: Optimizer | None = None,
                losses: dict[str, float] | None = None) -> dict[str, float]:
         losses = {} if losses is None else losses
         losses.setdefault(self.name, 0.0)
+        examples = list(examples)
+        self._count_agreement(examples)
         features, labels = self._training_pairs(examples)
         if not features:
             return losses
@@ -323,6 +354,27 @@ class MentionBuilder(TrainablePipe):
         cid = f"MINER:{slugify(norm_text(written))}"
         names.setdefault(cid, _as_name(" ".join(written.split())))
         return cid, "new"
+
+
+def _long_forms(doc: Doc) -> dict[str, set[str]]:
+    """Short form -> the long forms the article defines for it."""
+    out: dict[str, set[str]] = {}
+    for definition in extensions.get(doc, "miner_abbreviations"):
+        out.setdefault(definition["short"], set()).add(" ".join(definition["long"].split()))
+    return out
+
+
+class _InnerConcepts:
+    """The lexicon concepts named inside a span ("daily swimming" holds swimming)."""
+
+    def __init__(self, doc: Doc, lexicon: Lexicon) -> None:
+        spans = sorted(doc.spans[SPAN_KEY], key=lambda c: c.start_char) if SPAN_KEY in doc.spans else []
+        self.spans = [(c.start_char, c.end_char, c.kb_id_) for c in spans if lexicon.get(c.kb_id_) is not None]
+        self.starts = [s for s, _, _ in self.spans]
+
+    def __call__(self, start: int, end: int, own: str | None) -> frozenset[str]:
+        lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        return frozenset(cid for s, e, cid in self.spans[lo:hi] if e <= end and cid != own and (s, e) != (start, end))
 
 
 _GROUP_WORDS = re.compile(r"^(?:the|a|an|both|each)\s+|\s+(?:groups?|arms?|conditions?)$", re.I)

@@ -79,6 +79,18 @@ def focus_ranges(sentences: Sequence[tuple[int, int]], focus: Sequence[bool], te
     return out
 
 
+def title_span(text: str, title: str | None) -> tuple[int, int] | None:
+    """Where the article's title is written at the start of its text, if it is.
+
+    >>> title_span("TITLE:\\nSwimming eases pain\\n\\nText.", "Swimming eases pain")
+    (7, 26)
+    """
+    if not title:
+        return None
+    start = text.find(title, 0, 1000 + len(title))
+    return (start, start + len(title)) if start >= 0 else None
+
+
 def _only_space(text: str, a: int, b: int) -> bool:
     return not text[a:b].strip()
 
@@ -99,7 +111,14 @@ class FocusedRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         text = extensions.doc_text(doc)
         sentences = extensions.sentence_bounds(doc)
-        ranges = focus_ranges(sentences, doc_focus(doc, self.cues, self.head_chars), text)
+        focus = list(doc_focus(doc, self.cues, self.head_chars))
+        title = title_span(text, extensions.get(doc, "miner_article").get("title"))
+        if title is not None:
+            # Headline capitals are unlike the abstracts the recognizer learned from: the
+            # title keeps the lexicon's candidates.
+            focus = [chosen and not (start < title[1] and title[0] < end)
+                     for (start, end), chosen in zip(sentences, focus)]
+        ranges = focus_ranges(sentences, focus, text)
         candidates = sorted(doc.spans[SPAN_KEY], key=lambda c: c.start) if SPAN_KEY in doc.spans else []
         candidate_starts = [c.start for c in candidates]
         pieces: list[tuple[Span, Doc]] = []

@@ -35,7 +35,7 @@ from thinc.api import Model, Optimizer
 from miner.pipeline import extensions
 from miner.pipeline.context import CONTROL_IDS, article_species, main_condition, main_interventions, study_type
 from miner.pipeline.cues import Rules
-from miner.pipeline.findings import finding_record, hedged
+from miner.pipeline.findings import denied_association, finding_record, hedged
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
 from miner.pipeline.pairs import (
     OBJECT_TYPES,
@@ -190,9 +190,9 @@ class RelationClassifier(TrainablePipe):
 
     def decide(self, candidates: DocCandidates, object_probs: numpy.ndarray,
                pair_probs: numpy.ndarray) -> list[tuple[int, str, float]]:
-        """(pair index, label, confidence) of each finding: an object with a label
-        other than ``none`` (at ``threshold``), and its subjects - every pair at
-        ``subject_threshold``, else the best pair at ``subject_floor``."""
+        """(pair index, label, confidence) of each finding: an object whose ``none`` is
+        below ``threshold``, with the likeliest other label, and its subjects - every
+        pair at ``subject_threshold``, else the best pair at ``subject_floor``."""
         threshold = self.cfg.get("threshold", 0.5)
         subject_threshold = self.cfg.get("subject_threshold", 0.5)
         floor = self.cfg.get("subject_floor", 0.2)
@@ -201,16 +201,17 @@ class RelationClassifier(TrainablePipe):
             by_object.setdefault(owner, []).append(index)
         out = []
         for o, row in enumerate(object_probs):
-            best = int(row.argmax())
-            if self.labels[best] == "none" or row[best] < threshold:
+            # A finding when "none" is unlikely enough; its label the likeliest of the others.
+            if row[0] >= threshold:
                 continue
+            best = 1 + int(row[1:].argmax())
             members = by_object.get(o, [])
             chosen = [i for i in members if pair_probs[i, 1] >= subject_threshold]
             if not chosen and members:
                 top = max(members, key=lambda i: pair_probs[i, 1])
                 if pair_probs[top, 1] >= floor:
                     chosen = [top]
-            out.extend((i, self.labels[best], float(row[best] * pair_probs[i, 1])) for i in chosen)
+            out.extend((i, self.labels[best], float((1.0 - row[0]) * pair_probs[i, 1])) for i in chosen)
         return out
 
     def _annotate(self, doc: Doc, candidates: DocCandidates, object_probs: numpy.ndarray,
@@ -242,7 +243,8 @@ class RelationClassifier(TrainablePipe):
             target = by_place[(pair.object.start, pair.object.end)]
             a, b = bisect.bisect_left(mention_starts, lo), bisect.bisect_left(mention_starts, hi)
             e0, e1 = bisect.bisect_left(effect_starts, lo), bisect.bisect_left(effect_starts, hi)
-            negated = label == "not_associated"
+            negated = label == "not_associated" or (
+                label in ("no_effect", "associated_with") and denied_association(sentence, lo, target, self.cues))
             relations.append(finding_record(
                 text=sentence, offset=lo, subject=subject, target=target,
                 relation="associated_with" if negated else label, negated=negated,
@@ -405,7 +407,7 @@ def _segments(pair: Pair, t_lo: int, t_hi: int) -> list[tuple[int, int]]:
         },
         "patterns": "",
         "lexicon": "",
-        "threshold": 0.5,
+        "threshold": 0.7,
     },
     requires=["doc._.miner_entities", "doc._.miner_effects"],
     assigns=["doc._.miner_relations", "doc._.miner_context"],

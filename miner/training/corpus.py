@@ -97,20 +97,20 @@ def write_docbin(nlp: Language, annotations: Iterable[Annotation], path: Path) -
     return counts
 
 
-def build_corpora(shared: Path, out: Path, folds: int = 5) -> dict[str, Any]:
-    """The training DocBins of ``SHARED/corpora/evidence_inference_exercise/train`` (never
-    ``gold/``, the dev test set): ``all.spacy``, ``fold<k>/train.spacy`` and
-    ``fold<k>/heldout.spacy`` (folds by article), ``folds.json``; returns what
-    ``corpus.json`` records (counts, and a digest of the annotation files)."""
+def build_corpora(source: Path, out: Path, folds: int = 5) -> dict[str, Any]:
+    """The training DocBins of a folder of annotations in the gold format (for miner's
+    own models ``SHARED/corpora/evidence_inference_exercise/train``, never ``gold/``, the
+    dev test set): ``all.spacy``, ``fold<k>/train.spacy`` and ``fold<k>/heldout.spacy``
+    (folds by article), ``folds.json``; returns what ``corpus.json`` records (counts,
+    and a digest of the annotation files)."""
     import hashlib
     import json
 
     from miner.pipeline import tokenizer_pipeline
     from miner.training.gold import assign_folds, load_annotations
 
-    source = shared / "corpora" / "evidence_inference_exercise" / "train"
     if not source.is_dir():
-        raise FileNotFoundError(f"{source}: not found (give the folder with corpora/)")
+        raise FileNotFoundError(f"{source}: not a folder of annotations")
     annotations = load_annotations(source)
     digest = hashlib.sha1()
     for path in sorted(source.glob("*.json")) + sorted(source.glob("*.txt")):
@@ -118,7 +118,9 @@ def build_corpora(shared: Path, out: Path, folds: int = 5) -> dict[str, Any]:
         digest.update(path.read_bytes())
     nlp = tokenizer_pipeline()
     assigned = assign_folds([a.article for a in annotations], folds)
-    report: dict[str, Any] = {"source": str(source.relative_to(shared)), "source_path": str(source.resolve()),
+    if not annotations:
+        raise FileNotFoundError(f"{source}: no annotations (<id>.json beside <id>.txt)")
+    report: dict[str, Any] = {"source": "/".join(source.resolve().parts[-3:]), "source_path": str(source.resolve()),
                               "articles": len(annotations), "sha1": digest.hexdigest(), "folds": folds}
     report["all"] = write_docbin(nlp, annotations, out / "all.spacy")
     for fold in range(folds):
@@ -143,20 +145,17 @@ def paragraphs(text: str) -> list[str]:
     return out
 
 
-def build_raw_text(shared: Path, out: Path) -> dict[str, Any]:
-    """Unlabelled text for ``spacy pretrain``: the full texts of the trials in
-    ``evidence_inference_train/articles`` and ``evidence_inference_exercise/articles``,
-    one paragraph per JSON line, leaving out every article whose abstract is annotated
-    (``train/`` and ``gold/``), so that pretraining never sees the text it is scored on."""
+def build_raw_text(folders: list[Path], out: Path, leave_out: set[str]) -> dict[str, Any]:
+    """Unlabelled text for ``spacy pretrain``: the ``.txt`` files of ``folders``, one
+    paragraph per JSON line, leaving out the articles named in ``leave_out`` (for
+    miner's own models: every article whose abstract is annotated, in ``train/`` or
+    ``gold/``, so that pretraining never sees the text it is scored on)."""
     import json
 
-    corpora = shared / "corpora"
-    annotated = {p.stem for folder in ("train", "gold")
-                 for p in (corpora / "evidence_inference_exercise" / folder).glob("*.json")}
-    sources = sorted((corpora / "evidence_inference_train" / "articles").glob("*.txt")) + \
-        sorted((corpora / "evidence_inference_exercise" / "articles").glob("*.txt"))
+    annotated = leave_out
+    sources = [path for folder in folders for path in sorted(folder.glob("*.txt"))]
     if not sources:
-        raise FileNotFoundError(f"{corpora}: no article texts found")
+        raise FileNotFoundError(f"{', '.join(map(str, folders))}: no article texts found")
     out.parent.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
     kept = characters = 0

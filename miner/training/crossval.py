@@ -4,8 +4,9 @@ the training abstracts, and the dev test set, each scored leniently and strictly
 Articles are mined as a user mines them (readers, pipeline, store), then scored by
 :mod:`miner.evaluate.scoring`. Each fold's models are trained on the other folds with
 the same configs and settings as the shipped ones (:mod:`miner.training.pipeline`),
-and kept under the work folder, keyed by what decided them, so that a second run
-reuses them.
+and kept under the work folder, keyed by what decided their weights (corpus, configs,
+the code that trains them, the pretrained tok2vec), so that a second run reuses them;
+the pipeline is assembled anew each time.
 """
 
 from __future__ import annotations
@@ -50,12 +51,17 @@ def score_prompt_file(nlp: Language, prompts_path: Path, articles_dir: Path, kee
     return score_prompts(prompts, _mine_and_read(nlp, files, workers))
 
 
+#: Modules that change how trained parts are put together or run, not the weights.
+_ASSEMBLY_ONLY = frozenset({"pipeline.py", "crossval.py", "recognizer.py", "findings.py", "build.py", "fingerprint.py"})
+
+
 def _code_digest() -> str:
     digest = hashlib.sha1()
     root = Path(__file__).resolve().parent.parent
     for folder in ("pipeline", "training"):
         for path in sorted((root / folder).glob("*.py")):
-            digest.update(path.read_bytes())
+            if path.name not in _ASSEMBLY_ONLY:
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -77,15 +83,16 @@ def cross_validate(work: Path, folds: int, pretrained: Path | None = None,
         folder = work / "cv" / f"fold{fold}"
         pipeline_dir = folder / "pipeline"
         stamp = folder / "key.txt"
-        if not (stamp.exists() and stamp.read_text() == key and pipeline_dir.is_dir()):
+        ner, relations = folder / "ner" / "model-last", folder / "relations" / "model-last"
+        if not (stamp.exists() and stamp.read_text() == key and ner.is_dir() and relations.is_dir()):
             train, heldout = work / f"fold{fold}" / "train.spacy", work / f"fold{fold}" / "heldout.spacy"
             overrides = {"paths.init_tok2vec": str(pretrained)} if pretrained else {}
             if log:
                 log(f"fold {fold}: training")
             ner = train_component(CONFIGS / "ner.cfg", folder / "ner", train, heldout, overrides)
             relations = train_component(CONFIGS / "relations.cfg", folder / "relations", train, heldout)
-            assemble(ner, relations, pipeline_dir, {"fold": fold, "key": key})
             stamp.write_text(key)
+        assemble(ner, relations, pipeline_dir, {"fold": fold, "key": key})  # cheap: always with this code
         nlp = build_pipeline(pipeline_dir)
         report = score_articles(nlp, shared_train, {a for a, f in assigned.items() if f == fold})
         total.add(report)

@@ -23,6 +23,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CONFIGS = ROOT / "training"
+#: Candidate types that stand for mentions where the recognizer found nothing over them.
+#: Measured by 5-fold cross-validation against none of them: entity F1 0.584 -> 0.584,
+#: relation F1 0.239 -> 0.248, strict 0.165 -> 0.172.
+FILL_TYPES = ("intervention", "species", "anatomy", "biomarker")
 
 
 def config_digest(*paths: Path) -> str:
@@ -83,7 +87,7 @@ def assemble(ner_dir: Path, relations_dir: Path, out_dir: Path, info: dict[str, 
     register_components()
     nlp = spacy.load(ner_dir)
     relations = spacy.load(relations_dir)
-    nlp.add_pipe("miner_recognizer", after="ner")
+    nlp.add_pipe("miner_recognizer", after="ner", config={"fill": list(FILL_TYPES)})
     nlp.disable_pipe("tok2vec")  # run by miner_recognizer where it matters
     nlp.disable_pipe("ner")
     nlp.add_pipe("miner_species", after="miner_entities")
@@ -96,7 +100,7 @@ def assemble(ner_dir: Path, relations_dir: Path, out_dir: Path, info: dict[str, 
         shutil.rmtree(out_dir)
     nlp.to_disk(out_dir)
     record = {**(info or {}), "spacy": spacy.__version__, "python": platform.python_version(),
-              "pipeline": nlp.pipe_names}
+              "pipeline": nlp.pipe_names, "run_by_miner_recognizer": list(nlp.disabled)}
     (out_dir / "TRAINING.json").write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     return out_dir
 
