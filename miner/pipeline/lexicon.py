@@ -188,16 +188,27 @@ def _load_cached(path_str: str) -> Lexicon:
 
 
 def default_models_dir() -> Path:
-    """``models/`` beside the package (a source checkout or editable install).
+    """The folder of pipeline config, lexicons, patterns and trained components.
 
-    ``MINER_MODELS`` overrides it.
+    ``$MINER_MODELS`` if set; else ``models/`` of the source checkout that miner runs from
+    (an editable install); else the installed package ``miner_models`` (a wheel carries
+    ``models/`` under that name).
     """
     import os
+    from importlib.util import find_spec
 
     env = os.environ.get("MINER_MODELS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent.parent / "models"
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "models" / "pipeline.cfg").is_file():
+        return checkout / "models"
+    spec = find_spec("miner_models")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / "pipeline.cfg").is_file():
+            return Path(location)
+    raise LexiconError(f"miner's models are missing (no models/ beside {checkout / 'miner'}, no package "
+                       "miner_models); reinstall miner or set MINER_MODELS to the models folder")
 
 
 def default_lexicon_path() -> Path:
