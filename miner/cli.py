@@ -351,7 +351,7 @@ def fetch_europepmc(query: str, fulltext: bool, max_results: int | None, base_ur
                    "evidence; cytoscape: Cytoscape.js JSON; neo4j: a folder of import CSVs and a Cypher script; "
                    "jsonl: one evidence per line; bioc: the articles with their annotations (BioC JSON).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Where to write it (a folder for neo4j).")
+              help="Where to write it: a file (a link's target is replaced), '-' for stdout, a folder for neo4j.")
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Check a JSON export against the evidence-graph schema before writing it.")
 def export(db: Path, fmt: str, output: Path, validate: bool) -> None:
@@ -372,7 +372,7 @@ def export(db: Path, fmt: str, output: Path, validate: bool) -> None:
             from miner.export.tools import write_bioc
 
             write_bioc(store, output)
-            _err(f"{store.counts()['articles']} articles -> {output} ({fmt})")
+            _err(f"{store.counts()['articles']} articles -> {_where(output)} ({fmt})")
             return
         graph = graph_from_store(store)
     if fmt == "json" and validate:
@@ -385,7 +385,11 @@ def export(db: Path, fmt: str, output: Path, validate: bool) -> None:
         except jsonschema.ValidationError as exc:
             raise MinerError(f"the export breaks the schema at {'/'.join(map(str, exc.path))}: {exc.message}") from None
     export_graph(graph, fmt, output)
-    _err(f"{graph.number_of_nodes()} concepts, {graph.number_of_edges()} findings -> {output} ({fmt})")
+    _err(f"{graph.number_of_nodes()} concepts, {graph.number_of_edges()} findings -> {_where(output)} ({fmt})")
+
+
+def _where(output: Path) -> str:
+    return "stdout" if str(output) == "-" else str(output)
 
 
 # ----------------------------------------------------------------------------- inspect

@@ -9,16 +9,21 @@
 - ``csv``: one row per evidence, for spreadsheets, R and pandas.
 
 Every writer writes to a temporary file beside the target and renames it into place,
-so a failed export never leaves half a file.
+so a failed export never leaves half a file; ``-`` writes to stdout. A symbolic link's
+target is replaced (not the link); a folder, a device or a pipe never is.
 """
 
 from __future__ import annotations
 
 import csv
+import glob
 import io
 import json
 import os
+import stat
+import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,22 +43,109 @@ CSV_COLUMNS = [
 ]
 
 
-def atomic_write(path: Path | str, write: Callable[[io.TextIOBase], None], *, newline: str | None = None) -> None:
-    """Write a text file through a temporary file and a rename."""
+#: ``-o -``: write to standard output instead of a file.
+STDOUT = "-"
+#: A temporary file without a live writer's pid in its name is stale after this many seconds.
+STALE_SECONDS = 3600
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def export_target(path: Path | str) -> Path:
+    """The file that an export to ``path`` replaces: ``path`` itself, or the file a symbolic
+    link points to (the link stays a link).
+
+    Raises :class:`ExportError` for a folder and for anything that exists and is not a
+    regular file (a device such as ``/dev/full``, a named pipe, a socket): an export never
+    replaces those.
+    """
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
+    target = Path(os.path.realpath(path))
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write here ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise ExportError(f"{path}: is a folder; give the file to write (e.g. -o {path / 'graph.json'})")
+    if not stat.S_ISREG(mode):
+        raise ExportError(f"{path}: exists and is {_kind(mode)}; refusing to replace it (-o - writes to stdout)")
+    return target
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Delete the temporary files that killed exports to ``target`` left behind.
+
+    Each is named ``.<name>.<pid>.<random>.tmp``: stale when that process is gone (or,
+    without a pid, when it is older than :data:`STALE_SECONDS`).
+    """
+    prefix = f".{target.name}."
+    for leftover in target.parent.glob(glob.escape(prefix) + "*.tmp"):
+        middle = leftover.name[len(prefix):-len(".tmp")].split(".")[0]
+        try:
+            if middle.isdigit():
+                if _alive(int(middle)):
+                    continue
+            elif time.time() - leftover.lstat().st_mtime < STALE_SECONDS:
+                continue
+            leftover.unlink()
+        except OSError:
+            continue
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def atomic_write(path: Path | str, write: Callable[[io.TextIOBase], None], *, newline: str | None = None) -> None:
+    """Write a text file through a temporary file and a rename (``-``: to stdout).
+
+    The temporary file sits beside the target (the file a symbolic link points to, see
+    :func:`export_target`); one that a killed export left there is removed first.
+    """
+    if str(path) == STDOUT:
+        sys.stdout.flush()
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline=newline, write_through=True)
+        try:
+            write(stream)
+            stream.flush()
+        finally:
+            stream.detach()
+        return
+    target = export_target(path)
+    directory = target.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        _remove_stale_temporaries(target)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise ExportError(f"{path}: cannot write here ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
             write(handle)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an export is an ordinary file
-        os.replace(tmp, path)
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)  # a replaced file keeps its permissions
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask  # mkstemp makes it private; an export is an ordinary file
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)

@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 
 from miner.errors import ExportError
-from miner.export.formats import atomic_write
+from miner.export.formats import STDOUT, atomic_write
 
 ARRAY_DELIMITER = ";"
 
@@ -111,6 +111,8 @@ RETURN count(rel);
 
 def write_neo4j(graph: nx.MultiDiGraph, path: Path | str) -> None:
     """A folder with concepts.csv, findings.csv and load.cypher."""
+    if str(path) == STDOUT:
+        raise ExportError("the neo4j export is a folder of files; give its path to -o")
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder}: the neo4j export is a folder; this is a file")
