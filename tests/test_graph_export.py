@@ -126,3 +126,56 @@ def test_sample_store_export_validates(sample_db):
         for ev in edge["evidence"]:
             assert ev["article"] in ids
             assert edge["support"] == len({e["article"] for e in edge["evidence"]})
+
+
+def _graph_with_background() -> nx.MultiDiGraph:
+    """One finding stated by a trial's result and by a citation in another paper, and one
+    finding that only a background sentence states."""
+    concepts = {"MESH:D015444": Concept("MESH:D015444", "Exercise", "intervention"),
+                "MESH:D010146": Concept("MESH:D010146", "Pain", "outcome"),
+                "HGNC:6018": Concept("HGNC:6018", "IL-6", "biomarker"),
+                "NCBITaxon:9606": Concept("NCBITaxon:9606", "Human", "species")}
+    trial = {"claim": "own", "design": "randomized_trial", "sample_size": 120, "dose": "3 sessions a week",
+             "condition": "Low back pain", "timepoint": "12 weeks"}
+    findings = merge_findings([
+        Finding("MESH:D015444", "decreases", "MESH:D010146", [
+            _evidence("trial", species="NCBITaxon:9606", context=trial, confidence=0.8, section="results"),
+            _evidence("review", context={"claim": "citation", "design": "review"}, section="background")]),
+        Finding("MESH:D015444", "decreases", "HGNC:6018", [
+            _evidence("review", context={"claim": "background", "design": "review"})]),
+    ])
+    articles = [ArticleRecord("trial", study_type="randomized_trial"), ArticleRecord("review", study_type="review")]
+    stats = {"NCBITaxon:9606": {"mentions": 1, "articles": ["trial"], "texts": ["adults"]}}
+    return build_graph(articles, concepts, stats, findings)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_flat_exports_keep_claim_design_confidence_and_context(tmp_path, fmt):
+    import csv
+
+    graph = _graph_with_background()
+    path = tmp_path / f"evidence.{fmt}"
+    WRITERS[fmt](graph, path)
+    if fmt == "csv":
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    else:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 3  # every sentence, the citation and the background one included
+    by_claim = {(row["article"], row["claim"], row["object_name"]): row for row in rows}
+    trial = by_claim[("trial", "own", "Pain")]
+    assert (trial["design"], str(trial["support"]), str(trial["sample_size"]), trial["dose"], trial["timepoint"],
+            trial["species_name"], trial["condition"]) == (
+        "randomized_trial", "1", "120", "3 sessions a week", "12 weeks", "Human", "Low back pain")
+    edge = graph.edges["MESH:D015444", "MESH:D010146", "decreases"]
+    assert float(trial["finding_confidence"]) == edge["confidence"] and str(trial["cited_support"]) == "1"
+    citation = by_claim[("review", "citation", "Pain")]
+    assert citation["design"] == "review" and str(citation["cited_only"]) in ("False", "false")
+    background = by_claim[("review", "background", "IL-6")]
+    assert str(background["cited_only"]) == "True"
+
+    again = READERS[fmt](path)
+    for key in (("MESH:D015444", "MESH:D010146", "decreases"), ("MESH:D015444", "HGNC:6018", "decreases")):
+        for part in ("evidence", "cited"):
+            assert json.dumps(again.edges[key].get(part), sort_keys=True) == \
+                json.dumps(graph.edges[key].get(part), sort_keys=True), (key, part)
