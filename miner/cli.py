@@ -4,17 +4,19 @@ Results go to stdout (JSON Lines with ``--json``); progress, problems and summar
 to stderr. A user's bad input is one line on stderr, never a traceback (``--debug``
 shows one).
 
-Exit codes: 0 everything done; 1 an error stopped the command (or ``mine --strict`` met a
-problem); 2 usage error; 3 ``mine`` finished but skipped or failed some files (each named
-on stderr); 130 interrupted (what was mined before is kept).
+Exit codes: 0 everything done (also when the reader of stdout stops early, as ``head``
+does); 1 an error stopped the command (or ``mine --strict`` met a problem); 2 usage error;
+3 ``mine`` finished but skipped or failed some files (each named on stderr); 130
+interrupted (what was mined before is kept).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,6 +49,9 @@ class MinerGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(0)
         except MinerError as exc:
             if _STATE["debug"]:
                 raise
@@ -83,7 +88,7 @@ def cli(debug: bool) -> None:
 # ----------------------------------------------------------------------------- mine
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option(create=True)
 @click.option("--fresh", is_flag=True, help="Forget what the store holds before mining.")
 @click.option("--prune", is_flag=True, help="Delete stored articles whose files are gone from the sources.")
@@ -113,23 +118,18 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, strict: 
       miner mine /data/pubmed --engine ray --address ray://head:10001
     """
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from miner.mining import mine as run_mine
 
     console = Console(stderr=True)
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None),
-                        TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), console=console,
-                        transient=True, disable=quiet or not console.is_terminal)
-    with progress:
-        task = progress.add_task("mining", total=None, stats="")
-
-        def on_progress(report: Any) -> None:
-            progress.update(task, stats=f"{report.mined} mined, {report.findings} findings")
-
+    if engine != "ray" and (address or shards):
+        raise click.UsageError("--address and --shards go with --engine ray")
+    with _mining_progress(console, disabled=quiet) as on_progress:
         def on_problem(error: MinerError) -> None:
-            progress.console.print(f"[yellow]skipped[/] {error}", highlight=False, markup=True) \
-                if console.is_terminal else _err(f"skipped: {error}")
+            if console.is_terminal:
+                console.print(f"[yellow]skipped[/] {error}", highlight=False, markup=True)
+            else:
+                _err(f"skipped: {error}")
 
         if engine == "ray":
             from miner.distributed import mine_ray
@@ -137,19 +137,52 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, strict: 
             report = mine_ray(sources, db, address=address, workers=workers, batch_size=batch_size, fresh=fresh,
                               prune=prune, shards=shards, on_problem=on_problem, on_progress=on_progress)
         else:
-            if address or shards:
-                raise click.UsageError("--address and --shards go with --engine ray")
             report = run_mine(sources, db, batch_size=batch_size, workers=workers, fresh=fresh, prune=prune,
                               strict=strict, on_problem=on_problem, on_progress=on_progress)
     if not quiet:
         pruned = f", {report.pruned} pruned" if prune else ""
-        _err(f"{report.mined} articles mined, {report.unchanged} unchanged{pruned}, {len(report.problems)} skipped, "
-             f"{len(report.failed)} failed; {report.findings} findings ({report.evidence} evidence) "
-             f"in {report.seconds:.1f}s"
-             + (f" (pipeline built in {report.startup_seconds:.1f}s)" if report.startup_seconds else "")
-             + f" -> {db}")
+        done = (f"{report.mined} articles mined, {report.unchanged} unchanged{pruned}, {len(report.problems)} skipped, "
+                f"{len(report.failed)} failed in {report.seconds:.1f}s"
+                + (f" (pipeline built in {report.startup_seconds:.1f}s)" if report.startup_seconds else ""))
+        if shards is not None:
+            _err(f"{report.read} files mined into shards in {report.seconds:.1f}s -> {shards}; "
+                 f"merge them with: miner ingest {shards} --db PATH")
+        else:
+            _err(f"{done}; {_holdings(db)}")
     if report.problems or report.failed:
         sys.exit(EXIT_SKIPPED)
+
+
+def _holdings(db: Path) -> str:
+    """What a store holds, in the words every command uses: "<db> holds 6 articles, 29
+    findings, 37 evidence sentences"."""
+    from miner.store import Store
+
+    with Store.open(db, create=False) as store:
+        counts = store.counts()
+    return (f"{db} holds {counts['articles']:,} articles, {counts['findings']:,} findings, "
+            f"{counts['evidence']:,} evidence sentences")
+
+
+@contextlib.contextmanager
+def _mining_progress(console: Any, disabled: bool) -> Iterator[Callable[[Any], None]]:
+    """A bar on stderr over the bytes of the input files, with the articles mined and an
+    ETA; the ``on_progress`` callback of :func:`miner.mining.mine` drives it."""
+    from rich.progress import (BarColumn, DownloadColumn, Progress, TaskProgressColumn, TextColumn,
+                               TimeRemainingColumn)
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(bar_width=24), TaskProgressColumn(),
+                        DownloadColumn(), TextColumn("{task.fields[stats]}"), TextColumn("ETA"),
+                        TimeRemainingColumn(), console=console, transient=True,
+                        disable=disabled or not console.is_terminal)
+    with progress:
+        task = progress.add_task("mining", total=None, stats="")
+
+        def on_progress(report: Any) -> None:
+            progress.update(task, total=report.input_bytes or None, completed=report.done_bytes,
+                            stats=f"{report.mined + report.unchanged:,} articles")
+
+        yield on_progress
 
 
 @cli.command()
@@ -402,33 +435,53 @@ def _load_graph(db: Path):
         return graph_from_store(store)
 
 
-def _matches(graph: Any, query: str | None, node: str) -> bool:
-    if not query:
-        return True
-    from miner.graph.query import find_concepts
+def _named(graph: Any, query: str | None, db: Path) -> set[str] | None:
+    """The concepts a filter such as ``--subject control`` selects (None: no filter).
 
-    cache = _matches.__dict__.setdefault("cache", {})
-    key = (id(graph), query)
-    if key not in cache:
-        cache[key] = set(find_concepts(graph, query))
-    return node in cache[key]
+    Those the query names (id, name or synonym); the concepts whose names merely contain
+    it ("Glycemic Control") are listed on stderr, not included. Only when it names none
+    are those used, and said so; when nothing matches at all, :class:`MinerError`.
+    """
+    if not query:
+        return None
+    from miner.graph.query import concept_matches
+
+    named, containing = concept_matches(graph, query)
+    shown = ", ".join(f"{graph.nodes[n].get('name', n)} ({n})" for n in containing[:6])
+    shown += " …" if len(containing) > 6 else ""
+    if named:
+        if containing:
+            _err(f"'{query}': also in the names of {shown}; not included (name one, or give '*{query}*')")
+        return set(named)
+    if not containing:
+        raise MinerError(f"no concept matches '{query}' in {db}")
+    _err(f"'{query}' names no concept; taking those whose names contain it: {shown}")
+    return set(containing)
 
 
 def _stdout() -> Any:
+    """A rich console on stdout: the terminal's width, else 160 columns (``COLUMNS`` wins)."""
     import os
 
     from rich.console import Console
 
-    console = Console(soft_wrap=False, highlight=False)
+    class StdoutConsole(Console):
+        def on_broken_pipe(self) -> None:  # rich exits with 1; the reader stopping early is no error
+            self.quiet = True
+            raise BrokenPipeError
+
+    console = StdoutConsole(soft_wrap=False, highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(soft_wrap=False, highlight=False, width=160)
+        console = StdoutConsole(soft_wrap=False, highlight=False, width=160)
     return console
 
 
 @cli.command()
 @db_option()
-@click.option("--subject", help="Subject by name, synonym or id (e.g. exercise, MESH:D015444).")
-@click.option("--object", "object_", help="Object by name, synonym or id (e.g. TNF, pain).")
+@click.option("--subject", help="Subject by name, synonym or id (e.g. exercise, MESH:D015444); '*exercise' for "
+                                 "every name that ends so.")
+@click.option("--object", "object_", help="Object by name, synonym or id (e.g. TNF, pain); '*pain*' for every name "
+                                          "with the word.")
 @click.option("--relation", type=click.Choice(["decreases", "increases", "no_effect", "associated_with"]))
 @click.option("--type", "type_", type=click.Choice(["intervention", "condition", "biomarker", "outcome", "species",
                                                     "anatomy"]), help="Subject or object of this type.")
@@ -441,30 +494,31 @@ def _stdout() -> Any:
 @click.option("--hedged/--no-hedged", default=None, help="Only hedged evidence, or none of it.")
 @click.option("--evidence", "show_evidence", is_flag=True, help="Each sentence, with subject, object and effect marked.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(0), help="At most this many findings (0: all).")
+@click.option("--ids", "show_ids", is_flag=True, help="The concept ids (CURIEs) under the names.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one finding per line.")
 def inspect(db: Path, subject: str | None, object_: str | None, relation: str | None, type_: str | None,
             species: str | None, article: str | None, min_support: int, min_confidence: float, negated: bool | None,
-            hedged: bool | None, show_evidence: bool, limit: int, as_json: bool) -> None:
-    """Findings as a table: subject, relation, object, support, species, effect sizes.
+            hedged: bool | None, show_evidence: bool, limit: int, show_ids: bool, as_json: bool) -> None:
+    """Findings as a table: subject, relation, object, support, evidence, confidence,
+    species, effect sizes (the columns that fit the terminal; --json has everything).
 
     \b
     Example:
-      miner inspect --subject exercise --object "neuropathic pain" --evidence
+      miner inspect --subject "*exercise" --object "neuropathic pain" --evidence
       miner inspect --relation decreases --species rat --min-support 2
       miner inspect --type biomarker --no-hedged --json | head
     """
-    from miner.graph.query import find_concepts
     from miner.terminal import findings_table, print_evidence
 
     graph = _load_graph(db)
-    species_ids = set(find_concepts(graph, species)) if species else None
+    species_ids, subjects, objects = (_named(graph, q, db) for q in (species, subject, object_))
     rows = []
     for u, v, key, attrs in graph.edges(keys=True, data=True):
         if relation and key != relation:
             continue
         if type_ and type_ not in (graph.nodes[u].get("type"), graph.nodes[v].get("type")):
             continue
-        if not _matches(graph, subject, u) or not _matches(graph, object_, v):
+        if (subjects is not None and u not in subjects) or (objects is not None and v not in objects):
             continue
         evidence = [e for e in attrs["evidence"]
                     if (not article or e["article"] == article)
@@ -493,6 +547,7 @@ def inspect(db: Path, subject: str | None, object_: str | None, relation: str | 
         rows.append(row)
     rows.sort(key=lambda r: (-r["support"], -len(r["evidence"]), r["subject_name"].lower(), r["relation"],
                              r["object_name"].lower()))
+    matching = len(rows)
     if limit:
         rows = rows[:limit]
     if as_json:
@@ -502,9 +557,11 @@ def inspect(db: Path, subject: str | None, object_: str | None, relation: str | 
     console = _stdout()
     if show_evidence:
         print_evidence(console, graph, rows)
-    else:
-        console.print(findings_table(graph, rows))
-    _err(f"{len(rows)} finding{'s' if len(rows) != 1 else ''} shown")
+    elif rows:
+        console.print(findings_table(graph, rows, width=console.width, ids=show_ids))
+    _err(f"{len(rows)} of {matching} finding{'s' if matching != 1 else ''} shown"
+         + (" (--limit 0 for all)" if len(rows) < matching else "")
+         + (" (none matches these filters)" if not matching else ""))
 
 
 @cli.command()
@@ -768,11 +825,27 @@ def annotate(article: Path, output: Path) -> None:
     _err(f"{len(docs)} article(s) -> {output}")
 
 
+def _quiet_stdout() -> None:
+    """The reader of stdout has gone (``miner inspect --json | head -1``): end quietly.
+
+    stdout is pointed at /dev/null, so that flushing what is still buffered at exit raises
+    nothing more.
+    """
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind stdout (tests)
+        pass
+
+
 def main() -> None:
     """Entry point of the ``miner`` command."""
     try:
         cli(prog_name="miner")
     except BrokenPipeError:
+        _quiet_stdout()
         sys.exit(0)
 
 

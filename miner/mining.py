@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from miner.articles.model import Article
-from miner.articles.readers import iter_articles
 from miner.errors import MinerError, ReadError
 from miner.evidence import ArticleRecord, Concept, MinedArticle, mined_article
 from miner.pipeline import pipeline_fingerprint
 from miner.pipeline.lexicon import Lexicon
+from miner.progress import InputProgress
 from miner.store import Store
 
 if TYPE_CHECKING:  # spaCy is imported only when something has to be mined
@@ -45,6 +45,10 @@ class MineReport:
     seconds: float = 0.0
     #: Of ``seconds``, the time spent loading spaCy and building the pipeline (once per run).
     startup_seconds: float = 0.0
+    #: Bytes of the input files, and of those done (every article of them stored or skipped).
+    input_bytes: int = 0
+    done_bytes: int = 0
+    input_files: int = 0
 
     @property
     def skipped(self) -> int:
@@ -112,7 +116,8 @@ def mine(
     on_problem
         Called with each file or record that could not be read or mined; the run goes on.
     on_progress
-        Called after each batch with the report so far.
+        Called once the input files are listed, and after each batch, with the report so
+        far (``input_bytes``, ``done_bytes``: how much of the input is done).
     """
     started = time.perf_counter()
     report = MineReport()
@@ -135,14 +140,18 @@ def mine(
         if strict:
             raise MinerError(f"stopped at the first problem (--strict): {error}")
 
+    inputs = InputProgress(sources)
+    report.input_bytes, report.input_files = inputs.total, inputs.files
     with Store.open(db, writer=True) as store:
         if fresh:
             store.clear()
         stored = store.article_hashes()
         seen: dict[str, str] = {}
+        if on_progress:
+            on_progress(report)
 
         def todo() -> Iterator[Article]:
-            for item in iter_articles(sources):
+            for item in inputs.items():
                 if isinstance(item, ReadError):
                     problem(item)
                     continue
@@ -155,6 +164,7 @@ def mine(
                 if stored.get(item.id) == (item.sha1, fingerprint):
                     report.unchanged += 1
                     continue
+                inputs.forward()
                 yield item
 
         for batch, results, errors in _mined_batches(_batches(todo(), batch_size), pipeline, workers):
@@ -166,8 +176,12 @@ def mine(
                     report.mined += 1
                     report.findings += len(mined.findings)
                     report.evidence += sum(len(f.evidence) for f in mined.findings)
+            report.done_bytes = inputs.written(len(batch))
             if on_progress:
                 on_progress(report)
+        report.done_bytes = inputs.finish()
+        if on_progress:
+            on_progress(report)
         if prune:
             if report.problems:
                 problem(ReadError("--prune", "not done: some files could not be read, and their articles are kept"))

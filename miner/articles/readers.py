@@ -541,17 +541,25 @@ def walk_files(folder: Path) -> Iterator[tuple[Path, str]]:
             yield path, path.relative_to(folder).as_posix()
 
 
+def input_files(source: Path | str) -> Iterator[tuple[Path, str] | ReadError]:
+    """The files that mining ``source`` reads, each with its name (relative to the folder),
+    or one :class:`ReadError` if ``source`` does not exist."""
+    source = Path(source)
+    if source.is_file():
+        yield source, source.name
+    elif source.is_dir():
+        yield from walk_files(source)
+    else:
+        yield ReadError(str(source), "no such file or folder")
+
+
 def iter_folder(folder: Path | str) -> Iterator[ReadResult]:
     """Every article under ``folder`` (or in it, if it is a file), and every problem."""
-    folder = Path(folder)
-    if folder.is_file():
-        yield from read_path(folder, folder.name)
-        return
-    if not folder.is_dir():
-        yield ReadError(str(folder), "no such file or folder")
-        return
-    for path, name in walk_files(folder):
-        yield from read_path(path, name)
+    for entry in input_files(folder):
+        if isinstance(entry, ReadError):
+            yield entry
+        else:
+            yield from read_path(*entry)
 
 
 def iter_articles(sources: Iterable[Path | str]) -> Iterator[ReadResult]:
