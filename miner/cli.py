@@ -141,6 +141,8 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, strict: 
                               strict=strict, on_problem=on_problem, on_progress=on_progress)
     if not quiet:
         pruned = f", {report.pruned} pruned" if prune else ""
+        pruned += (f", {report.superseded} read twice (the fuller record kept)"
+                   if report.superseded else "")
         done = (f"{report.mined} articles mined, {report.unchanged} unchanged{pruned}, {len(report.problems)} skipped, "
                 f"{len(report.failed)} failed in {report.seconds:.1f}s"
                 + (f" (pipeline built in {report.startup_seconds:.1f}s)" if report.startup_seconds else ""))

@@ -45,6 +45,9 @@ class MineReport:
     seconds: float = 0.0
     #: Of ``seconds``, the time spent loading spaCy and building the pipeline (once per run).
     startup_seconds: float = 0.0
+    #: Articles read from two files (a PubMed abstract and its PMC full text), of which the
+    #: fuller record is kept.
+    superseded: int = 0
     #: Bytes of the input files, and of those done (every article of them stored or skipped).
     input_bytes: int = 0
     done_bytes: int = 0
@@ -146,7 +149,8 @@ def mine(
         if fresh:
             store.clear()
         stored = store.article_hashes()
-        seen: dict[str, str] = {}
+        seen: dict[str, tuple[str, int]] = {}  # article id -> (where it was read, length of its text)
+        superseded: set[str] = set()
         if on_progress:
             on_progress(report)
 
@@ -156,11 +160,23 @@ def mine(
                     problem(item)
                     continue
                 report.read += 1
+                where = item.source or item.id
                 if item.id in seen:
-                    problem(ReadError(item.source or item.id,
-                                      f"same article id {item.id} as {seen[item.id]}; skipped"))
+                    earlier, length = seen[item.id]
+                    if len(item.text) == length:
+                        problem(ReadError(where, f"same article id {item.id} as {earlier}; skipped"))
+                        continue
+                    superseded.add(item.id)  # two records of one article: the fuller one is kept
+                    report.superseded = len(superseded)
+                    if len(item.text) < length:
+                        continue
+                    # fuller than the one mined earlier in this run: written after it, it replaces it
+                elif _fuller_in_store(store, stored, item):
+                    superseded.add(item.id)
+                    report.superseded = len(superseded)
+                    seen[item.id] = (where, len(item.text))
                     continue
-                seen[item.id] = item.source or item.id
+                seen[item.id] = (where, len(item.text))
                 if stored.get(item.id) == (item.sha1, fingerprint):
                     report.unchanged += 1
                     continue
@@ -191,6 +207,16 @@ def mine(
                     report.pruned = store.delete_articles(gone)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _fuller_in_store(store: Store, stored: dict[str, tuple[str | None, str | None]], article: Article) -> bool:
+    """Whether the store holds a fuller record of ``article`` read from another file (its
+    full text, where this is its abstract): then this record is not mined over it."""
+    known = stored.get(article.id)
+    if known is None or known[0] == article.sha1:
+        return False
+    origin = store.article_origin(article.id)
+    return origin is not None and origin[0] != article.source and origin[1] > len(article.text)
 
 
 Results = tuple[list[Article], list[MinedArticle], list[ReadError]]

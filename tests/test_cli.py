@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -167,3 +168,36 @@ def test_mining_shows_a_bar_with_total_and_eta_on_a_terminal(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "ETA" in result.stderr and "/5.8 kB" in result.stderr
     assert result.stdout == ""  # progress goes to stderr only
+
+
+PUBMED_RECORD = """<?xml version="1.0"?>
+<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>39000004</PMID><Article>
+<Journal><Title>Pain Reports</Title><JournalIssue><PubDate><Year>2023</Year></PubDate></JournalIssue></Journal>
+<ArticleTitle>Yoga and low back pain: a pilot trial</ArticleTitle>
+<Abstract><AbstractText>Yoga reduced pain intensity by 30% at 12 weeks.</AbstractText></Abstract>
+</Article></MedlineCitation>
+<PubmedData><ArticleIdList><ArticleId IdType="pubmed">39000004</ArticleId><ArticleId IdType="pmc">PMC11000004</ArticleId>
+</ArticleIdList></PubmedData></PubmedArticle></PubmedArticleSet>
+"""
+
+
+def test_the_full_text_supersedes_the_abstract_of_the_same_article(tmp_path):
+    """fetch pubmed, then fetch pmc --from-pubmed, then mine both: the full text is kept."""
+    import shutil
+
+    from miner.store import Store
+
+    (tmp_path / "pubmed").mkdir()
+    (tmp_path / "pubmed" / "PMID_39000004.xml").write_text(PUBMED_RECORD, encoding="utf-8")
+    (tmp_path / "pmc").mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "sources" / "bioc_pmc.json", tmp_path / "pmc" / "PMC11000004.json")
+    db = tmp_path / "e.db"
+    for order in (["pubmed", "pmc"], ["pmc", "pubmed"], ["pubmed", "pmc"]):  # either order; then a re-run
+        result = _run("mine", *(tmp_path / o for o in order), "--db", db)
+        assert result.exit_code == 0, result.stderr
+        assert "same article id" not in result.stderr and "1 read twice (the fuller record kept)" in result.stderr
+        with Store.open(db) as store:
+            assert [a.id for a in store.articles()] == ["PMID:39000004"]
+            assert store.article_origin("PMID:39000004")[0] == "PMC11000004.json"
+            assert "Low back pain is common." in store.article_text("PMID:39000004")
+    assert "0 articles mined, 1 unchanged" in result.stderr  # the re-run mines nothing again

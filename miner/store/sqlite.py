@@ -320,6 +320,14 @@ class Store:
             return None
         return zlib.decompress(row["text"]).decode("utf-8")
 
+    def article_origin(self, article_id: str) -> tuple[str | None, int] | None:
+        """(the file an article was read from, the length of its stored text), if stored."""
+        row = self.db.execute("SELECT source, text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        text = zlib.decompress(row["text"]).decode("utf-8") if row["text"] is not None else ""
+        return row["source"], len(text)
+
     def counts(self) -> dict[str, int]:
         out = {}
         for table in ("articles", "concepts", "mentions", "evidence"):
