@@ -73,25 +73,49 @@ _EVIDENCE_COLUMNS = ("article", "subject", "relation", "object", "sentence", "st
 
 
 def _write_lock(path: Path) -> Any:
-    """An exclusive lock on ``<store>.lock``, or :class:`StoreError` if a writer holds it."""
+    """An exclusive lock on ``<store>.lock``, or :class:`StoreError` if a writer holds it.
+
+    The lock file is removed when the store is closed (:meth:`Store.close`); a writer that
+    opened the file just before it was removed finds, once it holds the lock, that the
+    path no longer names the file it locked, and tries again.
+    """
     import fcntl
     import os
 
     lock_path = path.with_name(path.name + ".lock")
-    handle = open(lock_path, "a+")  # noqa: SIM115 - held until the store is closed
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        owner = handle.read().strip() or "another process"
-        handle.close()
-        raise StoreError(f"{path}: another miner is writing to this store ({owner}); "
-                         "wait for it to finish or use another --db") from None
+    while True:
+        handle = open(lock_path, "a+")  # noqa: SIM115 - held until the store is closed
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            owner = handle.read().strip() or "another process"
+            handle.close()
+            raise StoreError(f"{path}: another miner is writing to this store ({owner}); "
+                             "wait for it to finish or use another --db") from None
+        try:
+            current = os.stat(lock_path).st_ino == os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            current = False
+        if current:
+            break
+        handle.close()  # removed by the writer that held it: lock the file that is there now
     handle.seek(0)
     handle.truncate()
     handle.write(f"pid {os.getpid()}")
     handle.flush()
     return handle
+
+
+def _release(lock: Any) -> None:
+    """Remove the lock file (still holding the lock, so no writer is left with a stale one) and release it."""
+    import os
+
+    try:
+        os.unlink(lock.name)
+    except OSError:
+        pass
+    lock.close()
 
 
 class Store:
@@ -135,14 +159,18 @@ class Store:
             db.execute("PRAGMA quick_check(1)").fetchone()
         except sqlite3.DatabaseError as exc:
             if lock is not None:
-                lock.close()
+                _release(lock)
             raise StoreError(f"{path}: not a usable SQLite store ({exc})") from None
         if tables and app_id != APPLICATION_ID:
             db.close()
+            if lock is not None:
+                _release(lock)
             raise StoreError(f"{path}: an SQLite file that is not a miner store; refusing to touch it")
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if tables and version > SCHEMA_VERSION:
             db.close()
+            if lock is not None:
+                _release(lock)
             raise StoreError(f"{path}: made by a newer miner (schema {version}); upgrade miner")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA journal_mode = WAL")
@@ -172,7 +200,7 @@ class Store:
     def close(self) -> None:
         self.db.close()
         if self._lock is not None:
-            self._lock.close()  # releases the write lock
+            _release(self._lock)  # removes the lock file and releases the write lock
             self._lock = None
 
     def __enter__(self) -> Store:
