@@ -671,7 +671,7 @@ def news(db: Path, as_json: bool) -> None:
 
     \b
     Example:
-      miner mine corpora/news corpora/abstracts --db outputs/evidence.db
+      miner mine corpora/sample --db outputs/evidence.db
       miner news --db outputs/evidence.db
     """
     graph = _load_graph(db)
@@ -696,7 +696,8 @@ def news(db: Path, as_json: bool) -> None:
             for difference in link["differences"]:
                 console.print(f"    [yellow]differs[/]: {difference}", highlight=False)
         console.print()
-    _err(f"{len(reports)} news report(s), {sum(1 for r in reports if r.get('reports_on'))} linked to a study")
+    _err(f"{len(reports)} news report{'s' if len(reports) != 1 else ''}, "
+         f"{sum(1 for r in reports if r.get('reports_on'))} linked to a study")
 
 
 @cli.command()
