@@ -107,7 +107,11 @@ def test_annotate_draws_entities_effects_and_findings(tmp_path):
     result = _run("annotate", article, "-o", out)
     assert result.exit_code == 0, result.output
     page = out.read_text()
-    assert "intervention MESH:D013550" in page and "biomarker HGNC:11892" in page and "effect p_value" in page
+    import re
+
+    assert re.search(r"intervention\s*<a [^>]*>MESH:D013550</a>", page)
+    assert re.search(r"biomarker\s*<a [^>]*>HGNC:11892</a>", page)
+    assert "effect p_value" in page
     assert "<td>decreases</td>" in page
     assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
 

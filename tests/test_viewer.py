@@ -108,3 +108,51 @@ def test_an_article_cannot_inject_script(browser, tmp_path, nlp):
     assert page.evaluate("window.pwned === undefined")
     assert "<script>window.pwned = 1</script>" in page.inner_text("#panel")  # shown as text
     assert [url for url in requests if not url.startswith("file://")] == []
+
+
+FULL_TEXT = """TITLE:
+Treadmill running eases neuropathic pain in rats with chronic constriction injury
+
+ABSTRACT.AIM:
+We asked whether treadmill running lowers TNF-α, IL-1β and IL-6 in the spinal cord and the sciatic nerve of rats with chronic constriction injury, and whether it raises the paw withdrawal threshold.
+
+ABSTRACT.METHODS:
+Male Sprague-Dawley rats ran on a treadmill for 30 min a day, five days a week, for four weeks after chronic constriction injury of the sciatic nerve; sedentary rats served as controls. Mechanical allodynia was measured with von Frey filaments and thermal hyperalgesia with the Hargreaves test.
+
+ABSTRACT.RESULTS:
+Treadmill running raised the paw withdrawal threshold by 45% (p < 0.01) and reduced TNF-α, IL-1β and IL-6 in the spinal cord (p < 0.05). Swimming reduced mechanical allodynia and thermal hyperalgesia compared with sedentary rats. Microglia and astrocytes in the spinal dorsal horn were less activated after exercise, and GFAP and Iba1 fell by 30% to 40%.
+
+ABSTRACT.CONCLUSION:
+Treadmill running and swimming reduce neuropathic pain, spinal inflammation and glial activation in rats with chronic constriction injury.
+
+BODY.DISCUSSION:
+Exercise lowered TNF-α and IL-6 and raised IL-10 and BDNF in the spinal cord, in line with reports in mice with spared nerve injury.
+"""
+
+
+def test_annotate_shows_a_full_text_readably(browser, tmp_path):
+    """Headings instead of raw PMC headers, marks that never cover each other, no sideways scrolling."""
+    article = tmp_path / "PMC0000009.txt"
+    article.write_text(FULL_TEXT, encoding="utf-8")
+    out = tmp_path / "article.html"
+    result = CliRunner().invoke(cli, ["annotate", str(article), "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    page = browser.new_page(viewport={"width": 800, "height": 900})
+    page.goto(out.as_uri())
+    seen = page.inner_text("body")
+    assert "ABSTRACT." not in seen and "BODY." not in seen and "TITLE:" not in seen
+    assert {"Abstract · Aim", "Abstract · Methods", "Abstract · Results", "Discussion"} <= set(seen.splitlines())
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    boxes = page.evaluate("""() => Array.from(document.querySelectorAll('mark.entity')).map((m, i) =>
+        Array.from(m.getClientRects()).map(r => ({mark: i, left: r.left, right: r.right, top: r.top,
+                                                   bottom: r.bottom})))""")
+    rects = [r for mark in boxes for r in mark]
+    assert len(boxes) >= 25
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert all(r["left"] >= 0 and r["right"] <= width for r in rects)  # no mark cut at the edge
+    overlaps = [(a["mark"], b["mark"]) for i, a in enumerate(rects) for b in rects[i + 1:]
+                if a["mark"] != b["mark"] and min(a["right"], b["right"]) - max(a["left"], b["left"]) > 0.5
+                and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5]
+    assert overlaps == []
+    chips = page.evaluate("Array.from(document.querySelectorAll('mark.entity')).map(m => m.innerText)")
+    assert any("biomarker" in c and "HGNC:11892" in c for c in chips)  # type and id, whole
