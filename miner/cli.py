@@ -753,6 +753,10 @@ def evaluate(gold_dir: Path | None, prompts_path: Path | None, articles: Path | 
         raise click.UsageError("give a GOLD_DIR, --prompts FILE, or both")
     if gold_dir is not None and prompts_path is not None and db is not None and mine_them:
         raise click.UsageError("with both GOLD_DIR and --prompts, --mine uses temporary stores: drop --db")
+    if mine_them:
+        what = " and ".join(str(p) for p in (gold_dir, articles or (prompts_path and prompts_path.parent / "articles"))
+                            if p is not None)
+        _err(f"mining the texts of {what} first (one process; this takes a while) …")
     gold = run.evaluate_gold(gold_dir, db, mine_them) if gold_dir is not None else None
     prompts = run.evaluate_prompts(prompts_path, articles, db, mine_them) if prompts_path is not None else None
     if as_json:
@@ -777,12 +781,17 @@ def evaluate(gold_dir: Path | None, prompts_path: Path | None, articles: Path | 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write.")
 @click.option("--max-nodes", default=400, show_default=True, type=click.IntRange(1),
-              help="Show the best-connected concepts only.")
-def view(db: Path, output: Path, max_nodes: int) -> None:
+              help="Put the concepts with the most support on the page, at most this many.")
+@click.option("--top", default=60, show_default=True, type=click.IntRange(1),
+              help="Findings drawn at first (the best supported); the page draws more on request.")
+def view(db: Path, output: Path, max_nodes: int, top: int) -> None:
     """Write the evidence graph as one self-contained HTML page (no network needed).
 
-    Nodes are coloured by type, edges by relation; search by name or synonym, filter by
-    type, relation and support; click a concept or a finding for its evidence.
+    The first screen is an overview: the best-supported findings and their concepts, laid
+    out anew after every filter, the page saying how many it leaves out. Concepts are
+    coloured by type, findings by relation (a legend says which); search by name or
+    synonym, filter by type, relation and support; click a concept or a finding for its
+    evidence.
 
     \b
     Example:
@@ -792,9 +801,11 @@ def view(db: Path, output: Path, max_nodes: int) -> None:
     from miner.viewer import render_page
 
     graph = _load_graph(db)
-    page = render_page(graph, max_nodes=max_nodes)
+    page = render_page(graph, max_nodes=max_nodes, top=top)
     atomic_write(output, lambda h: h.write(page))
-    _err(f"{min(max_nodes, graph.number_of_nodes())} concepts -> {output}")
+    _err(f"{min(max_nodes, graph.number_of_nodes()):,} of {graph.number_of_nodes():,} concepts on the page, the "
+         f"{min(top, graph.number_of_edges()):,} best-supported of {graph.number_of_edges():,} findings drawn at "
+         f"first -> {output}")
 
 
 @cli.command()

@@ -205,3 +205,11 @@ def test_the_full_text_supersedes_the_abstract_of_the_same_article(tmp_path):
             assert store.article_origin("PMID:39000004")[0] == "PMC11000004.json"
             assert "Low back pain is common." in store.article_text("PMID:39000004")
     assert "0 articles mined, 1 unchanged" in result.stderr  # the re-run mines nothing again
+
+
+def test_evaluate_says_it_mines_first():
+    gold = Path(__file__).parent / "fixtures" / "gold"
+    result = CliRunner().invoke(cli, ["evaluate", str(gold), "--mine", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"mining the texts of {gold} first")
+    assert json.loads(result.stdout)["gold"]  # stdout keeps the scores only

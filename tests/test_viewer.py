@@ -6,9 +6,10 @@ are skipped with the command to run.
 
 from __future__ import annotations
 
+import colorsys
 import re
-
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -49,11 +50,20 @@ def _open(browser, page_file: Path):
     page.on("request", lambda request: requests.append(request.url))
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(page_file.as_uri())
-    page.wait_for_function("window.minerReady === true", timeout=20000)
+    _laid_out(page, 1)
     return page, requests, errors
 
 
-def test_page_loads_offline_and_shows_every_node(browser, tmp_path, nlp, sample_db):
+def _laid_out(page, times: int, timeout: float = 60.0) -> None:
+    """Wait until the page has laid the graph out ``times`` times (polled: the page's CSP
+    forbids the eval that wait_for_function needs)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"(window.minerLaidOut || 0) >= {times}"):
+        assert time.monotonic() < deadline, "the page did not lay the graph out"
+        time.sleep(0.05)
+
+
+def test_page_loads_offline_and_shows_every_finding(browser, tmp_path, nlp, sample_db):
     from miner.graph import graph_from_store
     from miner.store import Store
 
@@ -62,7 +72,9 @@ def test_page_loads_offline_and_shows_every_node(browser, tmp_path, nlp, sample_
     with Store.open(sample_db) as store:
         graph = graph_from_store(store)
     assert page.evaluate("window.minerCy.nodes().length") == graph.number_of_nodes()
-    assert page.evaluate("window.minerCy.edges().length") == graph.number_of_edges()
+    assert page.evaluate("window.minerCy.edges(':visible').length") == graph.number_of_edges()  # all 31 drawn
+    linked = {n for u, v in graph.edges() for n in (u, v)}
+    assert set(page.evaluate("window.minerCy.nodes(':visible').map(n => n.id())")) == linked  # none isolated
     assert [url for url in requests if not url.startswith("file://")] == []  # no network at all
     assert errors == []
 
@@ -85,7 +97,7 @@ def test_clicking_an_edge_lists_its_evidence(browser, tmp_path, nlp):
     panel = page.inner_text("#panel")
     assert "Swimming decreases TNF-α" in panel
     assert "Levels of the inflammatory cytokines TNF-α and IL-1β" in panel
-    assert re.search(r"support \d+ article\(s\), \d+ sentence\(s\).* · confidence 0\.\d\d", panel)
+    assert re.search(r"support \d+ article\(s\), \d+ evidence sentence\(s\).* · confidence 0\.\d\d", panel)
     assert "by design and species:" in panel and "Rat" in panel
 
 
@@ -156,3 +168,108 @@ def test_annotate_shows_a_full_text_readably(browser, tmp_path):
     assert overlaps == []
     chips = page.evaluate("Array.from(document.querySelectorAll('mark.entity')).map(m => m.innerText)")
     assert any("biomarker" in c and "HGNC:11892" in c for c in chips)  # type and id, whole
+
+
+@pytest.fixture(scope="module")
+def corpus_page(tmp_path_factory, nlp):
+    """The page of a corpus of 260 abstracts (hundreds of concepts, about a thousand findings)."""
+    from tests.corpusmaker import write_corpus
+
+    folder = tmp_path_factory.mktemp("corpus")
+    write_corpus(folder, count=260)
+    db = folder.parent / "corpus.db"
+    report = mine([folder], db, nlp=nlp)
+    assert report.mined == 260
+    out = folder.parent / "corpus.html"
+    result = CliRunner().invoke(cli, ["view", "--db", str(db), "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    from miner.graph import graph_from_store
+    from miner.store import Store
+
+    with Store.open(db) as store:
+        graph = graph_from_store(store)
+    assert graph.number_of_nodes() >= 150 and graph.number_of_edges() >= 600
+    return out, graph
+
+
+LABELS_JS = """() => {
+    const cy = window.minerCy, box = document.getElementById('graph').getBoundingClientRect();
+    return cy.nodes(':visible').filter(n => !n.hasClass('nolabel')).map(n => {
+        const b = n.renderedBoundingBox({includeNodes: false, includeEdges: false, includeLabels: true});
+        return {id: n.id(), x1: b.x1, x2: b.x2, y1: b.y1, y2: b.y2, width: box.width, height: box.height,
+                px: parseFloat(n.style('font-size')) * cy.zoom()};
+    });
+}"""
+
+
+def _readable(labels: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of visible labels that overlap (none should)."""
+    return [(a["id"], b["id"]) for i, a in enumerate(labels) for b in labels[i + 1:]
+            if min(a["x2"], b["x2"]) - max(a["x1"], b["x1"]) > 0.5 and min(a["y2"], b["y2"]) - max(a["y1"], b["y1"]) > 0.5]
+
+
+def test_the_first_screen_of_a_corpus_is_a_readable_overview(browser, corpus_page):
+    page_file, graph = corpus_page
+    page, requests, errors = _open(browser, page_file)
+    assert errors == [] and [url for url in requests if not url.startswith("file://")] == []
+    count = page.inner_text("#count")
+    shown = page.evaluate("window.minerCy.edges(':visible').length")
+    assert 20 <= shown <= 60
+    assert count.startswith(f"Showing {shown} of {graph.number_of_edges():,} findings")
+    assert f"{graph.number_of_edges() - shown:,} findings left out" in count  # says what it leaves out
+    supports = sorted((d.get("support", 1) for *_, d in graph.edges(data=True)), reverse=True)
+    drawn = sorted(page.evaluate("window.minerCy.edges(':visible').map(e => e.data('support'))"), reverse=True)
+    assert drawn == supports[:shown]  # the best-supported findings
+    assert page.evaluate("window.minerCy.nodes(':visible').every(n => n.connectedEdges(':visible').length > 0)")
+
+    labels = page.evaluate(LABELS_JS)
+    assert len(labels) >= 20  # counts visible labels ...
+    assert _readable(labels) == []  # ... that do not overlap
+    assert all(-1 <= lab["x1"] and lab["x2"] <= lab["width"] + 1 and -1 <= lab["y1"] and lab["y2"] <= lab["height"] + 1
+               for lab in labels)  # inside the graph's box
+    assert min(lab["px"] for lab in labels) >= 11  # at a size that reads
+
+    legend = page.inner_text("#legend")
+    for kind in {graph.nodes[n].get("type") for n in page.evaluate("window.minerCy.nodes(':visible').map(n => n.id())")}:
+        assert kind in legend
+    colors = page.evaluate("window.minerColors")
+    for relation_color in colors["relations"].values():  # no hue means both a type and a relation
+        for type_color in colors["types"].values():
+            assert _hue_gap(relation_color, type_color) >= 25, (relation_color, type_color)
+
+
+def test_a_filter_lays_the_overview_out_again(browser, corpus_page):
+    page_file, _ = corpus_page
+    page, _, _ = _open(browser, page_file)
+    before = page.evaluate("window.minerCy.nodes(':visible').map(n => n.id()).sort()")
+    page.click("#relations input[value='increases']")
+    _laid_out(page, 2)
+    assert page.evaluate("window.minerCy.edges(':visible').filter(e => e.data('relation') === 'increases').length") == 0
+    assert page.evaluate("window.minerCy.nodes(':visible').map(n => n.id()).sort()") != before
+    labels = page.evaluate(LABELS_JS)
+    assert len(labels) >= 15 and _readable(labels) == []
+    page.fill("#limit", "200")
+    page.dispatch_event("#limit", "change")
+    _laid_out(page, 3)
+    assert page.evaluate("window.minerCy.edges(':visible').length") == 200
+    assert _readable(page.evaluate(LABELS_JS)) == []
+
+
+def test_species_are_named_in_the_side_panel(browser, corpus_page):
+    page_file, _ = corpus_page
+    page, _, _ = _open(browser, page_file)
+    page.evaluate("window.minerCy.edges(':visible')[0].emit('tap')")
+    panel = page.inner_text("#panel")
+    assert "Human" in panel and "NCBITaxon" not in panel
+
+
+def _hue_gap(first: str, second: str) -> float:
+    """Degrees between two colours' hues; 360 when either is a grey (greys carry no hue)."""
+    def hls(color: str) -> tuple[float, float, float]:
+        return colorsys.rgb_to_hls(*(int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)))
+
+    (h1, _, s1), (h2, _, s2) = hls(first), hls(second)
+    if s1 < 0.15 or s2 < 0.15:
+        return 360.0
+    gap = abs(h1 - h2) * 360
+    return min(gap, 360 - gap)
