@@ -90,14 +90,10 @@ def findings_table(graph: nx.MultiDiGraph, rows: list[dict[str, Any]], width: in
     """One row per finding, in the columns that fit ``width`` (:func:`column_widths`); names
     wrap at word boundaries; ``ids`` puts each concept's id under its name."""
     relation_width = max((len(r["relation"]) for r in rows), default=9)
-    widths = column_widths(width, relation_width)
-    # a column no wider than its content: the table is only as wide as it needs
-    longest: dict[str, int] = {}
-    table = Table(show_lines=False, header_style="bold", expand=False)
     cells_of_rows = []
     for row in rows:
         species = sorted({_name(graph, e.get("species")) for e in row["evidence"] if e.get("species")})
-        cells = {
+        cells_of_rows.append({
             "subject": Text(row["subject_name"]).append(f"\n{row['subject']}" if ids else "", style="dim"),
             "relation": Text(row["relation"], style=RELATION_STYLE.get(row["relation"], "")),
             "object": Text(row["object_name"]).append(f"\n{row['object']}" if ids else "", style="dim"),
@@ -110,17 +106,30 @@ def findings_table(graph: nx.MultiDiGraph, rows: list[dict[str, Any]], width: in
             "species": Text(", ".join(species)),
             "effect sizes": Text((pooled_summary(row["pooled"]) + "\n" if row.get("pooled") else "")
                                  + effect_summary(row["evidence"])),
-        }
-        for header, text in cells.items():
-            longest[header] = max(longest.get(header, len(header)),
-                                  max((len(line) for line in text.plain.split("\n")), default=0))
-        cells_of_rows.append(cells)
-    for header in widths:
-        table.add_column(header, width=max(len(header), min(widths[header], longest.get(header, 0))),
-                         justify="right" if header in _RIGHT else "left", overflow="fold")
+        })
+    widths = _fitted(column_widths(width, relation_width), cells_of_rows, width)
+    table = Table(show_lines=False, header_style="bold", expand=False)
+    for header, column_width in widths.items():
+        table.add_column(header, width=column_width, justify="right" if header in _RIGHT else "left",
+                         overflow="fold")
     for cells in cells_of_rows:
         table.add_row(*(cells[header] for header in widths))
     return table
+
+
+def _fitted(widths: dict[str, int], rows: list[dict[str, Text]], width: int) -> dict[str, int]:
+    """Column widths no wider than their content, the room this saves given to the columns
+    whose content is still wider than their column."""
+    longest = {h: max([len(h), *(len(line) for row in rows for line in row[h].plain.split("\n"))]) for h in widths}
+    out = {h: min(w, longest[h]) for h, w in widths.items()}
+    for _ in range(3):
+        spare = width - 1 - sum(w + 3 for w in out.values())
+        wanting = [h for h in out if longest[h] > out[h]]
+        if spare <= 0 or not wanting:
+            break
+        for header in wanting:
+            out[header] = min(longest[header], out[header] + spare // len(wanting))
+    return out
 
 
 def highlighted(evidence: dict[str, Any]) -> Text:
