@@ -116,7 +116,7 @@ def test_an_article_cannot_inject_script(browser, tmp_path, nlp):
         "Swimming reduced TNF-α in rats </script><script>window.pwned = 1</script> "
         "and <img src=x onerror=\"window.pwned = 2\"> lowered IL-6.\n")
     page, requests, errors = _open(browser, _page_for(folder, tmp_path, nlp))
-    page.evaluate("window.minerCy.edges()[0].emit('tap')")
+    page.evaluate("window.minerCy.edges()[0].emit('tap') && null")
     assert page.evaluate("window.pwned === undefined")
     assert "<script>window.pwned = 1</script>" in page.inner_text("#panel")  # shown as text
     assert [url for url in requests if not url.startswith("file://")] == []
@@ -258,7 +258,7 @@ def test_a_filter_lays_the_overview_out_again(browser, corpus_page):
 def test_species_are_named_in_the_side_panel(browser, corpus_page):
     page_file, _ = corpus_page
     page, _, _ = _open(browser, page_file)
-    page.evaluate("window.minerCy.edges(':visible')[0].emit('tap')")
+    page.evaluate("window.minerCy.edges(':visible')[0].emit('tap') && null")
     panel = page.inner_text("#panel")
     assert "Human" in panel and "NCBITaxon" not in panel
 
