@@ -311,8 +311,9 @@ def evidence_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
                 "p_value": ev.get("p_value"), "species": species,
                 "species_name": graph.nodes[species].get("name") if species in graph else None,
                 "anatomy": ev.get("anatomy"), "anatomy_name": ev.get("anatomy_name"),
-                "negated": bool(ev.get("negated")), "hedged": bool(ev.get("hedged")), "confidence": ev.get("confidence"),
-                "trigger": ev.get("trigger"), "subject_source": ev.get("subject_source"),
+                "negated": bool(ev.get("negated")), "hedged": bool(ev.get("hedged")),
+                "confidence": ev.get("confidence"), "trigger": ev.get("trigger"),
+                "subject_source": ev.get("subject_source"),
                 **{name: context.get(name) for name in CONTEXT_COLUMNS},
             })
             rows.append(row)

@@ -220,7 +220,8 @@ def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict[str, Any]:
     """
     types = Counter(attrs.get("type", "other") for _, attrs in graph.nodes(data=True))
     relations = Counter(key for _, _, key in graph.edges(keys=True))
-    sentences = [e for *_, attrs in graph.edges(data=True) for e in (*attrs.get("evidence", []), *attrs.get("cited", []))]
+    sentences = [e for *_, attrs in graph.edges(data=True)
+                 for e in (*attrs.get("evidence", []), *attrs.get("cited", []))]
     own = sum(1 for e in sentences if (e.get("context") or {}).get("claim", "own") == "own")
     supported = sum(1 for *_, attrs in graph.edges(data=True) if edge_support(attrs) >= 2)
     degree = sorted(graph.nodes, key=lambda n: (-(graph.in_degree(n) + graph.out_degree(n)), n))[:top]
