@@ -31,7 +31,7 @@ $(VENV)/.dev-installed: requirements/dev.lock pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.main-installed
 	@mkdir -p outputs
-	$(BIN)/miner mine corpora/sample --db outputs/demo.db --fresh
+	$(BIN)/miner mine corpora/sample --db outputs/demo.db --fresh --yes
 	$(BIN)/miner inspect --db outputs/demo.db --limit 40
 	$(BIN)/miner export --db outputs/demo.db --format json -o outputs/demo.json
 	@echo "graph written to outputs/demo.json"

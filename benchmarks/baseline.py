@@ -102,7 +102,7 @@ def write_baseline(path: Path, megabytes: float, seed: int = 7) -> int:
 
 
 def mine(path: Path, db: Path, workers: int) -> dict:
-    command = ["/usr/bin/time", "-v", *MINER, "mine", str(path), "--db", str(db), "--fresh", "-q",
+    command = ["/usr/bin/time", "-v", *MINER, "mine", str(path), "--db", str(db), "--fresh", "--yes", "-q",
                "--workers", str(workers), "--batch-size", "64"]
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)

@@ -28,7 +28,7 @@ DEFAULT_DB = Path("outputs") / "evidence.db"
 EXIT_SKIPPED = 3
 F = TypeVar("F", bound=Callable[..., Any])
 
-_STATE = {"debug": False}
+_STATE: dict[str, Any] = {"debug": False, "interrupted": "miner: interrupted"}
 
 
 def db_option(create: bool = False) -> Callable[[F], F]:
@@ -66,7 +66,7 @@ class MinerGroup(click.Group):
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
         except KeyboardInterrupt:
-            _err("miner: interrupted; everything mined before this point is in the store")
+            _err(_STATE["interrupted"])
             sys.exit(130)
 
 
@@ -83,6 +83,7 @@ def cli(debug: bool) -> None:
       miner export --format graphml -o outputs/graph.graphml
     """
     _STATE["debug"] = debug
+    _STATE["interrupted"] = "miner: interrupted"
 
 
 # ----------------------------------------------------------------------------- mine
@@ -90,8 +91,11 @@ def cli(debug: bool) -> None:
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option(create=True)
-@click.option("--fresh", is_flag=True, help="Forget what the store holds before mining.")
-@click.option("--prune", is_flag=True, help="Delete stored articles whose files are gone from the sources.")
+@click.option("--fresh", is_flag=True, help="Forget what the store holds before mining (asks first).")
+@click.option("--prune", is_flag=True,
+              help="Delete stored articles whose files are gone from the sources (asks first when that is "
+                   "more than a tenth of the store).")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask before --fresh or a large --prune: go on.")
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read or mined (exit code 1).")
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 10_000),
               help="Articles per transaction.")
@@ -103,7 +107,7 @@ def cli(debug: bool) -> None:
 @click.option("--shards", type=click.Path(file_okay=False, path_type=Path),
               help="With --engine ray: write JSON Lines shards here instead of the store (merge with 'miner ingest').")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary, only problems.")
-def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, strict: bool, batch_size: int,
+def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, yes: bool, strict: bool, batch_size: int,
          workers: int | None, engine: str, address: str | None, shards: Path | None, quiet: bool) -> None:
     """Mine the articles in FOLDER(s) (or files) into the store.
 
@@ -113,32 +117,58 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, strict: 
     text and pipeline have not changed.
 
     \b
+    --fresh on a store that holds articles, and a --prune that would delete more than a
+    tenth of them, ask first; without a terminal to ask at, they are refused unless --yes
+    is given.
+
+    \b
     Example:
       miner mine corpora/sample --db outputs/evidence.db
+      miner mine corpora/sample --prune --yes
       miner mine /data/pubmed --engine ray --address ray://head:10001
     """
     from rich.console import Console
 
     from miner.mining import mine as run_mine
 
+    _STATE["interrupted"] = "miner: interrupted; everything mined before this point is in the store"
     console = Console(stderr=True)
     if engine != "ray" and (address or shards):
         raise click.UsageError("--address and --shards go with --engine ray")
-    with _mining_progress(console, disabled=quiet) as on_progress:
+    with _mining_progress(console, disabled=quiet) as (progress, on_progress):
         def on_problem(error: MinerError) -> None:
             if console.is_terminal:
                 console.print(f"[yellow]skipped[/] {error}", highlight=False, markup=True)
             else:
                 _err(f"skipped: {error}")
 
+        def confirm(question: str) -> bool:
+            if yes:
+                return True
+            if not (sys.stdin.isatty() and sys.stderr.isatty()):
+                return False  # nobody to ask: refused, with the reason
+            progress.stop()
+            try:
+                return click.confirm(question, default=False, err=True)
+            finally:
+                progress.start()
+
+        def on_note(message: str) -> None:
+            if console.is_terminal:
+                console.print(f"note: {message}", highlight=False, markup=False)
+            else:
+                _err(f"note: {message}")
+
         if engine == "ray":
             from miner.distributed import mine_ray
 
             report = mine_ray(sources, db, address=address, workers=workers, batch_size=batch_size, fresh=fresh,
-                              prune=prune, shards=shards, on_problem=on_problem, on_progress=on_progress)
+                              prune=prune, shards=shards, confirm=confirm, on_problem=on_problem,
+                              on_progress=on_progress)
         else:
             report = run_mine(sources, db, batch_size=batch_size, workers=workers, fresh=fresh, prune=prune,
-                              strict=strict, on_problem=on_problem, on_progress=on_progress)
+                              strict=strict, confirm=confirm, on_problem=on_problem, on_progress=on_progress,
+                              on_note=on_note)
     if not quiet:
         pruned = f", {report.pruned} pruned" if prune else ""
         pruned += (f", {report.superseded} read twice (the fuller record kept)"
@@ -151,6 +181,8 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, strict: 
                  f"merge them with: miner ingest {shards} --db PATH")
         else:
             _err(f"{done}; {_holdings(db)}")
+    if report.prune_refused:
+        raise MinerError(report.prune_refused)
     if report.problems or report.failed:
         sys.exit(EXIT_SKIPPED)
 
@@ -167,9 +199,10 @@ def _holdings(db: Path) -> str:
 
 
 @contextlib.contextmanager
-def _mining_progress(console: Any, disabled: bool) -> Iterator[Callable[[Any], None]]:
+def _mining_progress(console: Any, disabled: bool) -> Iterator[tuple[Any, Callable[[Any], None]]]:
     """A bar on stderr over the bytes of the input files, with the articles mined and an
-    ETA; the ``on_progress`` callback of :func:`miner.mining.mine` drives it."""
+    ETA: (the rich ``Progress``, stopped while a question is asked; the ``on_progress``
+    callback of :func:`miner.mining.mine` that drives it)."""
     from rich.progress import (BarColumn, DownloadColumn, Progress, TaskProgressColumn, TextColumn,
                                TimeRemainingColumn)
 
@@ -184,7 +217,7 @@ def _mining_progress(console: Any, disabled: bool) -> Iterator[Callable[[Any], N
             progress.update(task, total=report.input_bytes or None, completed=report.done_bytes,
                             stats=f"{report.mined + report.unchanged:,} articles")
 
-        yield on_progress
+        yield progress, on_progress
 
 
 @cli.command()
@@ -199,6 +232,7 @@ def ingest(shards: tuple[Path, ...], db: Path) -> None:
     """
     from miner.distributed import ingest as run_ingest
 
+    _STATE["interrupted"] = "miner: interrupted; every shard row ingested before this point is in the store"
     report = run_ingest(shards, db, on_problem=lambda e: _err(f"skipped: {e}"))
     _err(f"{report.mined} articles ingested, {report.unchanged} unchanged, {len(report.problems)} skipped, "
          f"{len(report.failed)} failed; {report.findings} findings -> {db}")
@@ -242,9 +276,11 @@ def _fetch_done(report: Any, quiet: bool) -> None:
     for problem in report.problems:
         _err(f"problem: {problem}")
     _err(report.summary())
-    if report.missing:
-        shown = ", ".join(report.missing[:10]) + (" …" if len(report.missing) > 10 else "")
-        _err(f"not fetched: {shown}; run the same command again to fetch what is missing")
+    if not report.complete:
+        shown = report.missing[:10] + ([f"{report.missing_unlisted:,} records past the PMIDs the search listed"]
+                                       if report.missing_unlisted else [])
+        more = " …" if len(report.missing) > 10 else ""
+        _err(f"not fetched: {', '.join(shown)}{more}; run the same command again to fetch what is missing")
         sys.exit(EXIT_SKIPPED)
     if not quiet:
         _err(f"mine them with: miner mine {report.folder}")
@@ -268,6 +304,8 @@ def fetch() -> None:
       miner fetch pmc --from-pubmed corpora/downloads/pubmed -o corpora/downloads/pmc
       miner fetch europepmc "exercise AND allodynia" --fulltext -o corpora/downloads/epmc
     """
+    _STATE["interrupted"] = ("miner: interrupted; every file saved before this point is whole; run the same "
+                             "command again to fetch the rest")
 
 
 @fetch.command("pubmed")
@@ -406,8 +444,9 @@ def export(db: Path, fmt: str, output: Path, validate: bool) -> None:
         if fmt in STORE_FORMATS:
             from miner.export.tools import write_bioc
 
-            write_bioc(store, output)
-            _err(f"{store.counts()['articles']} articles -> {_where(output)} ({fmt})")
+            with store.snapshot():  # one state of the store, whatever a running mine commits
+                write_bioc(store, output)
+                _err(f"{store.counts()['articles']} articles -> {_where(output)} ({fmt})")
             return
         graph = graph_from_store(store)
     if fmt == "json" and validate:
@@ -541,6 +580,8 @@ def inspect(db: Path, subject: str | None, object_: str | None, relation: str | 
                "cited_support": attrs.get("cited_support", 0), "evidence": evidence}
         if attrs.get("cited_only"):
             row["cited_only"] = True
+        if attrs.get("denies"):
+            row["denies"] = attrs["denies"]
         if attrs.get("pooled"):
             row["pooled"] = attrs["pooled"]
         conflicts = [c["relation"] for c in attrs.get("conflicts", []) if c["status"] == "conflict"]
@@ -833,7 +874,12 @@ def annotate(article: Path, output: Path) -> None:
         _err(f"skipped: {problem}")
     if not articles:
         raise MinerError(f"{article}: nothing to annotate")
-    docs = [doc for _, doc in run_pipeline(cached_pipeline(), articles)]
+    nlp = cached_pipeline()
+    too_long = next((a for a in articles if len(a.text) > nlp.max_length), None)
+    if too_long is not None:  # `miner mine` mines it in pieces; one page cannot draw it
+        raise MinerError(f"{article}: {too_long.id} is too long to draw ({len(too_long.text):,} characters; "
+                         f"at most {nlp.max_length:,}); 'miner mine' mines it")
+    docs = [doc for _, doc in run_pipeline(nlp, articles)]
     page = render_annotated(docs)
     atomic_write(output, lambda h: h.write(page))
     _err(f"{len(docs)} article(s) -> {output}")

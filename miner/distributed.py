@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from miner.articles.readers import iter_folder, read_path, walk_files
+from miner.articles.readers import read_path, source_files
 from miner.errors import MinerError, ReadError
 from miner.evidence import ArticleRecord, mined_article
-from miner.mining import MineReport, _with_synonyms, article_record
+from miner.mining import MineReport, _with_synonyms, article_record, open_run, prune_store
 from miner.pipeline import pipeline_fingerprint
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
 from miner.store import Store
@@ -131,16 +131,14 @@ def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, r
 
 # ----------------------------------------------------------------------------- engines
 
-def _listing(sources: Iterable[Path | str]) -> tuple[list[dict[str, str]], list[ReadError]]:
+def _listing(sources: Iterable[Path | str], roots: Iterable[Path], ignore: Iterable[Path]
+             ) -> tuple[list[dict[str, str]], list[ReadError]]:
     files, problems = [], []
-    for source in sources:
-        source = Path(source)
-        if source.is_file():
-            files.append({"path": str(source.resolve()), "name": source.name})
-        elif source.is_dir():
-            files.extend({"path": str(path.resolve()), "name": name} for path, name in walk_files(source))
+    for item in source_files(sources, roots=roots, ignore=ignore):
+        if isinstance(item, ReadError):
+            problems.append(item)
         else:
-            problems.extend(e for e in iter_folder(source) if isinstance(e, ReadError))
+            files.append({"path": str(item[0].resolve()), "name": item[1]})
     return files, problems
 
 
@@ -154,10 +152,12 @@ def mine_ray(
     fresh: bool = False,
     prune: bool = False,
     shards: Path | str | None = None,
+    confirm: Callable[[str], bool] | None = None,
     on_problem: Callable[[ReadError], None] | None = None,
     on_progress: Callable[[MineReport], None] | None = None,
 ) -> MineReport:
-    """Mine on Ray (a local instance, or the cluster at ``address``); see the module."""
+    """Mine on Ray (a local instance, or the cluster at ``address``); see the module and
+    :func:`miner.mining.mine` for ``fresh``, ``prune`` and ``confirm``."""
     try:
         import ray
     except ImportError:
@@ -174,15 +174,15 @@ def mine_ray(
             on_problem(error)
 
     fingerprint = pipeline_fingerprint()
-    files, listing_problems = _listing(sources)
+    stored: dict[str, tuple[str | None, str | None]] = {}
+    if shards is None:
+        with Store.open(db, writer=True) as store:
+            stored, roots = open_run(store, sources, fresh=fresh, confirm=confirm)
+            files, listing_problems = _listing(sources, roots, store.own_files())
+    else:  # shards hold every article whole, named by the folders given: any store can ingest them
+        files, listing_problems = _listing(sources, (), ())
     for error in listing_problems:
         problem(error)
-    stored: dict[str, tuple[str | None, str | None]] = {}
-    if shards is None:  # shards hold every article whole: whichever store ingests them, nothing is missing
-        with Store.open(db, writer=True) as store:
-            if fresh:
-                store.clear()
-            stored = store.article_hashes()
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False,
                  **({"num_cpus": workers} if workers and not address else {}))
@@ -207,9 +207,8 @@ def mine_ray(
         return report
     with Store.open(db, writer=True) as store:
         seen = write_rows(store, rows, fingerprint, report, problem, batch_size, on_progress)
-        if prune and not report.problems:
-            with store.batch():
-                report.pruned = store.delete_articles(sorted(set(stored) - seen))
+        if prune:
+            prune_store(store, stored, seen, report, problem, confirm)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from miner.articles.model import Article
+from miner.articles.readers import new_roots
 from miner.errors import MinerError, ReadError
 from miner.evidence import ArticleRecord, Concept, MinedArticle, mined_article
 from miner.pipeline import pipeline_fingerprint
 from miner.pipeline.lexicon import Lexicon
+from miner.processes import die_with_parent
 from miner.progress import InputProgress
 from miner.store import Store
 
@@ -28,6 +30,8 @@ if TYPE_CHECKING:  # spaCy is imported only when something has to be mined
     from spacy.language import Language
 
 MAX_SYNONYMS = 25
+#: A prune that would delete more than this share of the stored articles asks first.
+PRUNE_ASK_SHARE = 0.1
 
 
 @dataclass
@@ -52,6 +56,10 @@ class MineReport:
     input_bytes: int = 0
     done_bytes: int = 0
     input_files: int = 0
+    #: Why ``--prune`` was not done, when it was not confirmed.
+    prune_refused: str | None = None
+    #: What went wrong and was made up for (a worker process that died): nothing is lost.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def skipped(self) -> int:
@@ -93,8 +101,10 @@ def mine(
     fresh: bool = False,
     prune: bool = False,
     strict: bool = False,
+    confirm: Callable[[str], bool] | None = None,
     on_problem: Callable[[ReadError], None] | None = None,
     on_progress: Callable[[MineReport], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> MineReport:
     """Mine every article under ``sources`` into the store at ``db``.
 
@@ -114,13 +124,21 @@ def mine(
         kept), raising :class:`MinerError`.
     prune
         Afterwards, delete the stored articles that this run did not read (files that
-        disappeared from the folder). Not done if a file could not be read, since its
-        article might still exist.
+        disappeared from the folder). Not done if a file or folder could not be read,
+        since its articles might still exist.
+    confirm
+        Asked (with a question) before ``fresh`` forgets a store that holds articles and
+        before ``prune`` deletes more than :data:`PRUNE_ASK_SHARE` of them (or all);
+        False refuses: ``fresh`` raises :class:`MinerError` before anything is done,
+        ``prune`` is not done (``report.prune_refused`` says why). None: no questions.
     on_problem
         Called with each file or record that could not be read or mined; the run goes on.
     on_progress
         Called once the input files are listed, and after each batch, with the report so
         far (``input_bytes``, ``done_bytes``: how much of the input is done).
+    on_note
+        Called with what went wrong and was made up for (a worker process died; its
+        batches were mined again).
     """
     started = time.perf_counter()
     report = MineReport()
@@ -143,12 +161,15 @@ def mine(
         if strict:
             raise MinerError(f"stopped at the first problem (--strict): {error}")
 
-    inputs = InputProgress(sources)
-    report.input_bytes, report.input_files = inputs.total, inputs.files
+    def note(message: str) -> None:
+        report.notes.append(message)
+        if on_note:
+            on_note(message)
+
     with Store.open(db, writer=True) as store:
-        if fresh:
-            store.clear()
-        stored = store.article_hashes()
+        stored, roots = open_run(store, sources, fresh=fresh, confirm=confirm)
+        inputs = InputProgress(sources, roots=roots, ignore=store.own_files())
+        report.input_bytes, report.input_files = inputs.total, inputs.files
         seen: dict[str, tuple[str, int]] = {}  # article id -> (where it was read, length of its text)
         superseded: set[str] = set()
         if on_progress:
@@ -183,7 +204,7 @@ def mine(
                 inputs.forward()
                 yield item
 
-        for batch, results, errors in _mined_batches(_batches(todo(), batch_size), pipeline, workers):
+        for batch, results, errors in _mined_batches(_batches(todo(), batch_size), pipeline, workers, note):
             for error in errors:
                 problem(error, failed=True)
             with store.batch():
@@ -199,12 +220,7 @@ def mine(
         if on_progress:
             on_progress(report)
         if prune:
-            if report.problems:
-                problem(ReadError("--prune", "not done: some files could not be read, and their articles are kept"))
-            else:
-                gone = sorted(set(stored) - set(seen))
-                with store.batch():
-                    report.pruned = store.delete_articles(gone)
+            prune_store(store, stored, set(seen), report, problem, confirm)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -219,21 +235,60 @@ def _fuller_in_store(store: Store, stored: dict[str, tuple[str | None, str | Non
     return origin is not None and origin[0] != article.source and origin[1] > len(article.text)
 
 
+def open_run(store: Store, sources: Iterable[Path | str], *, fresh: bool,
+             confirm: Callable[[str], bool] | None) -> tuple[dict[str, tuple[str | None, str | None]], list[Path]]:
+    """Start a run on an open store: forget it first for ``fresh`` (if confirmed), learn
+    the run's new folders as roots. Returns (what the store holds, the roots)."""
+    if fresh:
+        held = store.counts()["articles"]
+        if held and confirm is not None and not confirm(
+                f"--fresh forgets the {held:,} articles in {store.path} before mining; go on?"):
+            raise MinerError(f"{store.path}: not mined: --fresh would forget the {held:,} articles this store "
+                             "holds, and that was not confirmed (--yes confirms)")
+        store.clear()
+    roots = store.roots()
+    added = new_roots(sources, roots)
+    if added:
+        store.add_roots(added)
+    return store.article_hashes(), roots + added
+
+
+def prune_store(store: Store, stored: dict[str, Any], seen: set[str], report: MineReport,
+                problem: Callable[[ReadError], None], confirm: Callable[[str], bool] | None) -> None:
+    """``--prune``: delete the stored articles that the run did not see, unless something
+    could not be read (its articles may still exist) or a large prune is not confirmed."""
+    if report.problems:
+        problem(ReadError("--prune", "not done: some files or folders could not be read, and their articles "
+                                      "are kept"))
+        return
+    gone = sorted(set(stored) - seen)
+    large = len(gone) == len(stored) or len(gone) > max(1.0, PRUNE_ASK_SHARE * len(stored))
+    if gone and large and confirm is not None and not confirm(
+            f"--prune deletes {len(gone):,} of the {len(stored):,} articles in {store.path} "
+            f"(e.g. {gone[0]}); go on?"):
+        report.prune_refused = (f"--prune not done: it would delete {len(gone):,} of the {len(stored):,} stored "
+                                f"articles ({len(gone) / len(stored):.0%}), and that was not confirmed "
+                                "(--yes confirms); what was mined is kept")
+        return
+    with store.batch():
+        report.pruned = store.delete_articles(gone)
+
+
 Results = tuple[list[Article], list[MinedArticle], list[ReadError]]
 
 
 def _annotate_batch(nlp: Language, batch: list[Article]) -> tuple[list[tuple[Article, dict]], list[ReadError]]:
     """Annotate a batch; if the batch fails, retry one by one so one bad article costs only itself."""
-    from miner.pipeline import annotate, doc_record
+    from miner.pipeline import annotate_records
 
     try:
-        return [(article, doc_record(doc)) for article, doc in annotate(nlp, batch)], []
+        return list(annotate_records(nlp, batch)), []
     except Exception:  # noqa: BLE001 - isolate the failing article below
         pass
     results, errors = [], []
     for article in batch:
         try:
-            results.extend((a, doc_record(d)) for a, d in annotate(nlp, [article]))
+            results.extend(annotate_records(nlp, [article]))
         except Exception as exc:  # noqa: BLE001 - reported, the run goes on
             errors.append(ReadError(article.source or article.id, f"failed to mine ({type(exc).__name__}: {exc})"))
     return results, errors
@@ -260,12 +315,15 @@ def _worker_batch(batch: list[Article]) -> tuple[list[MinedArticle], list[ReadEr
     return _mine_batch(_WORKER_NLP[0], batch)
 
 
-def _mined_batches(batches: Iterator[list[Article]], pipeline: Callable[[], Language],
-                   workers: int | None) -> Iterator[Results]:
+def _mined_batches(batches: Iterator[list[Article]], pipeline: Callable[[], Language], workers: int | None,
+                   note: Callable[[str], None] = lambda message: None) -> Iterator[Results]:
     """(batch, records, errors) for each batch, in order; in worker processes if asked.
 
     Workers are forked after the pipeline is built, so each starts with it loaded; they
-    receive articles and send back plain records (never spaCy objects).
+    receive articles and send back plain records (never spaCy objects), die with this
+    process and never hold the store's lock. A worker that dies (killed, out of memory)
+    breaks the pool with an error instead of leaving the run waiting; every batch not
+    finished by then is mined in this process, none is lost.
     """
     count = workers if workers is not None else (os.cpu_count() or 1)
     first = next(batches, None)
@@ -279,31 +337,31 @@ def _mined_batches(batches: Iterator[list[Article]], pipeline: Callable[[], Lang
         return
     _WORKER_NLP[:] = [nlp]
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    pending: deque[tuple[list[Article], Any]] = deque()
+    # Each batch is tracked before it is submitted: a submit that fails on a broken pool
+    # leaves it here, to be mined below.
+    pending: deque[tuple[list[Article], Future | None]] = deque()
     remaining = _chain(first, batches)
-    # A worker that dies (killed, out of memory) breaks the pool with an error instead of
-    # leaving the run waiting forever; what is left is then mined in this process.
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         try:
             for batch in remaining:
-                pending.append((batch, pool.submit(_worker_batch, batch)))
+                pending.append((batch, None))
+                pending[-1] = (batch, pool.submit(_worker_batch, batch))
                 while len(pending) > 2 * count:
-                    batch_done, future = pending[0]
-                    result = future.result()
+                    yield (pending[0][0], *pending[0][1].result())  # type: ignore[union-attr]
                     pending.popleft()
-                    yield (batch_done, *result)
             while pending:
-                batch_done, future = pending[0]
-                result = future.result()
+                yield (pending[0][0], *pending[0][1].result())  # type: ignore[union-attr]
                 pending.popleft()
-                yield (batch_done, *result)
-        except BrokenProcessPool:
-            pass
-    for batch_done, _ in pending:
-        yield (batch_done, *_mine_batch(nlp, batch_done))
+        except BrokenProcessPool as exc:
+            note(f"a worker process died ({exc}); the {len(pending):,} unfinished batch(es) and the rest "
+                 "are mined in the main process")
+    for batch_done, future in pending:
+        finished = future is not None and future.done() and not future.cancelled() and future.exception() is None
+        yield (batch_done, *(future.result() if finished else _mine_batch(nlp, batch_done)))
     for batch in remaining:
         yield (batch, *_mine_batch(nlp, batch))
 

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from miner.articles.readers import ReadResult, input_files, read_path
+from miner.articles.readers import ReadResult, read_path, source_files
 from miner.errors import ReadError
 
 
@@ -24,8 +24,11 @@ class InputProgress:
     batch is stored, and :meth:`finish` at the end.
     """
 
-    def __init__(self, sources: Iterable[Path | str]) -> None:
-        self.entries: list[tuple[Path, str] | ReadError] = [e for s in sources for e in input_files(s)]
+    def __init__(self, sources: Iterable[Path | str], *, roots: Iterable[Path] = (),
+                 ignore: Iterable[Path] = ()) -> None:
+        """List the files of ``sources`` as :func:`~miner.articles.readers.source_files`
+        names them (relative to ``roots``, the files in ``ignore`` passed over)."""
+        self.entries: list[tuple[Path, str] | ReadError] = list(source_files(sources, roots=roots, ignore=ignore))
         self.sizes = [_size(e[0]) if not isinstance(e, ReadError) else 0 for e in self.entries]
         self.total = sum(self.sizes)
         self.done = 0

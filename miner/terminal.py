@@ -95,7 +95,8 @@ def findings_table(graph: nx.MultiDiGraph, rows: list[dict[str, Any]], width: in
         species = sorted({_name(graph, e.get("species")) for e in row["evidence"] if e.get("species")})
         cells_of_rows.append({
             "subject": Text(row["subject_name"]).append(f"\n{row['subject']}" if ids else "", style="dim"),
-            "relation": Text(row["relation"], style=RELATION_STYLE.get(row["relation"], "")),
+            "relation": Text(row["relation"], style=RELATION_STYLE.get(row["relation"], ""))
+            + (Text("\n" + denied_summary(row["denies"]), style="dim") if row.get("denies") else Text("")),
             "object": Text(row["object_name"]).append(f"\n{row['object']}" if ids else "", style="dim"),
             "support": Text.from_markup(str(row["support"]) + (
                 "\n[dim]cited only[/]" if row.get("cited_only") else
@@ -132,6 +133,11 @@ def _fitted(widths: dict[str, int], rows: list[dict[str, Text]], width: int) -> 
     return out
 
 
+def denied_summary(denies: dict[str, int]) -> str:
+    """What an edge's denying sentences deny: "denies associated_with (2 articles)"."""
+    return "; ".join(f"denies {relation} ({n} article{'s' if n != 1 else ''})" for relation, n in denies.items())
+
+
 def highlighted(evidence: dict[str, Any]) -> Text:
     """The sentence with its subject, object and effect marked."""
     sentence = " ".join(evidence["sentence"].split())
@@ -152,7 +158,8 @@ def print_evidence(console: Console, graph: nx.MultiDiGraph, rows: list[dict[str
                                     (row["relation"], RELATION_STYLE.get(row["relation"], "")), " ",
                                     (row["object_name"], "bold magenta"),
                                     f"  support {row['support']}, {len(row['evidence'])} evidence sentence"
-                                    + ("s" if len(row["evidence"]) != 1 else "")))
+                                    + ("s" if len(row["evidence"]) != 1 else ""),
+                                    (f"  {denied_summary(row['denies'])}" if row.get("denies") else "", "dim")))
         for ev in row["evidence"]:
             facts = [f"[{ev['article']}]"]
             if ev.get("species"):
@@ -166,7 +173,8 @@ def print_evidence(console: Console, graph: nx.MultiDiGraph, rows: list[dict[str
             if context.get("sample_size"):
                 facts.append(f"n={context['sample_size']}")
             facts += [str(context[k]) for k in ("dose", "timepoint") if context.get(k)]
-            facts += [flag for flag in ("negated", "hedged") if ev.get(flag)]
+            facts += [f"denies {ev['denies']}" if ev.get("denies") else "negated"] if ev.get("negated") else []
+            facts += ["hedged"] if ev.get("hedged") else []
             console.print(Text("  ").append(highlighted(ev)))
             console.print(Text("    " + " · ".join(facts), style="dim"))
         console.print()
@@ -189,6 +197,8 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
                 facts = [f"support {item['support']}"]
                 if item.get("cited_support"):
                     facts.append(f"+{item['cited_support']} cited")
+                if item.get("denies"):
+                    facts.append(denied_summary(item["denies"]))
                 if item.get("confidence") is not None:
                     facts.append(f"confidence {item['confidence']:.2f}")
                 if item.get("support_by_design"):

@@ -1,7 +1,10 @@
 """A local stand-in for E-utilities, the PMC ID Converter, the PMC BioC API and Europe
 PMC, on 127.0.0.1, for the fetch tests. It answers in the services' formats (the
 fixtures under ``fixtures/sources`` are hand-written in those formats) and can be told
-to misbehave: answer 429 with Retry-After, 500, time out, or cut a body short.
+to misbehave: answer 429 with Retry-After, 500, time out, cut a body short, or refuse
+with an E-utilities error document. Like E-utilities, it keeps each search's result set
+(the history server: ``WebEnv``/``query_key``), serves its records by position, and
+lists no ids past ``list_limit`` (NCBI's 10,000).
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
-Fault = str  # "429", "500", "503", "timeout", "truncate" (Content-Length too long), "cut" (no length)
+#: "429", "500", "503", "timeout", "truncate" (Content-Length too long), "cut" (no length),
+#: "refuse" (200 with an <eFetchResult><ERROR>), "pass" (answered as normal: a fault for a later request).
+Fault = str
 
 
 @dataclass
@@ -81,6 +86,10 @@ class Service:
     log: list[tuple[float, str, str, dict[str, list[str]]]] = field(default_factory=list)
     timeout_sleep: float = 1.5
     retry_after: str = "1"
+    #: No id list (esearch page, efetch ``rettype=uilist``) goes past this position.
+    list_limit: int = 10_000
+    #: The history server: WebEnv -> the PMIDs of that search, in order.
+    history: dict[str, list[str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, count: int, start: int = 40_000_001, pmc_every: int = 2) -> list[str]:
@@ -160,6 +169,12 @@ class _Handler(BaseHTTPRequestHandler):
             headers = {"Retry-After": service.retry_after} if fault in ("429", "503") else {}
             self._send(int(fault), b'{"error": "try later"}', "application/json", headers=headers)
             return
+        if fault == "refuse":
+            self._send(200, b"<?xml version='1.0'?>\n<eFetchResult><ERROR>The stand-in refuses this request"
+                            b"</ERROR></eFetchResult>", "text/xml")
+            return
+        if fault == "pass":
+            fault = None
         one = lambda key, default="": (params.get(key) or [default])[0]  # noqa: E731
         if path.endswith("esearch.fcgi"):
             ids = sorted(service.records)
@@ -167,15 +182,21 @@ class _Handler(BaseHTTPRequestHandler):
             if since:
                 ids = [i for i in ids if service.records[i].year >= int(since[:4])]
             start, size = int(one("retstart", "0")), int(one("retmax", "20"))
+            service.history["MCID_fake"] = ids
+            listed = ids[start:min(start + size, service.list_limit)]
             body = ("<?xml version='1.0' encoding='UTF-8'?>\n<eSearchResult><Count>%d</Count><RetMax>%d</RetMax>"
                     "<RetStart>%d</RetStart><QueryKey>1</QueryKey><WebEnv>MCID_fake</WebEnv><IdList>%s</IdList>"
-                    "</eSearchResult>" % (len(ids), len(ids[start:start + size]), start,
-                                          "".join(f"<Id>{i}</Id>" for i in ids[start:start + size])))
+                    "</eSearchResult>" % (len(ids), len(listed), start, "".join(f"<Id>{i}</Id>" for i in listed)))
             self._send(200, body.encode(), "text/xml", fault)
         elif path.endswith("efetch.fcgi") and one("rettype") == "uilist":
-            ids = sorted(service.records)
+            ids = service.history.get(one("WebEnv"), [])
             start, size = int(one("retstart", "0")), int(one("retmax", "20"))
-            self._send(200, "".join(f"{i}\n" for i in ids[start:start + size]).encode(), "text/plain", fault)
+            if start >= service.list_limit:  # as E-utilities: an error document, not an IdList
+                self._send(200, b"<?xml version='1.0'?>\n<eFetchResult><ERROR>Id lists stop at position "
+                                b"%d</ERROR></eFetchResult>" % service.list_limit, "text/xml", fault)
+                return
+            listed = ids[start:min(start + size, service.list_limit)]
+            self._send(200, "".join(f"{i}\n" for i in listed).encode(), "text/plain", fault)
         elif path.endswith("efetch.fcgi") and one("db") == "pmc":
             wanted = [f"PMC{i}" for i in one("id").split(",")]
             found = [r for r in service.records.values() if r.pmcid in wanted]
@@ -185,7 +206,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, f"<?xml version='1.0'?>\n<pmc-articleset>{articles}</pmc-articleset>".encode(),
                        "text/xml", fault)
         elif path.endswith("efetch.fcgi"):
-            wanted = one("id").split(",")
+            if one("WebEnv"):  # records by position in a kept search
+                start, size = int(one("retstart", "0")), int(one("retmax", "20"))
+                wanted = service.history.get(one("WebEnv"), [])[start:start + size]
+            else:
+                wanted = one("id").split(",")
             articles = "\n".join(pubmed_xml(service.records[i]) for i in wanted if i in service.records)
             body = f"<?xml version='1.0' ?>\n<PubmedArticleSet>\n{articles}\n</PubmedArticleSet>\n"
             self._send(200, body.encode(), "text/xml", fault)

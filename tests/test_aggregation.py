@@ -6,6 +6,7 @@ The articles here are short texts written for these tests, where the answer is k
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -167,3 +168,51 @@ def test_cited_only_findings_are_marked_and_weak(graph):
     assert all(d["confidence"] == 0.1 and "conflicts" not in d for d in cited_only)
     assert all(e["context"]["claim"] == "own" for _, _, d in graph.edges(data=True) if not d.get("cited_only")
                for e in d["evidence"])
+
+
+#: Four trials written for these tests: two deny that IL-6 goes with pain, one affirms it,
+#: one denies it of CRP.
+DENIALS = Path(__file__).parent / "fixtures" / "denials"
+
+
+@pytest.fixture(scope="module")
+def denial_graph(tmp_path_factory, nlp):
+    db = tmp_path_factory.mktemp("store") / "e.db"
+    report = mine([DENIALS], db, nlp=nlp)
+    assert report.mined == 4 and not report.problems
+    with Store.open(db) as store:
+        return graph_from_store(store)
+
+
+def test_a_denied_association_is_evidence_against_it_not_support(denial_graph):
+    found = denial_graph.edges["HGNC:6018", "MESH:D010146", "associated_with"]  # IL-6, pain
+    assert found["support"] == 1 and {e["article"] for e in found["evidence"]} == {"affirm.txt"}
+    assert not any(e["negated"] for e in found["evidence"]) and "denies" not in found
+    against = denial_graph.edges["HGNC:6018", "MESH:D010146", "no_effect"]
+    assert against["support"] == 2 and against["denies"] == {"associated_with": 2}
+    assert all(e["negated"] and e["denies"] == "associated_with" for e in against["evidence"])
+    # the two readings contradict each other, and the confidence of both says so
+    (record,) = found["conflicts"]
+    assert record["relation"] == "no_effect" and record["status"] == "conflict"
+    assert record["articles"] == ["deny-a.txt", "deny-b.txt"]
+    assert found["confidence"] == pytest.approx(float(found["confidence_basis"][0].split(": ")[1].split()[0]) / 2,
+                                                abs=0.002)
+    # a finding that is only ever denied is no association at all
+    assert not denial_graph.has_edge("HGNC:2367", "MESH:D010146", "associated_with")
+    assert _edge(denial_graph, "C-reactive protein", "no_effect", "Pain")["denies"] == {"associated_with": 1}
+
+
+def test_a_null_finding_contradicts_an_association_only_where_it_denies_it():
+    from miner.graph.aggregate import find_conflicts
+
+    def evidence(article, **extra):
+        return {"article": article, "section": "results", "species": "NCBITaxon:9606", "context": {}, **extra}
+
+    association = {"evidence": [evidence("a")]}
+    no_difference = {"evidence": [evidence("b")]}
+    denial = {"evidence": [evidence("c", negated=True, denies="associated_with")]}
+    assert find_conflicts([("x", "y", "associated_with", association), ("x", "y", "no_effect", no_difference)], {}) == {}
+    found = find_conflicts([("x", "y", "associated_with", association),
+                            ("x", "y", "no_effect", {"evidence": no_difference["evidence"] + denial["evidence"]})], {})
+    assert found[("x", "y", "associated_with")][0]["articles"] == ["c"]
+    assert found[("x", "y", "no_effect")][0]["status"] == "conflict"

@@ -213,3 +213,19 @@ def test_evaluate_says_it_mines_first():
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith(f"mining the texts of {gold} first")
     assert json.loads(result.stdout)["gold"]  # stdout keeps the scores only
+
+
+def test_denied_findings_are_shown_as_evidence_against(tmp_path):
+    db = tmp_path / "e.db"
+    _run("mine", Path(__file__).parent / "fixtures" / "denials", "--db", db)
+    rows = [json.loads(x) for x in _run("inspect", "--db", db, "--subject", "IL-6", "--json").stdout.splitlines()]
+    by_relation = {r["relation"]: r for r in rows}
+    assert by_relation["associated_with"]["support"] == 1 and "denies" not in by_relation["associated_with"]
+    assert by_relation["no_effect"]["denies"] == {"associated_with": 2}
+    table = _run("inspect", "--db", db, "--subject", "IL-6").stdout
+    assert "denies associated_with (2 articles)" in table
+    evidence = _run("inspect", "--db", db, "--subject", "IL-6", "--relation", "no_effect", "--evidence").stdout
+    assert evidence.count("denies associated_with") == 3  # the finding's line and each of its two sentences
+    shown = json.loads(_run("show", "IL-6", "--db", db, "--json").stdout)
+    assert shown["out"]["no_effect"][0]["denies"] == {"associated_with": 2}
+    assert shown["out"]["associated_with"][0]["conflicts_with"] == ["no_effect"]

@@ -112,6 +112,28 @@ def test_sentence_starts():
                          "RESULTS:", "It rose.", "This line wraps\ninto the next one.", "New one."]
 
 
+def _sentences(text: str) -> list[str]:
+    starts = sentence_starts(text)
+    return [text[a:b].strip() for a, b in zip([0, *starts], [*starts, len(text)])]
+
+
+def test_reference_markers_after_a_full_stop_end_the_sentence():
+    text = ("Cycling lowered stiffness in older men.4 However, gait did not change. It was seen in rats.[7] "
+            "Mice were not tested.(3) Knee pain was rated by Lee et al.[11,12] Walking helped most.8-10 "
+            "Swimming was not studied.")
+    assert _sentences(text) == [
+        "Cycling lowered stiffness in older men.4", "However, gait did not change.", "It was seen in rats.[7]",
+        "Mice were not tested.(3)", "Knee pain was rated by Lee et al.[11,12]", "Walking helped most.8-10",
+        "Swimming was not studied."]
+
+
+def test_numbers_after_a_point_that_are_not_reference_markers_stay_in_the_sentence():
+    text = ("Each dose was 0.3 Units of insulin a day. Fig.2 Panels show it, see No.4 In total. "
+            "Pain fell (p = 0.04) and rose again at week 12.5 Times a day they walked.")
+    assert _sentences(text) == ["Each dose was 0.3 Units of insulin a day.", "Fig.2 Panels show it, see No.4 In total.",
+                                "Pain fell (p = 0.04) and rose again at week 12.5 Times a day they walked."]
+
+
 def test_study_arms_defined_in_the_text_are_concepts_of_their_own(annotate):
     doc = annotate("Adults were randomized to lifestyle physical activity (LPA) or fibromyalgia education (FME). "
                    "The LPA group walked more; lifestyle physical activity was well tolerated.")

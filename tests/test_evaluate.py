@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from miner.cli import cli
 from miner.evaluate.matching import ConceptForms, matches_text, one_to_one, same_concept
-from miner.evaluate.scoring import effect_overlaps
+from miner.evaluate.scoring import Predictions, effect_overlaps, score_gold
+from miner.evidence.model import Evidence, Finding, Mention
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -22,7 +23,9 @@ def test_gold_scores_on_a_known_article():
     relations = gold["relations"]["all"]
     # Two of the three gold relations are stated in the text and found; nothing else is.
     assert (relations["tp"], relations["gold"], relations["predicted"]) == (2, 3, 2)
-    assert gold["effect_attachment"] == {"gold_with_effect": 1, "attached": 1, "score": 1.0}
+    assert gold["effect_attachment"] == {"gold_with_effect": 1, "attached": 1, "score": 1.0,
+                                         "strict_attached": 1, "strict_score": 1.0}
+    assert gold["strict_relations"]["all"]["tp"] == 2
     assert [m["object"] for m in gold["misses"]] == ["Walking speed"]
     outcome = gold["entities"]["outcome"]
     assert outcome["tp"] == 2 and outcome["gold"] == 3
@@ -38,6 +41,36 @@ def test_prompt_scores_on_known_prompts():
     # prompt 2 is labelled "increased" but the text says no difference: wrong direction;
     # prompt 3 names the change ("pain reduction increased"): found, as "decreases pain".
     assert prompts["findings_found"] == 2 and prompts["direction_correct"] == 2
+
+
+def _predictions(subject_node: tuple[str, str], subject_text: str) -> Predictions:
+    """One article where a finding's subject node is ``subject_node`` (id, name) and its
+    evidence writes the subject as ``subject_text``."""
+    cid, name = subject_node
+    evidence = Evidence("A1", "Aerobic training reduced pain.", 0, 30, subject_text, "pain")
+    return Predictions(
+        concepts={cid: {"name": name, "type": "intervention"},
+                  "MESH:D010146": {"name": "Pain", "type": "outcome"}},
+        mentions={"A1": [Mention("A1", cid, name.lower(), 0, len(name)),
+                         Mention("A1", "MESH:D010146", "pain", 25, 29)]},
+        findings={"A1": [Finding(cid, "decreases", "MESH:D010146", [evidence])]},
+    )
+
+
+def test_strict_relations_need_the_right_nodes():
+    gold = [{"article": "A1", "entities": [
+        {"type": "intervention", "name": "Aerobic training", "ids": [], "mentions": ["Aerobic training"]},
+        {"type": "intervention", "name": "Exercise", "ids": ["MESH:D015444"], "mentions": ["exercise"]},
+        {"type": "outcome", "name": "Pain", "ids": ["MESH:D010146"], "mentions": ["pain"]}],
+        "relations": [{"subject": "Aerobic training", "relation": "decreases", "object": "Pain",
+                       "sentence": "Aerobic training reduced pain."}], "effects": []}]
+    # The edge leaves the generic node "Exercise" although its evidence says "aerobic
+    # training": lenient counts it, strict does not.
+    generic = score_gold(gold, _predictions(("MESH:D015444", "Exercise"), "Aerobic training"))
+    assert generic.relation_total.tp == 1 and generic.strict_relation_total.tp == 0
+    # The edge leaves the node that stands for the gold concept: both count it.
+    right = score_gold(gold, _predictions(("MINER:aerobic-training", "Aerobic training"), "Aerobic training"))
+    assert right.relation_total.tp == 1 and right.strict_relation_total.tp == 1
 
 
 def test_matching_rules():

@@ -50,6 +50,20 @@ def _pubmed(services, **options):
     return PubMed(services.url + "eutils/", email="test@example.org", api_key="", http=_http(**options))
 
 
+def _sent_at(client) -> list[float]:
+    """The times at which ``client`` sends its requests (measured on our side, so that
+    the server's scheduling does not blur the spacing)."""
+    times: list[float] = []
+    send = client.http.session.request
+
+    def timed(*args, **kwargs):
+        times.append(time.monotonic())
+        return send(*args, **kwargs)
+
+    client.http.session.request = timed
+    return times
+
+
 def _files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
@@ -129,13 +143,39 @@ def test_max_and_since_go_to_the_search(services, tmp_path):
 
 
 def test_result_sets_beyond_one_esearch_page_come_from_the_history_server(services, tmp_path, monkeypatch):
+    """esearch lists at most ESEARCH_PAGE ids and E-utilities lists none past its limit
+    (10,000 there; 10 here, to keep the test small): the records past them are fetched
+    by position from the history server, none is lost."""
     monkeypatch.setattr(eutils, "ESEARCH_PAGE", 10)
+    services.service.list_limit = 10
     ids = services.service.add(27)
-    count, found = _pubmed(services).search("exercise")
-    assert count == 27 and found == ids
+    out = tmp_path / "o"
+    report = _pubmed(services).search_and_fetch("exercise", out, batch_size=10)
+    assert report.complete and report.matched == report.wanted == 27 and report.fetched == 27, report.problems
+    assert _files(out) == sorted(f"PMID_{i}.xml" for i in ids)
     pages = services.service.requests_to("efetch.fcgi")
-    assert [(p["retstart"], p["rettype"], p["WebEnv"]) for p in pages] == [
-        (["10"], ["uilist"], ["MCID_fake"]), (["20"], ["uilist"], ["MCID_fake"])]
+    assert [p.get("id") for p in pages] == [[",".join(ids[:10])], None, None]
+    assert [(p["retstart"], p["retmax"], p["WebEnv"], p["query_key"]) for p in pages[1:]] == [
+        (["10"], ["10"], ["MCID_fake"], ["1"]), (["20"], ["7"], ["MCID_fake"], ["1"])]
+    again = _pubmed(services).search_and_fetch("exercise", out, batch_size=10)
+    assert again.complete and again.fetched == 0 and again.present == 27
+
+
+def test_a_history_answer_of_the_wrong_shape_is_counted_missing(services, tmp_path, monkeypatch):
+    monkeypatch.setattr(eutils, "ESEARCH_PAGE", 10)
+    services.service.list_limit = 10
+    services.service.add(27)
+    services.service.fail("efetch.fcgi", "pass", "refuse")  # by id: fine; results 11-20: an error document
+    result = _cli("fetch", "pubmed", "exercise", "-o", tmp_path / "o", "--base-url", services.url + "eutils/",
+                  "--batch-size", "10", "--backoff", "0.01")
+    assert result.exit_code == EXIT_SKIPPED, result.output
+    assert "27 wanted" in result.stderr and "17 fetched, 10 missing" in result.stderr
+    assert "problem: PubMed search 'exercise', results 11-20: PubMed efetch refused" in result.stderr
+    assert "10 records past the PMIDs the search listed" in result.stderr
+    assert len(_files(tmp_path / "o")) == 17
+    again = _cli("fetch", "pubmed", "exercise", "-o", tmp_path / "o", "--base-url", services.url + "eutils/",
+                 "--batch-size", "10")
+    assert again.exit_code == 0 and "10 fetched, 0 missing" in again.stderr and len(_files(tmp_path / "o")) == 27
 
 
 def test_long_id_lists_are_posted(services, tmp_path, monkeypatch):
@@ -156,8 +196,7 @@ def test_fetch_survives_each_fault(services, tmp_path, fault):
     report = client.fetch(ids, tmp_path / "o", batch_size=8)
     assert report.complete and report.fetched == 8, report.problems
     assert len(services.service.requests_to("efetch.fcgi")) == 2
-    if fault in ("timeout", "truncate", "cut"):
-        assert len(retried) == 1  # our retry (urllib3 retries the statuses)
+    assert len(retried) == 1  # each retry is said, once
     articles = [a for a in iter_folder(tmp_path / "o") if isinstance(a, Article)]
     assert sorted(a.pmid for a in articles) == ids
 
@@ -166,8 +205,10 @@ def test_retry_after_is_honoured(services, tmp_path):
     ids = services.service.add(2)
     services.service.retry_after = "1"
     services.service.fail("efetch.fcgi", "429")
-    _pubmed(services).fetch(ids, tmp_path / "o")
-    first, second = [t for t, _, path, _ in services.service.log if path.endswith("efetch.fcgi")]
+    client = _pubmed(services)
+    times = _sent_at(client)
+    client.fetch(ids, tmp_path / "o")
+    first, second = times
     assert second - first >= 0.95
 
 
@@ -322,3 +363,98 @@ def test_a_host_that_does_not_resolve_fails_at_once(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
         "Error: PubMed search 'pain': cannot resolve eutils.invalid (no network, or a wrong --base-url?)"]
+
+
+# ----------------------------------------------------------------------------- issue 13
+
+def test_retries_go_through_the_rate_limiter(services, tmp_path):
+    """429 and 5xx answers are retried by miner, each retry waiting for its turn: never
+    four requests within a second at 3 a second."""
+    services.service.add(12)
+    services.service.retry_after = "0"
+    services.service.fail("efetch.fcgi", "429", "503", "pass", "500")
+    client = PubMed(services.url + "eutils/", email="t@example.org", api_key="",
+                    http=Http(per_second=3, retries=3, backoff=0.01, timeout=2))
+    times = _sent_at(client)
+    report = client.search_and_fetch("exercise", tmp_path / "out", batch_size=3)
+    assert report.complete and report.fetched == 12
+    assert len(times) == len(services.service.log) == 8  # one search, four batches, three retries
+    for first, fourth in zip(times, times[3:]):
+        assert fourth - first >= 0.95
+
+
+def test_each_retry_is_said_once_on_stderr(services, tmp_path):
+    services.service.add(3)
+    services.service.retry_after = "0"
+    services.service.fail("efetch.fcgi", "429", "500", "truncate")
+    result = _cli("fetch", "pubmed", "pain", "-o", tmp_path / "o", "--base-url", services.url + "eutils/",
+                  "--backoff", "0.01")
+    assert result.exit_code == 0, result.output
+    retries = [line for line in result.stderr.splitlines() if line.startswith("retrying: ")]
+    assert [r.split(": ", 3)[2].split(";")[0] for r in retries] == [
+        f"HTTP 429 from {services.url[7:-1]}", f"HTTP 500 from {services.url[7:-1]}",
+        f"connection to {services.url[7:-1]} broke mid-answer (IncompleteRead)"]
+    assert [r.split("; ")[-1].split(" in ")[0] for r in retries] == ["retry 1 of 5", "retry 2 of 5", "retry 3 of 5"]
+
+
+def test_europepmc_without_its_first_page_is_an_error(services, tmp_path):
+    services.service.add(3)
+    services.service.fail("/search", "500", "500")
+    result = _cli("fetch", "europepmc", "pain", "-o", tmp_path / "e", "--base-url", services.url + "epmc/",
+                  "--retries", "1", "--backoff", "0.01")
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()[-1:]
+    assert line.startswith("Error: Europe PMC search 'pain' (after 0): HTTP 500") and "gave up after 2" in line
+
+
+def test_a_killed_fetch_leaves_no_temporary_file_behind(services, tmp_path):
+    """A fetch killed while it writes a file leaves its hidden temporary file; the next
+    fetch into the folder removes it (and keeps those of a fetch that still runs)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "o"
+    out.mkdir()
+    script = ("import os, time\n"
+              "from pathlib import Path\n"
+              "from miner.articles.fetch import http\n"
+              "os.fsync = lambda fd: time.sleep(60)\n"
+              f"http.write_atomic(Path({str(out)!r}) / 'PMID_1.xml', b'<PubmedArticleSet>')\n")
+    writer = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 30
+    while not list(out.glob(".*.part")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait()
+    [left] = list(out.glob(".*.part"))
+    assert left.name == f".PMID_1.xml.{writer.pid}.part"
+    running = out / f".PMID_2.xml.{os.getppid()}.part"  # a live process's: not ours to remove
+    running.write_bytes(b"")
+    ids = services.service.add(2)
+    report = _pubmed(services).fetch(ids, out)
+    assert report.complete
+    assert sorted(p.name for p in out.iterdir()) == sorted([running.name, *(f"PMID_{i}.xml" for i in ids)])
+
+
+def test_sigint_during_fetch_says_what_is_kept(services, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    services.service.add(4)
+    services.service.timeout_sleep = 20
+    services.service.fail("efetch.fcgi", "timeout")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "miner.cli", "fetch", "pubmed", "pain", "-o", str(tmp_path / "o"), "--base-url",
+         services.url + "eutils/", "--timeout", "30"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not services.service.requests_to("efetch.fcgi") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "mined" not in stderr and "store" not in stderr
+    assert stderr.strip().splitlines()[-1] == ("miner: interrupted; every file saved before this point is whole; "
+                                               "run the same command again to fetch the rest")

@@ -149,18 +149,23 @@ def _graph_with_background() -> nx.MultiDiGraph:
     return build_graph(articles, concepts, stats, findings)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
-def test_flat_exports_keep_claim_design_confidence_and_context(tmp_path, fmt):
+def _flat_rows(graph: nx.MultiDiGraph, fmt: str, path) -> list[dict]:
+    """The rows of a CSV or JSON Lines export of ``graph`` written to ``path``, as read back
+    by a spreadsheet or a JSON reader (CSV cells are text)."""
     import csv
 
-    graph = _graph_with_background()
-    path = tmp_path / f"evidence.{fmt}"
     WRITERS[fmt](graph, path)
     if fmt == "csv":
         with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-    else:
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+            return list(csv.DictReader(handle))
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_flat_exports_keep_claim_design_confidence_and_context(tmp_path, fmt):
+    graph = _graph_with_background()
+    path = tmp_path / f"evidence.{fmt}"
+    rows = _flat_rows(graph, fmt, path)
     assert len(rows) == 3  # every sentence, the citation and the background one included
     by_claim = {(row["article"], row["claim"], row["object_name"]): row for row in rows}
     trial = by_claim[("trial", "own", "Pain")]
@@ -179,3 +184,26 @@ def test_flat_exports_keep_claim_design_confidence_and_context(tmp_path, fmt):
         for part in ("evidence", "cited"):
             assert json.dumps(again.edges[key].get(part), sort_keys=True) == \
                 json.dumps(graph.edges[key].get(part), sort_keys=True), (key, part)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_flat_exports_say_what_a_sentence_denies(tmp_path, fmt):
+    """'IL-6 was not associated with pain' is a row of the no_effect finding that says it
+    denies associated_with (not a mere negation), and reads back so."""
+    concepts = {"HGNC:6018": Concept("HGNC:6018", "IL-6", "biomarker"),
+                "MESH:D010146": Concept("MESH:D010146", "Pain", "outcome")}
+    own = {"claim": "own"}
+    findings = merge_findings([
+        Finding("HGNC:6018", "associated_with", "MESH:D010146", [_evidence("a", negated=True, context=own)]),
+        Finding("HGNC:6018", "associated_with", "MESH:D010146", [_evidence("b", context=own)]),
+    ])
+    graph = build_graph([ArticleRecord("a"), ArticleRecord("b")], concepts, {}, findings)
+    path = tmp_path / f"evidence.{fmt}"
+    rows = _flat_rows(graph, fmt, path)
+    by_article = {row["article"]: row for row in rows}
+    assert (by_article["a"]["relation"], by_article["a"]["denies"]) == ("no_effect", "associated_with")
+    assert (by_article["b"]["relation"], by_article["b"]["denies"] or None) == ("associated_with", None)
+    again = READERS[fmt](path)
+    for key in (("HGNC:6018", "MESH:D010146", "no_effect"), ("HGNC:6018", "MESH:D010146", "associated_with")):
+        assert json.dumps(again.edges[key]["evidence"], sort_keys=True) == \
+            json.dumps(graph.edges[key]["evidence"], sort_keys=True), key

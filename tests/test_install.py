@@ -39,10 +39,6 @@ def wheel(tmp_path_factory) -> Path:
     source = tmp_path_factory.mktemp("source")
     for name in ("miner", "models"):
         shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    # a trained component as spaCy saves it: files without a suffix, in sub-folders
-    (source / "models" / "trained" / "ner").mkdir(parents=True)
-    (source / "models" / "trained" / "config.cfg").write_text("[nlp]\n")
-    (source / "models" / "trained" / "ner" / "model").write_bytes(b"\x00\x01weights")
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     out = tmp_path_factory.mktemp("wheel")
@@ -58,7 +54,9 @@ def test_the_wheel_holds_every_module_and_every_model_file(wheel):
     modules = [name for name in _tracked("miner")]
     assert [m for m in modules if m not in names] == []
     models = ["miner_models/" + name.removeprefix("models/") for name in _tracked("models")]
-    models += ["miner_models/trained/config.cfg", "miner_models/trained/ner/model"]
+    # the trained pipeline as spaCy saves it: files without a suffix, in sub-folders
+    assert {"miner_models/pipeline/config.cfg", "miner_models/pipeline/tokenizer",
+            "miner_models/pipeline/ner/model", "miner_models/pipeline/vocab/strings.json"} <= set(models)
     assert [m for m in models if m not in names] == []
 
 
@@ -82,7 +80,8 @@ def test_the_installed_wheel_mines_the_sample(wheel, tmp_path):
                             "print(miner.__file__); print(l.default_models_dir())"],
                            cwd=work, env=env, capture_output=True, text=True, check=True).stdout.split()
     assert all(Path(p).is_relative_to(site) for p in where), where  # the installed copy, not the checkout
-    assert (Path(where[1]) / "trained" / "ner" / "model").read_bytes() == b"\x00\x01weights"
+    weights = Path("pipeline") / "ner" / "model"
+    assert (Path(where[1]) / weights).read_bytes() == (ROOT / "models" / weights).read_bytes()
 
     miner = env_dir / "bin" / "miner"
     mined = subprocess.run([str(miner), "mine", "sample", "--db", "e.db", "--workers", "1"], cwd=work, env=env,

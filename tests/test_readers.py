@@ -116,3 +116,35 @@ def test_article_hash_changes_with_text():
     a = Article(id="a", text="one")
     b = Article(id="a", text="two")
     assert a.sha1 != b.sha1 and a.sha1 == Article(id="b", text="one").sha1
+
+
+def test_pmc_headers_in_every_rendering_are_sections_and_the_title_loses_its_label(tmp_path):
+    text = ("TITLE: Walking for hip pain: a randomised trial\n\n"
+            "  ABSTRACT.OBJECTIVE::\nTo test walking.\n\n"
+            "ABSTRACT.RESULTS::\nPain fell more with walking.\n\n"
+            "1BODY.INTRODUCTION:\nHip pain is common.\n"
+            "2BODY.METHODS:\nBODY.METHODS.DESIGN:\nA two-arm trial.\n"
+            "BODY.M:EASUREMENTS AND ANALYSIS\nPain was rated weekly.\n"
+            "BODY.SECONDARY ENDPOINT: GAIT SPEED:\nGait speed rose.\n"
+            "BODY.RESULTS.PAIN AT NIGHT:\nNight pain fell.\n"
+            "BODY.DISCUSSION.MECHANISMS:\nWalking may act on muscle.\n")
+    [article] = _read(tmp_path, "PMC54321.txt", text)
+    assert article.title == "Walking for hip pain: a randomised trial"
+    found = [(s.label, s.kind, text[s.start:s.end].strip()) for s in article.sections]
+    assert found == [
+        ("TITLE", "title", "Walking for hip pain: a randomised trial"),
+        ("ABSTRACT.OBJECTIVE", "background", "To test walking."),
+        ("ABSTRACT.RESULTS", "results", "Pain fell more with walking."),
+        ("BODY.INTRODUCTION", "background", "Hip pain is common."),
+        ("BODY.METHODS.DESIGN", "methods", "A two-arm trial."),  # the empty METHODS section is dropped
+        ("BODY.MEASUREMENTS AND ANALYSIS", "methods", "Pain was rated weekly."),
+        ("BODY.SECONDARY ENDPOINT: GAIT SPEED", "other", "Gait speed rose."),
+        ("BODY.RESULTS.PAIN AT NIGHT", "results", "Night pain fell."),  # a subsection has its parent's kind
+        ("BODY.DISCUSSION.MECHANISMS", "discussion", "Walking may act on muscle."),
+    ]
+
+
+def test_a_line_that_only_starts_with_a_header_word_is_text():
+    text = "ABSTRACT:\nBody weight fell.\nBODY mass index and waist fell too.\n"
+    (section,) = detect_sections(text)
+    assert section.kind == "abstract" and text[section.start:section.end] == text[10:]

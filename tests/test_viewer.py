@@ -109,6 +109,17 @@ def test_search_finds_a_concept_by_synonym(browser, tmp_path, nlp):
     assert "TNF-α" in page.inner_text("#panel h2")
 
 
+def test_a_page_without_findings_is_laid_out_and_says_so(browser, tmp_path, nlp):
+    """An empty overview still counts as laid out (nothing to place): the page does not
+    leave whoever waits for its layout waiting."""
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "note.txt").write_text("The meeting was moved to a larger room on Tuesday.\n")
+    page, _, errors = _open(browser, _page_for(folder, tmp_path, nlp))
+    assert errors == [] and page.evaluate("window.minerCy.edges(':visible').length") == 0
+    assert page.inner_text("#count").startswith("Showing 0 of 0 findings")
+
+
 def test_an_article_cannot_inject_script(browser, tmp_path, nlp):
     folder = tmp_path / "hostile"
     folder.mkdir()
@@ -273,3 +284,13 @@ def _hue_gap(first: str, second: str) -> float:
         return 360.0
     gap = abs(h1 - h2) * 360
     return min(gap, 360 - gap)
+
+
+def test_the_panel_shows_a_denied_finding_as_evidence_against(browser, tmp_path, nlp):
+    page, _, errors = _open(browser, _page_for(Path(__file__).parent / "fixtures" / "denials", tmp_path, nlp))
+    page.evaluate("""() => window.minerCy.edges().filter(e => e.data('relation') === 'no_effect'
+        && e.data('source') === 'HGNC:6018')[0].emit('tap') && null""")
+    panel = page.inner_text("#panel")
+    assert "IL-6 no_effect Pain" in panel and "evidence against associated_with: 2 article(s) deny it" in panel
+    assert panel.count("denies associated_with") == 2 and "negated" not in panel
+    assert errors == []

@@ -53,7 +53,9 @@ class Article:
     Attributes
     ----------
     id
-        ``PMID:…``, ``PMC…``, ``DOI:…``, else the path relative to the mined folder.
+        ``PMID:…``, ``PMC…``, ``DOI:…``, else the file's path relative to the mined
+        folder (to the first folder mined into the store that holds it, see
+        :func:`miner.articles.readers.source_files`).
     text
         The text that is mined; every offset in miner points into it.
     source

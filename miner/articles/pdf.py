@@ -16,8 +16,8 @@ from miner.articles.model import Article
 from miner.articles.sections import _PLAIN_HEADER
 from miner.errors import ReadError
 
-#: PDFs carry figures, so they may be larger than text files (bytes).
-MAX_PDF_BYTES = 100 * 1024 * 1024
+#: PDFs carry figures, so they may be larger than text files (bytes: 100 MB).
+MAX_PDF_BYTES = 100_000_000
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;)])")
 _HYPHENATED = re.compile(r"([a-z])-\n([a-z])")
 _SENTENCE_END = (".", ":", "?", "!")
@@ -78,14 +78,16 @@ def _pdf_text(path: Path, name: str) -> tuple[str, str | None]:
         from pypdf.errors import DependencyError, PdfReadError
     except ImportError:  # pragma: no cover - pypdf is a dependency
         raise ReadError(name, "PDF support needs pypdf (pip install pypdf)") from None
+    from miner.articles.readers import os_problem, too_large
+
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ReadError(name, f"cannot read ({exc.strerror or exc})") from None
+        raise os_problem(exc, name) from None
     if size == 0:
         raise ReadError(name, "empty file")
     if size > MAX_PDF_BYTES:
-        raise ReadError(name, f"file too large ({size / 1e6:.1f} MB; the limit is {MAX_PDF_BYTES / 1e6:.0f} MB)")
+        raise ReadError(name, too_large(size, MAX_PDF_BYTES))
     import logging
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings about sloppy PDFs are noise here

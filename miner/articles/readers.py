@@ -25,9 +25,13 @@ from miner.articles.model import Article, Section, article_with_ids, normalise_p
 from miner.articles.sections import detect_sections, guess_title
 from miner.errors import ReadError
 
-#: Files larger than this are refused with a clear message (bytes). Articles are at
-#: most a few hundred kilobytes; a bigger "article" is almost always a mistake.
-MAX_FILE_BYTES = 20 * 1024 * 1024
+#: A megabyte, as the messages and the README count them.
+MB = 1_000_000
+#: Files read whole (.txt, .md, .html, .json) larger than this are refused with a clear
+#: message (bytes). Articles are at most a few hundred kilobytes; a bigger "article" is
+#: almost always a mistake. JSON Lines and XML are streamed: no limit on the file, and a
+#: JSON Lines record may be this long.
+MAX_FILE_BYTES = 20 * MB
 
 ReadResult = Article | ReadError
 Reader = Callable[[Path, str], Iterator[ReadResult]]
@@ -80,24 +84,38 @@ def read_bytes(path: Path, name: str) -> bytes:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             raise ReadError(name, "not a regular file (a pipe, device or socket)")
-        size = info.st_size
-        if size > MAX_FILE_BYTES:
-            raise ReadError(
-                name, f"file too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)"
-            )
+        if info.st_size > MAX_FILE_BYTES:
+            raise ReadError(name, too_large(info.st_size, MAX_FILE_BYTES))
         return path.read_bytes()
     except ReadError:
         raise
-    except FileNotFoundError:
-        raise ReadError(name, "file vanished before it could be read") from None
-    except IsADirectoryError:
-        raise ReadError(name, "is a directory") from None
-    except PermissionError:
-        raise ReadError(name, "permission denied") from None
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise ReadError(name, "symbolic link loop") from None
-        raise ReadError(name, f"cannot read ({exc.strerror or exc})") from None
+        raise os_problem(exc, name) from None
+
+
+def os_problem(exc: OSError, name: str) -> ReadError:
+    """The :class:`ReadError` for a file that the system would not let us read."""
+    if isinstance(exc, FileNotFoundError):
+        return ReadError(name, "file vanished before it could be read")
+    if isinstance(exc, IsADirectoryError):
+        return ReadError(name, "is a directory")
+    if isinstance(exc, PermissionError):
+        return ReadError(name, "permission denied")
+    if exc.errno == errno.ELOOP:
+        return ReadError(name, "symbolic link loop")
+    return ReadError(name, f"cannot read ({exc.strerror or exc})")
+
+
+def too_large(size: int, limit: int, what: str = "file") -> str:
+    """The reason given for a file (or record) over its size limit, in MB of 10^6 bytes.
+
+    >>> too_large(20_600_000, 20_000_000)
+    'file too large (20.6 MB; the limit is 20 MB)'
+    """
+    shown = f"{size / MB:,.1f} MB"
+    if round(size / MB, 1) * MB <= limit:  # just over: "20.0 MB" would not say why
+        shown = f"{size:,} bytes"
+    return f"{what} too large ({shown}; the limit is {limit / MB:g} MB)"
 
 
 def _ids_from_name(name: str) -> dict[str, str]:
@@ -420,16 +438,71 @@ def read_json_file(path: Path, name: str) -> Iterator[ReadResult]:
             yield error
 
 
+def _jsonl_lines(path: Path, name: str) -> Iterator[tuple[int, str | ReadError]]:
+    """(line number, text or why it cannot be read) of each line of a JSON Lines file,
+    streamed and decoded line by line, split at ``\\n`` only (U+2028, U+0085 and other
+    Unicode line breaks may stand inside JSON strings)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError(name, "not a regular file (a pipe, device or socket)")
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: decoded whole, within the limit
+            handle.close()
+            text = decode_bytes(read_bytes(path, name), name)
+            yield from enumerate((line.rstrip("\r") for line in text.split("\n")), 1)
+            return
+        if b"\x00" in head:
+            raise ReadError(name, "binary file, not text")
+        handle.seek(0)
+        number = 0
+        while True:
+            raw = handle.readline(MAX_FILE_BYTES + 1)
+            if not raw:
+                return
+            number += 1
+            if len(raw) > MAX_FILE_BYTES and not raw.endswith(b"\n"):
+                size = len(raw)
+                while raw and not raw.endswith(b"\n"):  # the rest of the record: passed over
+                    raw = handle.readline(MAX_FILE_BYTES)
+                    size += len(raw)
+                yield number, ReadError(f"{name}:{number}", too_large(size, MAX_FILE_BYTES, "record"))
+                continue
+            raw = raw.rstrip(b"\r\n")
+            try:
+                yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield number, ReadError(f"{name}:{number}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column "
+                                                            f"{exc.start + 1}); the other records are read")
+
+
 def read_jsonl_file(path: Path, name: str) -> Iterator[ReadResult]:
-    """A ``.jsonl`` file: one article per line; a bad line is reported, the rest read."""
-    try:
-        text = decode_bytes(read_bytes(path, name), name)
-    except ReadError as error:
-        yield error
-        return
-    for number, line in enumerate(text.splitlines(), 1):
+    """A ``.jsonl`` file: one article per line; a bad line is reported, the rest read.
+
+    Streamed: the file may be of any size, each record up to :data:`MAX_FILE_BYTES`.
+    """
+    lines = _jsonl_lines(path, name)
+    anything = False
+    while True:
+        try:
+            number, line = next(lines)
+        except StopIteration:
+            if not anything:
+                yield ReadError(name, "empty file")
+            return
+        except ReadError as error:
+            yield error
+            return
+        except OSError as exc:
+            yield os_problem(exc, name)
+            return
+        if isinstance(line, ReadError):
+            anything = True
+            yield line
+            continue
         if not line.strip():
             continue
+        anything = True
         where = f"{name}:{number}"
         try:
             record = json.loads(line)
@@ -526,43 +599,157 @@ def read_path(path: Path, name: str | None = None) -> Iterator[ReadResult]:
     yield from reader(path, name)
 
 
-def walk_files(folder: Path) -> Iterator[tuple[Path, str]]:
-    """Every file below ``folder``, recursively and sorted, with its relative name.
+def display_name(name: str) -> str:
+    """A file name fit to print and to store as an id.
+
+    A name whose bytes are not UTF-8 (Python keeps such bytes as surrogate escapes)
+    has each of those bytes written as ``\\xNN``: ``badbyte\\xff.txt``. Valid names are
+    kept as they are.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
+
+
+def _key(info: os.stat_result) -> tuple[int, int]:
+    return info.st_dev, info.st_ino
+
+
+def _walk(folder: Path, skip: Callable[[str, os.stat_result], bool] | None = None
+          ) -> Iterator[tuple[Path, str] | ReadError]:
+    """(path, relative name as the file system gives it) of every file below ``folder``,
+    or a :class:`ReadError` for a folder that cannot be listed; see :func:`walk_files`."""
+    pending: list[tuple[Path, str]] = [(folder, "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            where = f"{display_name(prefix)}" if prefix else f"{folder}/"
+            why = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
+            yield ReadError(where, f"cannot read the folder ({why}); nothing in it was mined, "
+                                   "and what was mined from it before is kept")
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                subfolders.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                continue
+            if skip is not None:
+                try:
+                    info = entry.stat()
+                except OSError:
+                    info = None  # a dangling link, a file gone: read_path says so
+                if info is not None and skip(prefix + entry.name, info):
+                    continue
+            yield Path(entry.path), prefix + entry.name
+        pending.extend(reversed(subfolders))
+
+
+def walk_files(folder: Path) -> Iterator[tuple[Path, str] | ReadError]:
+    """Every file below ``folder``, recursively and sorted, with its relative name
+    (:func:`display_name`).
 
     Hidden files and folders (``.git``, ``.DS_Store``) are passed over; symbolic links
-    to folders are not followed, so a link loop cannot trap the walk.
+    to folders are not followed, so a link loop cannot trap the walk. A folder that
+    cannot be listed is a :class:`ReadError`, never a silent gap.
     """
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for filename in sorted(filenames):
-            if filename.startswith("."):
-                continue
-            path = Path(dirpath) / filename
-            yield path, path.relative_to(folder).as_posix()
+    for item in _walk(Path(folder)):
+        yield item if isinstance(item, ReadError) else (item[0], display_name(item[1]))
 
 
-def input_files(source: Path | str) -> Iterator[tuple[Path, str] | ReadError]:
-    """The files that mining ``source`` reads, each with its name (relative to the folder),
-    or one :class:`ReadError` if ``source`` does not exist."""
-    source = Path(source)
-    if source.is_file():
-        yield source, source.name
-    elif source.is_dir():
-        yield from walk_files(source)
-    else:
-        yield ReadError(str(source), "no such file or folder")
+def _within(path: str, roots: list[str]) -> str | None:
+    """The first of ``roots`` (resolved folder paths) that holds ``path``."""
+    return next((root for root in roots if path == root or path.startswith(root.rstrip(os.sep) + os.sep)), None)
+
+
+def new_roots(sources: Iterable[Path | str], known: Iterable[Path]) -> list[Path]:
+    """The folders among ``sources`` (a file's own folder) that no known root holds:
+    the roots a run adds, resolved, in order."""
+    roots = [str(root) for root in known]
+    added: list[Path] = []
+    for source in sources:
+        path = Path(source).resolve()
+        if path.is_file():
+            path = path.parent
+        elif not path.is_dir():
+            continue
+        if _within(str(path), roots) is None:
+            roots.append(str(path))
+            added.append(path)
+    return added
+
+
+def source_files(sources: Iterable[Path | str], *, roots: Iterable[Path] = (), ignore: Iterable[Path] = ()
+                 ) -> Iterator[tuple[Path, str] | ReadError]:
+    """Every file of ``sources`` (files or folders), once each, with the name it is known by.
+
+    The name (a file's fallback article id) is its path relative to the first of
+    ``roots`` that holds it, else to the folder named: so that once ``corpus`` was
+    mined, mining ``corpus/sub`` names ``sub/x.txt`` alike. A file reached twice (named
+    folders that overlap, hard or symbolic links) is read once; the files in ``ignore``
+    (the store's own) are passed over, whether they exist yet or not.
+    """
+    known = [str(root) for root in roots]
+    ignored_files: set[tuple[int, int]] = set()
+    ignored_paths = {str(Path(path).resolve()) for path in ignore}
+    for path in ignore:
+        try:
+            ignored_files.add(_key(Path(path).stat()))
+        except OSError:
+            pass
+    seen: set[tuple[int, int]] = set()
+
+    def once(real: str, info: os.stat_result) -> bool:
+        """Whether to pass over a file (the store's, or read already)."""
+        key = _key(info)
+        if key in ignored_files or key in seen or real in ignored_paths:
+            return True
+        seen.add(key)
+        return False
+
+    def named(real: str, fallback: str) -> str:
+        root = _within(real, known)
+        return display_name(os.path.relpath(real, root) if root and real != root else fallback)
+
+    for source in sources:
+        given = Path(source)
+        if given.is_file():
+            real = str(given.resolve())
+            if not once(real, given.stat()):
+                yield given, named(real, given.name)
+            continue
+        if not given.is_dir():
+            yield ReadError(display_name(str(given)), "no such file or folder")
+            continue
+        base = str(given.resolve())
+        for item in _walk(given, skip=lambda name, info: once(os.path.join(base, name), info)):
+            if isinstance(item, ReadError):
+                yield item
+            else:
+                yield item[0], named(os.path.join(base, item[1]), item[1])
 
 
 def iter_folder(folder: Path | str) -> Iterator[ReadResult]:
     """Every article under ``folder`` (or in it, if it is a file), and every problem."""
-    for entry in input_files(folder):
-        if isinstance(entry, ReadError):
-            yield entry
+    yield from iter_articles([folder])
+
+
+def iter_articles(sources: Iterable[Path | str], *, roots: Iterable[Path] = (), ignore: Iterable[Path] = ()
+                  ) -> Iterator[ReadResult]:
+    """Articles and problems from several files or folders, in the order given (see
+    :func:`source_files` for how files are named and which are passed over)."""
+    for item in source_files(sources, roots=roots, ignore=ignore):
+        if isinstance(item, ReadError):
+            yield item
         else:
-            yield from read_path(*entry)
-
-
-def iter_articles(sources: Iterable[Path | str]) -> Iterator[ReadResult]:
-    """Articles and problems from several files or folders, in the order given."""
-    for source in sources:
-        yield from iter_folder(source)
+            yield from read_path(*item)

@@ -41,7 +41,13 @@ _HEADING_WORDS = sorted(
     reverse=True,
 )
 
-_PMC_HEADER = re.compile(r"^(?P<label>(?:TITLE|ABSTRACT|BODY)(?:\.[^\n:]{1,120})?):[ \t]*$", re.M)
+#: A PMC text rendering's header line: ``TITLE:``, ``ABSTRACT.RESULTS:``, ``BODY.DISCUSSION:``,
+#: also indented, numbered (``1BODY.INTRODUCTION:``), with a doubled colon
+#: (``ABSTRACT.AIM::``), a colon inside the label (``BODY.PRIMARY ENDPOINT: PAIN:``) or
+#: glued into it (``BODY.I:NTRODUCTION``), and a title on the header's own line
+#: (``TITLE: Yoga for back pain``). See :func:`_pmc_header`.
+_PMC_LINE = re.compile(r"^[ \t]*\d{0,3}(?P<label>(?:TITLE|ABSTRACT|BODY)(?=[.:\s]|$)[^\n]{0,200})$", re.M)
+_GLUED_COLON = re.compile(r":(?=\S)")
 _MD_HEADER = re.compile(r"^#{1,6}[ \t]+(?P<label>[^\n]{1,120}?)[ \t#]*$", re.M)
 _PLAIN_HEADER = re.compile(
     r"^(?P<label>(?:\d+(?:\.\d+)*\.?\s+)?(?:" + "|".join(re.escape(w) for w in _HEADING_WORDS)
@@ -55,6 +61,26 @@ _INLINE_LABEL = re.compile(
 )
 
 
+def _pmc_header(match: re.Match[str]) -> tuple[str, int] | None:
+    """(label, where its content starts) of a PMC header line, or None for a line that
+    only starts with one of the words.
+
+    A line that ends with a colon is a header, whatever colons it has inside; so is a
+    line without lower-case letters, or one whose colons are glued to a word (the
+    renderings misplace the colon: ``BODY.I:NTRODUCTION``). ``LABEL: text`` puts the
+    section's first text on the header's line (a title, mostly).
+    """
+    line = match.group("label").rstrip()
+    if line.endswith(":"):
+        return _GLUED_COLON.sub("", line.rstrip(":")).strip(), match.end() + 1
+    inline = re.match(r"(?P<label>[^:]*?):[ \t]+(?=\S)", line)
+    if inline:
+        return inline.group("label").strip(), match.start("label") + inline.end()
+    if ":" in line or not any(c.islower() for c in line):
+        return _GLUED_COLON.sub("", line).strip(), match.end() + 1
+    return None
+
+
 _KIND_SEARCH = tuple(
     (kind, re.compile(r"\b(?:" + "|".join(re.escape(key) for key in keys) + r")\b")) for kind, keys in _KIND_WORDS
 )
@@ -64,16 +90,29 @@ _KIND_SEARCH = tuple(
 def section_kind(label: str) -> str:
     """Normalise a section label to one of the section kinds.
 
+    A subsection whose own words name no kind is of its parent's kind
+    ("BODY.RESULTS.RESTING PAIN" is results).
+
     >>> section_kind("ABSTRACT.MATERIALS AND METHODS")
     'methods'
     >>> section_kind("Conclusions")
     'conclusions'
+    >>> section_kind("BODY.DISCUSSION.MECHANISMS")
+    'discussion'
     """
-    last = label.rsplit(".", 1)[-1] if "." in label else label
-    words = re.sub(r"[^a-z ]+", " ", last.lower()).strip()
-    words = re.sub(r"^\d+\s+", "", words)
+    for part in reversed(label.split(".")):
+        kind = _kind_of_words(re.sub(r"[^a-z ]+", " ", part.lower()).strip())
+        if kind is not None:
+            return kind
+    if label.upper().startswith("ABSTRACT"):
+        return "abstract"
+    return "other"
+
+
+def _kind_of_words(words: str) -> str | None:
+    """The kind that a label's words name, or None."""
     if not words:
-        words = re.sub(r"[^a-z ]+", " ", label.lower()).strip()
+        return None
     for kind, keys in _KIND_WORDS:
         for key in keys:
             if words == key or words.startswith(key + " ") or words.endswith(" " + key):
@@ -81,9 +120,7 @@ def section_kind(label: str) -> str:
     for kind, pattern in _KIND_SEARCH:
         if pattern.search(words):
             return kind
-    if label.upper().startswith("ABSTRACT"):
-        return "abstract"
-    return "other"
+    return None
 
 
 _NEWLINE = re.compile(r"\n")
@@ -108,25 +145,31 @@ def detect_sections(text: str) -> list[Section]:
 
     A header line's section runs from the start of the next line to the next header; an
     inline label's section starts at the label. Text before the first header gets no
-    section. After a ``TITLE:`` header the first paragraph is the title and the text up
-    to the next header is the (unlabelled) abstract.
+    section. After a ``TITLE:`` header the first paragraph (or the rest of the header's
+    line) is the title and the text up to the next header is the (unlabelled) abstract.
     """
-    marks: list[tuple[int, int, str]] = []  # (header start, content start, label)
+    # (header start, pattern rank, content start, label): at one line start the PMC header wins.
+    marks: list[tuple[int, int, int, str]] = []
     line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
-    for pattern in (_PMC_HEADER, _MD_HEADER, _PLAIN_HEADER):
+    for match in _at_line_starts(_PMC_LINE, text, line_starts):
+        header = _pmc_header(match)
+        if header is not None:
+            label, content = header
+            marks.append((match.start(), 0, min(content, len(text)), label))
+    for rank, pattern in enumerate((_MD_HEADER, _PLAIN_HEADER), 1):
         for match in _at_line_starts(pattern, text, line_starts):
             content = match.end() + 1 if match.end() < len(text) else match.end()
-            marks.append((match.start(), content, match.group("label").strip()))
+            marks.append((match.start(), rank, content, match.group("label").strip()))
     for match in _at_line_starts(_INLINE_LABEL, text, line_starts):
-        marks.append((match.start(), match.start(), match.group("label").strip()))
+        marks.append((match.start(), 3, match.start(), match.group("label").strip()))
     if not marks:
         return []
     marks.sort()
-    deduped: list[tuple[int, int, str]] = []
-    for mark in marks:
-        if deduped and mark[0] < deduped[-1][1] + (1 if deduped[-1][1] > deduped[-1][0] else 0):
-            continue  # same line matched by two patterns
-        deduped.append(mark)
+    deduped: list[tuple[int, int, str]] = []  # (header start, content start, label)
+    for begin, _, content, label in marks:
+        if deduped and (begin == deduped[-1][0] or begin < deduped[-1][1]):
+            continue  # the same line matched by two patterns
+        deduped.append((begin, content, label))
     sections: list[Section] = []
     for index, (_, start, label) in enumerate(deduped):
         end = deduped[index + 1][0] if index + 1 < len(deduped) else len(text)
@@ -138,12 +181,17 @@ def detect_sections(text: str) -> list[Section]:
     return sections
 
 
+_TITLE_LABEL = re.compile(r"[ \t]*(?:\*\*|__)?title[ \t]*:(?:\*\*|__)?[ \t]*", re.I)
+
+
 def _split_title(text: str, start: int, end: int) -> list[Section]:
     """The title paragraph after a ``TITLE:`` header, and the abstract that follows."""
     chunk = text[start:end]
-    stripped = len(chunk) - len(chunk.lstrip())
+    label = _TITLE_LABEL.match(chunk)  # an inline "Title: ..." section starts at its label
+    stripped = label.end() if label else len(chunk) - len(chunk.lstrip())
     body_start = start + stripped
-    para_end = text.find("\n\n", body_start, end)
+    on_header_line = start > 0 and "\n" not in text[start - 1:body_start]  # "TITLE: Yoga for back pain"
+    para_end = text.find("\n" if on_header_line else "\n\n", body_start, end)
     if para_end == -1:
         para_end = end
     out = [Section("TITLE", "title", body_start, para_end)]

@@ -52,6 +52,7 @@ _ORGANISMS: tuple[tuple[str, str], ...] = (
     ("cats", "NCBITaxon:9685"),
     ("swine", "NCBITaxon:9823"),
     ("sheep", "NCBITaxon:9940"),
+    ("goats", "NCBITaxon:9925"),
     ("guinea pigs", "NCBITaxon:10141"),
     ("cricetinae", "NCBITaxon:10036"),
     ("mesocricetus", "NCBITaxon:10036"),

@@ -34,6 +34,7 @@ class ConceptForms:
     ids: frozenset[str]
     forms: set[frozenset[str]] = field(default_factory=set)
     names: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
 
     @classmethod
     def make(cls, key: str, ids: Iterable[str], names: Iterable[str]) -> ConceptForms:

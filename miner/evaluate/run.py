@@ -71,13 +71,17 @@ def format_gold(report: GoldReport) -> str:
         lines.append(f"  {kind:<14}{prf.precision:7.3f}{prf.recall:7.3f}{prf.f1:7.3f}{prf.tp:6d}{prf.predicted:6d}{prf.gold:6d}")
     total = report.entity_total
     lines.append(f"  {'all':<14}{total.precision:7.3f}{total.recall:7.3f}{total.f1:7.3f}{total.tp:6d}{total.predicted:6d}{total.gold:6d}")
-    lines += ["", f"{'relations':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'pred':>6}{'gold':>6}"]
-    for relation, prf in sorted(report.relations.items()):
-        lines.append(f"  {relation:<14}{prf.precision:7.3f}{prf.recall:7.3f}{prf.f1:7.3f}{prf.tp:6d}{prf.predicted:6d}{prf.gold:6d}")
-    total = report.relation_total
-    lines.append(f"  {'all':<14}{total.precision:7.3f}{total.recall:7.3f}{total.f1:7.3f}{total.tp:6d}{total.predicted:6d}{total.gold:6d}")
+    for title, table, total in (("relations", report.relations, report.relation_total),
+                                ("strict relations", report.strict_relations, report.strict_relation_total)):
+        lines += ["", f"{title:<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'pred':>6}{'gold':>6}"]
+        for relation, prf in sorted(table.items()):
+            lines.append(f"  {relation:<14}{prf.precision:7.3f}{prf.recall:7.3f}{prf.f1:7.3f}{prf.tp:6d}{prf.predicted:6d}{prf.gold:6d}")
+        lines.append(f"  {'all':<14}{total.precision:7.3f}{total.recall:7.3f}{total.f1:7.3f}{total.tp:6d}{total.predicted:6d}{total.gold:6d}")
     lines += ["", f"effect attachment: {report.effect_attachment:.3f} "
-                  f"({report.effect_attached} of {report.effect_gold} gold relations with an effect)"]
+                  f"({report.effect_attached} of {report.effect_gold} gold relations with an effect); "
+                  f"strict {report.strict_effect_attachment:.3f} ({report.strict_effect_attached})",
+              "(strict: an edge counts only when its subject and object nodes are the gold concepts;"
+              " lenient: the words its evidence gives for them may match instead)"]
     return "\n".join(lines)
 
 

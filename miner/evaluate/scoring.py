@@ -54,11 +54,22 @@ class Predictions:
                 findings[article].append(Finding(finding.subject, finding.relation, finding.object, evidence))
         return cls(concepts, dict(mentions), dict(findings))
 
-    def forms(self, article: str, cid: str) -> ConceptForms:
-        """A predicted concept with its name and its surface texts in ``article``."""
+    def type_of(self, article: str, cid: str) -> str | None:
+        """The concept's type in ``article``: the type most of its mentions there have
+        (a concept may be an arm in one trial and an outcome in another), else the
+        store's."""
+        counts = Counter(m.type for m in self.mentions.get(article, []) if m.concept == cid and m.type)
+        if counts:
+            return counts.most_common(1)[0][0]
+        return self.concepts.get(cid, {}).get("type")
+
+    def forms(self, article: str, cid: str, evidence: bool = True) -> ConceptForms:
+        """A predicted concept with its name and its surface texts in ``article``: its
+        mentions, and (``evidence``, the lenient reading) the subject and object texts of
+        its findings' evidence, which may name another concept than the node."""
         info = self.concepts.get(cid, {"name": cid})
         texts = {m.text for m in self.mentions.get(article, []) if m.concept == cid}
-        for finding in self.findings.get(article, []):
+        for finding in self.findings.get(article, []) if evidence else ():
             for evidence in finding.evidence:
                 if finding.subject == cid and evidence.subject_text:
                     texts.add(evidence.subject_text)
@@ -104,8 +115,10 @@ class GoldReport:
     missing_articles: list[str] = field(default_factory=list)
     entities: dict[str, PRF] = field(default_factory=lambda: {t: PRF() for t in TYPES})
     relations: dict[str, PRF] = field(default_factory=dict)
+    strict_relations: dict[str, PRF] = field(default_factory=dict)
     effect_gold: int = 0
     effect_attached: int = 0
+    strict_effect_attached: int = 0
     misses: list[dict[str, Any]] = field(default_factory=list)
     false_findings: list[dict[str, Any]] = field(default_factory=list)
     entity_misses: list[dict[str, Any]] = field(default_factory=list)
@@ -126,8 +139,34 @@ class GoldReport:
         return total
 
     @property
+    def strict_relation_total(self) -> PRF:
+        total = PRF()
+        for prf in self.strict_relations.values():
+            total.add(prf)
+        return total
+
+    @property
     def effect_attachment(self) -> float:
         return self.effect_attached / self.effect_gold if self.effect_gold else 0.0
+
+    @property
+    def strict_effect_attachment(self) -> float:
+        return self.strict_effect_attached / self.effect_gold if self.effect_gold else 0.0
+
+    def add(self, other: GoldReport) -> None:
+        """Add another report's counts (folds of a cross-validation)."""
+        self.articles += other.articles
+        self.missing_articles += other.missing_articles
+        for table, theirs in ((self.entities, other.entities), (self.relations, other.relations),
+                              (self.strict_relations, other.strict_relations)):
+            for key, prf in theirs.items():
+                table.setdefault(key, PRF()).add(prf)
+        self.effect_gold += other.effect_gold
+        self.effect_attached += other.effect_attached
+        self.strict_effect_attached += other.strict_effect_attached
+        for mine, theirs in ((self.misses, other.misses), (self.false_findings, other.false_findings),
+                             (self.entity_misses, other.entity_misses), (self.false_entities, other.false_entities)):
+            mine.extend(theirs)
 
     def to_dict(self, errors: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -136,8 +175,12 @@ class GoldReport:
             "entities": {**{t: p.to_dict() for t, p in self.entities.items()}, "all": self.entity_total.to_dict()},
             "relations": {**{t: p.to_dict() for t, p in sorted(self.relations.items())},
                           "all": self.relation_total.to_dict()},
+            "strict_relations": {**{t: p.to_dict() for t, p in sorted(self.strict_relations.items())},
+                                 "all": self.strict_relation_total.to_dict()},
             "effect_attachment": {"gold_with_effect": self.effect_gold, "attached": self.effect_attached,
-                                  "score": round(self.effect_attachment, 4)},
+                                  "score": round(self.effect_attachment, 4),
+                                  "strict_attached": self.strict_effect_attached,
+                                  "strict_score": round(self.strict_effect_attachment, 4)},
         }
         if errors:
             out["misses"] = self.misses
@@ -173,15 +216,19 @@ def load_gold(gold_dir: Path | str) -> list[dict[str, Any]]:
 
 
 def _gold_concepts(entities: list[dict[str, Any]]) -> list[tuple[str, ConceptForms]]:
-    """Gold concepts of one article, those sharing a type and an id merged."""
+    """Gold concepts of one article, those sharing a type and an id merged. Each
+    concept's ``labels`` are the names of the entities it stands for (what relations
+    refer to)."""
     merged: dict[tuple[str, str], tuple[str, ConceptForms]] = {}
     out: list[tuple[str, ConceptForms]] = []
     for entity in entities:
         forms = ConceptForms.make(entity["name"], entity.get("ids") or [], [entity["name"], *entity.get("mentions", [])])
+        forms.labels.append(entity["name"])
         key = next(((entity["type"], i) for i in sorted(forms.ids) if (entity["type"], i) in merged), None)
         if key is not None:
             merged[key][1].add_names([entity["name"], *entity.get("mentions", [])])
             merged[key][1].ids = merged[key][1].ids | forms.ids
+            merged[key][1].labels.append(entity["name"])
             continue
         item = (entity["type"], forms)
         for i in forms.ids:
@@ -224,7 +271,7 @@ def score_gold(gold: list[dict[str, Any]], predictions: Predictions) -> GoldRepo
         # Entities, per type.
         predicted_by_type: dict[str, list[ConceptForms]] = defaultdict(list)
         for cid in sorted({m.concept for m in predictions.mentions.get(article, [])}):
-            kind = predictions.concepts.get(cid, {}).get("type")
+            kind = predictions.type_of(article, cid)
             if kind in TYPES:
                 predicted_by_type[kind].append(predictions.forms(article, cid))
         for kind in TYPES:
@@ -242,57 +289,49 @@ def score_gold(gold: list[dict[str, Any]], predictions: Predictions) -> GoldRepo
                     report.false_entities.append({"article": article, "type": kind, "id": forms.key,
                                                   "mentions": forms.names[:6]})
         # Relations: one per (subject, relation, object) on each side.
-        by_name = {forms.key: forms for _, forms in gold_concepts}
+        by_name = {label: forms for _, forms in gold_concepts for label in forms.labels}
         gold_relations: dict[tuple[str, str, str], dict[str, Any]] = {}
         for relation in annotation["relations"]:
             key = (relation["subject"], relation["relation"], relation["object"])
             gold_relations.setdefault(key, relation)
         predicted_findings = predictions.findings.get(article, [])
-        pred_forms: dict[str, ConceptForms] = {}
-
-        def pforms(cid: str) -> ConceptForms:
-            if cid not in pred_forms:
-                pred_forms[cid] = predictions.forms(article, cid)
-            return pred_forms[cid]
-
         gold_keys = list(gold_relations)
-        import networkx as nx
-
-        graph = nx.Graph()
+        lenient = _match_relations(gold_keys, predicted_findings, by_name,
+                                   lambda cid: predictions.forms(article, cid))
+        alignment = _align_nodes(gold_concepts, predicted_findings, predictions, article)
+        strict: dict[int, int] = {}
         for i, (subj, rel, obj) in enumerate(gold_keys):
-            gs = by_name.get(subj) or ConceptForms.make(subj, [], [subj])
-            go = by_name.get(obj) or ConceptForms.make(obj, [], [obj])
+            s_node, o_node = alignment.get(subj), alignment.get(obj)
+            if s_node is None or o_node is None:
+                continue
             for j, finding in enumerate(predicted_findings):
-                if finding.relation != rel:
-                    continue
-                if same_concept(gs, pforms(finding.subject)) and same_concept(go, pforms(finding.object)):
-                    graph.add_edge(("g", i), ("p", j))
-        matching = nx.max_weight_matching(graph, maxcardinality=True) if graph.number_of_edges() else set()
-        matched: dict[int, int] = {}
-        for a, b in matching:
-            g, p = (a, b) if a[0] == "g" else (b, a)
-            matched[g[1]] = p[1]
+                if (finding.relation == rel and finding.subject == s_node and finding.object == o_node
+                        and j not in strict.values()):
+                    strict[i] = j
+                    break
         for i, key in enumerate(gold_keys):
-            prf = report.relations.setdefault(key[1], PRF())
-            prf.gold += 1
             relation = gold_relations[key]
-            if i in matched:
-                prf.tp += 1
-            else:
+            for table, matched in ((report.relations, lenient), (report.strict_relations, strict)):
+                prf = table.setdefault(key[1], PRF())
+                prf.gold += 1
+                prf.tp += i in matched
+            if i not in lenient:
                 report.misses.append({"article": article, "subject": key[0], "relation": key[1], "object": key[2],
                                       "sentence": relation.get("sentence"),
                                       "predicted_in_sentence": _predicted_in_sentence(
                                           predicted_findings, relation.get("sentence"), predictions)})
             if relation.get("effect"):
                 report.effect_gold += 1
-                if i in matched:
-                    finding = predicted_findings[matched[i]]
-                    texts = [t for e in finding.evidence for t in ((e.effect or {}).get("text"), e.p_value)]
-                    if effect_overlaps(relation["effect"], texts):
-                        report.effect_attached += 1
-        matched_predictions = set(matched.values())
+                for matched, attr in ((lenient, "effect_attached"), (strict, "strict_effect_attached")):
+                    if i in matched:
+                        finding = predicted_findings[matched[i]]
+                        texts = [t for e in finding.evidence for t in ((e.effect or {}).get("text"), e.p_value)]
+                        if effect_overlaps(relation["effect"], texts):
+                            setattr(report, attr, getattr(report, attr) + 1)
+        matched_predictions = set(lenient.values())
         for j, finding in enumerate(predicted_findings):
             report.relations.setdefault(finding.relation, PRF()).predicted += 1
+            report.strict_relations.setdefault(finding.relation, PRF()).predicted += 1
             if j not in matched_predictions:
                 report.false_findings.append({
                     "article": article,
@@ -302,6 +341,66 @@ def score_gold(gold: list[dict[str, Any]], predictions: Predictions) -> GoldRepo
                     "sentence": finding.evidence[0].sentence,
                 })
     return report
+
+
+def _match_relations(gold_keys: list[tuple[str, str, str]], findings: list[Finding],
+                     by_name: dict[str, ConceptForms], forms: Any) -> dict[int, int]:
+    """The lenient reading: gold relation index -> predicted finding index, one-to-one,
+    where subject and object match the gold concepts by id or content words of any form
+    (the node's, or the texts its evidence gives for it)."""
+    import networkx as nx
+
+    cache: dict[str, ConceptForms] = {}
+
+    def pforms(cid: str) -> ConceptForms:
+        if cid not in cache:
+            cache[cid] = forms(cid)
+        return cache[cid]
+
+    graph = nx.Graph()
+    for i, (subj, rel, obj) in enumerate(gold_keys):
+        gs = by_name.get(subj) or ConceptForms.make(subj, [], [subj])
+        go = by_name.get(obj) or ConceptForms.make(obj, [], [obj])
+        for j, finding in enumerate(findings):
+            if finding.relation != rel:
+                continue
+            if same_concept(gs, pforms(finding.subject)) and same_concept(go, pforms(finding.object)):
+                graph.add_edge(("g", i), ("p", j))
+    matching = nx.max_weight_matching(graph, maxcardinality=True) if graph.number_of_edges() else set()
+    matched: dict[int, int] = {}
+    for a, b in matching:
+        g, p = (a, b) if a[0] == "g" else (b, a)
+        matched[g[1]] = p[1]
+    return matched
+
+
+def _align_nodes(gold_concepts: list[tuple[str, ConceptForms]], findings: list[Finding],
+                 predictions: Predictions, article: str) -> dict[str, str]:
+    """The strict reading: each gold concept (by name) -> the one predicted node that
+    stands for it, from a one-to-one matching of the article's gold concepts with its
+    predicted nodes (those mentioned or in a finding). A node matches by its id, name
+    and mention texts only, never by the words its evidence gives; ids first, then the
+    same type."""
+    import networkx as nx
+
+    nodes = sorted({m.concept for m in predictions.mentions.get(article, [])}
+                   | {c for f in findings for c in (f.subject, f.object)})
+    node_forms = [predictions.forms(article, cid, evidence=False) for cid in nodes]
+    node_types = [predictions.type_of(article, cid) for cid in nodes]
+    graph = nx.Graph()
+    for i, (kind, gold) in enumerate(gold_concepts):
+        for j, forms in enumerate(node_forms):
+            if same_concept(gold, forms):
+                weight = 1 + 2 * bool(gold.ids & forms.ids) + (node_types[j] == kind)
+                graph.add_edge(("g", i), ("p", j), weight=weight)
+    matching = nx.max_weight_matching(graph, maxcardinality=True) if graph.number_of_edges() else set()
+    aligned: dict[int, str] = {}
+    for a, b in matching:
+        g, p = (a, b) if a[0] == "g" else (b, a)
+        aligned[g[1]] = nodes[p[1]]
+    # A relation names its concepts by an entity's name; merged entities (same type and
+    # id) answer to each of their names.
+    return {label: aligned[i] for i, (_, gold) in enumerate(gold_concepts) if i in aligned for label in gold.labels}
 
 
 def _predicted_in_sentence(findings: list[Finding], sentence: str | None, predictions: Predictions) -> list[str]:
@@ -394,18 +493,6 @@ def _specificity(concept: ConceptForms, words: frozenset[str]) -> int:
     return max((len(form & words) for form in concept.forms), default=0)
 
 
-def _evidence_overlap(finding: Finding, texts: list[str]) -> float:
-    """How well the finding's sentences cover the annotators' evidence (0 to 1)."""
-    best = 0.0
-    for text in texts:
-        target = _words(text)
-        if not target:
-            continue
-        for evidence in finding.evidence:
-            best = max(best, len(target & _words(evidence.sentence)) / len(target))
-    return round(best, 1)
-
-
 def load_prompts(path: Path | str, *, labelled_only: bool = True) -> list[dict[str, Any]]:
     path = Path(path)
     if not path.is_file():
@@ -435,9 +522,9 @@ def score_prompts(prompts: list[dict[str, Any]], predictions: Predictions) -> Pr
     (:func:`_expected_for`: "pain reduction significantly increased" is "decreases
     pain"). Direction accuracy is, over the
     found pairs, the share whose best edge has the labelled direction; the best edge is
-    the one whose sentences cover the annotators' evidence text best, then the one whose
-    subject and object share most words with the prompt, then the one with most
-    sentences.
+    the one whose subject and object share most words with the prompt, then the one with most
+    sentences, then the one with the most confident evidence. The annotators' evidence
+    sentences are never used to pick the edge.
     """
     report = PromptReport()
     articles = set()
@@ -460,14 +547,15 @@ def score_prompts(prompts: list[dict[str, Any]], predictions: Predictions) -> Pr
                        for f in linking}
         if linking:
             report.pairs_found += 1
-            evidence_texts = [t for t in (prompt.get("evidence") or []) if t]
             outcome_words = content_words(prompt["outcome"])
             intervention_words = content_words(prompt["intervention"])
+            # The edge a user would read for this pair: the most specific to the prompt's
+            # words, then the best supported. The annotators' evidence is never used.
             best = max(linking, key=lambda f: (
-                _evidence_overlap(f, evidence_texts),
                 _specificity(predictions.forms(article, f.object), outcome_words)
                 + _specificity(predictions.forms(article, f.subject), intervention_words),
-                len(f.evidence)))
+                len(f.evidence),
+                max((e.confidence for e in f.evidence), default=0.0)))
             if best.relation == expected_of[id(best)]:
                 report.direction_correct += 1
             if any(f.relation == expected_of[id(f)] for f in linking):

@@ -32,7 +32,8 @@ def mined_article(article: ArticleRecord, record: dict[str, Any], text: str | No
         if entity.get("specimen"):
             continue  # serum, plasma: where a finding was measured, not a concept of the article
         concepts.setdefault(entity["id"], Concept(entity["id"], entity["name"], entity["type"]))
-        mentions.append(Mention(article.id, entity["id"], entity["text"], entity["start"], entity["end"]))
+        mentions.append(Mention(article.id, entity["id"], entity["text"], entity["start"], entity["end"],
+                                entity.get("type")))
     context = record.get("context") or {}
     if not article.species and context.get("species"):
         article.species = list(context["species"])

@@ -32,6 +32,7 @@ class Mention:
     text: str
     start: int
     end: int
+    type: str | None = None  # what the article calls it (a concept may be an arm here, an outcome there)
 
 
 @dataclass

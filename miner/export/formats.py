@@ -35,7 +35,7 @@ from miner.errors import ExportError
 
 LIST_NODE_ATTRS = ("synonyms", "articles")
 JSON_EDGE_ATTRS = ("evidence", "cited", "support_by_species", "support_by_design", "pooled", "conflicts",
-                   "confidence_basis", "news_of_the_same_study")
+                   "confidence_basis", "news_of_the_same_study", "denies")
 #: One row per evidence (CSV and JSON Lines): the finding it states ...
 FINDING_COLUMNS = ["subject", "subject_name", "subject_type", "relation", "object", "object_name", "object_type",
                    "support", "cited_support", "cited_only", "finding_confidence", "conflicts_with"]
@@ -43,7 +43,7 @@ FINDING_COLUMNS = ["subject", "subject_name", "subject_type", "relation", "objec
 EVIDENCE_COLUMNS = ["article", "claim", "design", "section", "sentence", "start", "end", "subject_text",
                     "object_text", "effect_text", "effect_kind", "effect_value", "effect_low", "effect_high",
                     "effect_unit", "effect_start", "effect_end", "p_value", "species", "species_name", "anatomy",
-                    "anatomy_name", "negated", "hedged", "confidence", "trigger", "subject_source"]
+                    "anatomy_name", "negated", "denies", "hedged", "confidence", "trigger", "subject_source"]
 #: ... and the study context the sentence or its article gives.
 CONTEXT_COLUMNS = ["strain", "sex", "model", "condition", "sample_size", "dose", "timepoint"]
 CSV_COLUMNS = FINDING_COLUMNS + EVIDENCE_COLUMNS + CONTEXT_COLUMNS
@@ -311,7 +311,7 @@ def evidence_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
                 "p_value": ev.get("p_value"), "species": species,
                 "species_name": graph.nodes[species].get("name") if species in graph else None,
                 "anatomy": ev.get("anatomy"), "anatomy_name": ev.get("anatomy_name"),
-                "negated": bool(ev.get("negated")), "hedged": bool(ev.get("hedged")),
+                "negated": bool(ev.get("negated")), "denies": ev.get("denies"), "hedged": bool(ev.get("hedged")),
                 "confidence": ev.get("confidence"), "trigger": ev.get("trigger"),
                 "subject_source": ev.get("subject_source"),
                 **{name: context.get(name) for name in CONTEXT_COLUMNS},
@@ -340,6 +340,8 @@ def graph_from_rows(rows: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
             "trigger": row.get("trigger"), "subject_source": row.get("subject_source"),
             "context": {k: v for k, v in context.items() if v is not None},
         }
+        if row.get("denies"):
+            evidence["denies"] = row["denies"]
         u, v, key = row["subject"], row["object"], row["relation"]
         if not graph.has_edge(u, v, key):
             graph.add_edge(u, v, key=key, relation=key, support=row["support"], evidence=[])

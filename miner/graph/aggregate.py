@@ -13,6 +13,11 @@ hedged, times 0.8 when none reports a significant p-value or a confidence interv
 the confidence is ``1 - prod(1 - weight)``, so that it grows with each independent
 study and stays below 1. It is halved when the finding is in conflict with another
 finding about the same concepts in the same species and model.
+
+A denied finding supports nothing: "IL-6 was not associated with pain" is evidence
+*against* the association, which the graph reads as what it states - no association
+(:func:`reading`): the sentence is evidence of the ``no_effect`` edge (marked with what
+it denies), never of ``associated_with``, and the two edges contradict each other.
 """
 
 from __future__ import annotations
@@ -30,9 +35,37 @@ DESIGN_WEIGHTS = {
     "observational": 0.5, "animal": 0.5, "case_report": 0.3, "news": 0.2, None: 0.4,
 }
 #: Pairs of relations that contradict each other.
-OPPOSED = (("decreases", "increases"), ("decreases", "no_effect"), ("increases", "no_effect"))
+OPPOSED = (("decreases", "increases"), ("decreases", "no_effect"), ("increases", "no_effect"),
+           ("associated_with", "no_effect"))
+#: What a sentence states when it denies a relation: "X was not associated with Y" and "X
+#: did not reduce Y" state no effect; denying "no effect" states an effect whose
+#: direction it does not give.
+DENIED_READING = {"associated_with": "no_effect", "decreases": "no_effect", "increases": "no_effect",
+                  "no_effect": "associated_with"}
 _INTERVAL_KINDS = frozenset({"odds_ratio", "risk_ratio", "hazard_ratio", "smd", "mean_difference", "ci"})
 _P_SIGNIFICANT = re.compile(r"[<≤=]\s*0?\.0[0-5]\d*|[<≤]\s*0?\.0*1\b")
+
+
+def reading(relation: str, negated: bool) -> str:
+    """The relation a sentence supports: its own, or, when it denies it, what the denial
+    states (:data:`DENIED_READING`).
+
+    >>> reading("associated_with", True)
+    'no_effect'
+    >>> reading("decreases", False)
+    'decreases'
+    """
+    return DENIED_READING.get(relation, relation) if negated else relation
+
+
+def denials(evidence: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """How many articles' sentences on an edge deny another relation, by that relation
+    ("not associated with": ``{"associated_with": 2}``)."""
+    articles: dict[str, set[str]] = defaultdict(set)
+    for item in evidence:
+        if item.get("denies"):
+            articles[item["denies"]].add(item["article"])
+    return {relation: len(found) for relation, found in sorted(articles.items())}
 
 
 def _species(evidence: dict[str, Any], article: dict[str, Any] | None) -> str | None:
@@ -61,6 +94,16 @@ RESULT_SECTIONS = frozenset({"results", "conclusions", "abstract", "title", None
 def states_a_result(evidence: dict[str, Any]) -> bool:
     """Whether a sentence reports a result: from a results-like section, not hedged."""
     return evidence.get("section") in RESULT_SECTIONS and not evidence.get("hedged")
+
+
+def compared(relation: str, other: str, evidence: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The evidence of a ``relation`` edge that is weighed against an ``other`` edge: its
+    sentences that report results (:func:`states_a_result`). A null finding contradicts
+    an association only where it denies it ("not associated with"): a trial's "no
+    difference" is no answer to a title's "effect of X on Y"."""
+    if relation == "no_effect" and other == "associated_with":
+        return [e for e in evidence if states_a_result(e) and e.get("denies") == "associated_with"]
+    return [e for e in evidence if states_a_result(e)]
 
 
 def _significant(evidence: dict[str, Any]) -> bool:
@@ -137,7 +180,8 @@ def find_conflicts(edges: Iterable[tuple[str, str, str, dict[str, Any]]],
     study and a human trial may both be right); with the shared contexts and the
     articles on the other side. Only sentences that report results (results,
     conclusions, abstract, title, or articles without sections) and are not hedged are
-    compared: a discussion's speculation does not make a conflict.
+    compared: a discussion's speculation does not make a conflict; against an
+    association, only the sentences that deny it (:func:`compared`).
     """
     by_pair: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
     for subject, obj, relation, attrs in edges:
@@ -149,11 +193,10 @@ def find_conflicts(edges: Iterable[tuple[str, str, str, dict[str, Any]]],
             if first not in relations or second not in relations:
                 continue
             sides = {}
-            for relation in (first, second):
+            for relation, other in ((first, second), (second, first)):
                 contexts: dict[tuple[str | None, str | None], set[str]] = defaultdict(set)
-                for item in relations[relation].get("evidence", []):
-                    if states_a_result(item):
-                        contexts[context_key(item, articles.get(item["article"]))].add(item["article"])
+                for item in compared(relation, other, relations[relation].get("evidence", [])):
+                    contexts[context_key(item, articles.get(item["article"]))].add(item["article"])
                 sides[relation] = contexts
             if not sides[first] or not sides[second]:
                 continue  # one side is only discussion or hedged statements: not compared

@@ -8,13 +8,14 @@ nothing else: no files, no spaCy.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 
 from miner.evidence.model import ArticleRecord, Concept, Finding
-from miner.graph.aggregate import cited_only_edge, find_conflicts, summarize
+from miner.graph.aggregate import cited_only_edge, denials, find_conflicts, reading, summarize
 from miner.graph.news import link_news
 
 SCHEMA_ID = "miner.evidence-graph/1"
@@ -35,7 +36,10 @@ def build_graph(
     baseline comparisons — (``cited``, ``cited_support``). A finding stated only in
     those is an edge marked ``cited_only`` (background knowledge still links a
     mechanism), whose support counts the articles that cite it; it takes no part in
-    conflicts and its confidence stays low. Each edge also gets support by species and design,
+    conflicts and its confidence stays low. A sentence that denies a finding ("X was not
+    associated with Y") is evidence of what the denial states, the ``no_effect`` edge,
+    and never supports the finding it denies (``denies`` on the edge and the evidence
+    says which; :func:`miner.graph.aggregate.reading`). Each edge also gets support by species and design,
     a pooled effect where two or more articles give comparable ones, a confidence score
     and the conflicts it is part of (:mod:`miner.graph.aggregate`).
     """
@@ -46,22 +50,33 @@ def build_graph(
     by_id = {a["id"]: a for a in article_list}
     for cid, stats in mention_stats.items():
         _add_node(graph, cid, concepts.get(cid), stats)
+    grouped: dict[tuple[str, str, str], list[tuple[bool, dict[str, Any]]]] = defaultdict(list)
     for finding in findings:
-        own = [e.to_dict() for e in finding.evidence if e.own]
-        cited = [e.to_dict() for e in finding.evidence if not e.own]
-        for cid in (finding.subject, finding.object):
+        for evidence in finding.evidence:
+            relation = reading(finding.relation, evidence.negated)
+            item = evidence.to_dict()
+            if relation != finding.relation:
+                item["denies"] = finding.relation
+            grouped[(finding.subject, relation, finding.object)].append((evidence.own, item))
+    for (subject, relation, obj), items in grouped.items():
+        own = [item for is_own, item in items if is_own]
+        cited = [item for is_own, item in items if not is_own]
+        for cid in (subject, obj):
             if cid not in graph:
                 _add_node(graph, cid, concepts.get(cid), None)
-        attrs: dict[str, Any] = {"relation": finding.relation}
+        attrs: dict[str, Any] = {"relation": relation}
         if own:
             attrs.update(support=len({e["article"] for e in own}), evidence=own,
-                         **summarize(own, by_id, finding.relation))
+                         **summarize(own, by_id, relation))
             if cited:
                 attrs["cited"] = cited
                 attrs["cited_support"] = len({e["article"] for e in cited})
         else:
             attrs.update(cited_only_edge(cited))
-        graph.add_edge(finding.subject, finding.object, key=finding.relation, **attrs)
+        denied = denials(attrs["evidence"])
+        if denied:
+            attrs["denies"] = denied
+        graph.add_edge(subject, obj, key=relation, **attrs)
     conflicts = find_conflicts(((u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True)), by_id)
     for (u, v, key), records in conflicts.items():
         graph.edges[u, v, key]["conflicts"] = records
@@ -94,7 +109,17 @@ def _add_node(graph: nx.MultiDiGraph, cid: str, concept: Concept | None, stats: 
 
 def graph_from_store(store: Any) -> nx.MultiDiGraph:
     """The whole evidence graph of a :class:`miner.store.Store`, with each news report
-    linked to the studies it describes (``reports_on`` on the news article's record)."""
+    linked to the studies it describes (``reports_on`` on the news article's record).
+
+    Read in one snapshot of the store (:meth:`~miner.store.Store.snapshot`), so that a
+    graph read while ``miner mine`` commits is the store before or after a batch, never
+    a mix of both.
+    """
+    with store.snapshot():
+        return _graph_from_store(store)
+
+
+def _graph_from_store(store: Any) -> nx.MultiDiGraph:
     graph = build_graph(store.articles(), store.concepts(), store.mention_stats(), store.findings())
     articles = graph.graph["articles"]
     if any(a.get("study_type") == "news" for a in articles):

@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from miner.graph.aggregate import context_key, states_a_result
+from miner.graph.aggregate import compared, context_key
 from miner.pipeline.normalize import norm_text
 
 
@@ -96,6 +96,8 @@ def _edge_facts(edge: dict[str, Any]) -> dict[str, Any]:
              "support_by_design": edge.get("support_by_design", {}), "cited_support": edge.get("cited_support", 0)}
     if edge.get("pooled"):
         facts["pooled"] = edge["pooled"]
+    if edge.get("denies"):
+        facts["denies"] = edge["denies"]
     conflicts = [c for c in edge.get("conflicts", []) if c["status"] == "conflict"]
     if conflicts:
         facts["conflicts_with"] = [c["relation"] for c in conflicts]
@@ -120,12 +122,12 @@ def conflict_list(graph: nx.MultiDiGraph, include_all: bool = False) -> list[dic
             first, second = sorted((key, other))
             wanted = {(c["species"], c["model"]) for c in record["contexts"]}
             sides = []
-            for relation in (first, second):
+            for relation, opposite in ((first, second), (second, first)):
                 edge = graph.edges[u, v, relation]
-                compared = [e for e in edge.get("evidence", []) if states_a_result(e)
-                            and (not wanted or context_key(e, articles.get(e["article"])) in wanted)]
+                weighed = [e for e in compared(relation, opposite, edge.get("evidence", []))
+                           if not wanted or context_key(e, articles.get(e["article"])) in wanted]
                 sides.append({"relation": relation, "support": edge_support(edge),
-                              "confidence": edge.get("confidence"), "evidence": compared})
+                              "confidence": edge.get("confidence"), "evidence": weighed})
             out.append({"subject": u, "subject_name": graph.nodes[u].get("name", u), "object": v,
                         "object_name": graph.nodes[v].get("name", v), "status": record["status"],
                         "contexts": record["contexts"], "sides": sides})

@@ -1,8 +1,8 @@
-"""The spaCy pipeline: build it from ``models/pipeline.cfg`` and run it on articles.
+"""The spaCy pipeline: load it from ``models/pipeline`` and run it on articles.
 
-``build_pipeline()`` gives ``spacy.blank("en")`` with scispaCy's tokenizer and
-AbbreviationDetector and miner's components (sentences, entities, effects, relations),
-all registered spaCy factories. ``annotate(nlp, articles)`` runs it and yields Docs
+``build_pipeline()`` loads the trained default pipeline (scispaCy's tokenizer and
+abbreviation detector, lexicon candidates, entity recognizer, mentions, species vetting, effect sizes,
+relation classifier, all registered spaCy factories). ``annotate(nlp, articles)`` runs it and yields Docs
 whose ``doc._.miner_*`` extensions hold plain data (see :mod:`.extensions`).
 
 The names are loaded on first use (PEP 562), so that code which only needs the
@@ -15,10 +15,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from miner.pipeline.fingerprint import default_config_path, pipeline_fingerprint
+from miner.pipeline.fingerprint import default_pipeline_path, pipeline_fingerprint
 
 _LAZY = {name: "miner.pipeline.build" for name in
-         ("annotate", "annotate_text", "build_pipeline", "cached_pipeline", "doc_record", "make_doc")}
+         ("annotate", "annotate_records", "annotate_text", "build_pipeline", "cached_pipeline", "doc_record", "make_doc",
+          "register_components", "tokenizer_pipeline")}
 
 
 def __getattr__(name: str) -> Any:
@@ -30,5 +31,5 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-__all__ = ["annotate", "annotate_text", "build_pipeline", "cached_pipeline", "default_config_path", "doc_record",
-           "make_doc", "pipeline_fingerprint"]
+__all__ = ["annotate", "annotate_records", "annotate_text", "build_pipeline", "cached_pipeline", "default_pipeline_path", "doc_record",
+           "make_doc", "pipeline_fingerprint", "register_components", "tokenizer_pipeline"]

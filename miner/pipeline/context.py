@@ -12,13 +12,18 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from miner.articles.sections import detect_sections
+from miner.pipeline.study import claim_kind
+
 HUMAN = "NCBITaxon:9606"
 #: Broad concepts that a more specific tested intervention should win over.
 GENERIC_IDS = frozenset({"MESH:D015444", "MESH:D005081", "MESH:D013812", "MESH:D026741", "MESH:D012046"})
 #: Concepts that are comparators, never the tested intervention.
 CONTROL_IDS = frozenset({"MINER:control", "MESH:D010919", "MESH:D014850", "MINER:usual-care"})
 
-_RCT = re.compile(r"\brandomi[sz]ed\b|\brandomly (?:assigned|allocated)\b|\bRCT\b|controlled trial", re.I)
+_ALLOCATED = r"(?:assigned|allocated|divided|distributed|grouped|split|stratified|placed|enrolled|sorted)"
+_RCT = re.compile(rf"\brandomi[sz](?:ed|ation)\b|\brandomly\s+(?:and\s+\w+\s+)?{_ALLOCATED}|"
+                  rf"\b{_ALLOCATED}\s+(?:\w+\s+){{0,3}}?(?:at\s+)?random(?:ly)?\b|\bRCT\b|controlled trial", re.I)
 _META = re.compile(r"\bmeta-?analys[ie]s\b", re.I)
 _REVIEW = re.compile(r"\bsystematic review\b|\breview of (?:the )?literature\b|\bnarrative review\b|\bwe review\b", re.I)
 _OBSERVATIONAL = re.compile(r"\bcohort\b|\bcross-sectional\b|\bcase-control\b|\bobservational\b|\bprospective study\b|\bsurvey\b", re.I)
@@ -71,31 +76,118 @@ def main_condition(mentions: Sequence[dict[str, Any]], head_end: int) -> str | N
     return names[counts.most_common(1)[0][0]]
 
 
+#: Sections that do not describe the study's own subjects.
+_ABOUT_OTHERS = frozenset({"background", "discussion"})
+#: Claims of sentences that describe the study's own subjects.
+_OWN_CLAIMS = frozenset({"own", "methods", "baseline"})
+
+
+def describes_the_study(mention: dict[str, Any]) -> bool:
+    """Whether a mention is in a sentence about the study itself: not in the background
+    or discussion, not citing other work (``section`` and ``claim`` as the species stage
+    marks them; a mention without them counts)."""
+    return mention.get("section") not in _ABOUT_OTHERS and mention.get("claim", "own") in _OWN_CLAIMS
+
+
 def article_species(mentions: Sequence[dict[str, Any]]) -> list[str]:
-    """Species mentioned in the article, most mentioned first; animals before humans
-    when animals are mentioned at least twice (an animal study still says "patients")."""
-    counts = Counter(m["id"] for m in mentions if m["type"] == "species")
+    """The species the study is about, most mentioned first; an animal before humans
+    when it is mentioned at least twice and at least a quarter as often as humans (an
+    animal study still says "patients"; a trial's table row "has a dog" is not one).
+
+    Only mentions in sentences about the study itself count (:func:`describes_the_study`):
+    "studies in rats have shown" in the introduction gives that sentence its species,
+    never the article.
+    """
+    counts = Counter(m["id"] for m in mentions if m["type"] == "species" and describes_the_study(m))
     if not counts:
         return []
-    animals = [(cid, n) for cid, n in counts.most_common() if cid != HUMAN and n >= 2]
+    animals = [(cid, n) for cid, n in counts.most_common() if cid != HUMAN and n >= 2 and n * 4 >= counts[HUMAN]]
     ordered = [cid for cid, _ in animals]
     ordered += [cid for cid, _ in counts.most_common() if cid not in ordered]
     return ordered
 
 
+#: Sections that may say what the study did; a discussion compares it with others.
+_NOT_DESIGN = frozenset({"discussion"})
+_THIS_META = re.compile(
+    r"\b(?:this|the present|the current|our|we (?:\w+ )?(?:conducted|performed|carried out|did|undertook|report|present))"
+    r"(?: \w+){0,4}? (?:meta-?analys[ie]s|systematic review)\b", re.I)
+#: A word that each design pattern above needs (looked for in lower case, which is fast).
+_DESIGN_WORDS = re.compile(r"random|\brct\b|controlled trial|meta-?analys|review|cohort|cross-sectional|case-control|"
+                           r"observational|prospective study|survey")
+#: A sentence about the article's own study ("this trial", "we compared").
+_SELF = re.compile(r"\b(?:this|the present|the current|our)\b|\bwe\b", re.I)
+
+
+def _sentence_around(text: str, start: int, end: int, reach: int = 300) -> tuple[int, str]:
+    """(offset, text) of the sentence around ``text[start:end]``: from the full stop or
+    blank line before it to the one after it (at most ``reach`` characters each way)."""
+    floor = max(0, start - reach)
+    stops = [i + 2 for i in (text.rfind(". ", floor, start), text.rfind("\n\n", floor, start)) if i >= 0]
+    lo = max(stops or [floor])
+    ends = [i + 1 for i in (text.find(". ", end, end + reach), text.find("\n\n", end, end + reach)) if i >= 0]
+    return lo, text[lo:min(ends or [min(len(text), end + reach)])]
+
+
+def design_sentences(text: str, title: str | None, has_sections: bool, head: int = 4000,
+                     methods: int = 8000) -> list[tuple[int, str]]:
+    """What an article says about its own design, as (offset, sentence): the sentences
+    naming a design (randomised, meta-analysis, review, cohort...) in its first ``head``
+    characters and in its methods (their first ``methods`` characters) that describe its
+    own study, its title first (offset -1). A sentence that cites other work does not;
+    in the body's introduction only a sentence that says it is about this study does
+    ("this trial", "we compared"); a discussion is left out. Without sections, the first
+    ``head`` characters less the sentences that cite other work.
+    """
+    sections = detect_sections(text) if has_sections else []
+    chunks: list[tuple[str | None, int, int]] = []
+    in_body, methods_left = False, methods
+    for section in sections:
+        in_body = in_body or section.label.upper().startswith("BODY")
+        if section.kind == "methods" and methods_left > 0:
+            chunks.append(("methods", section.start, min(section.end, section.start + methods_left)))
+            methods_left -= section.end - section.start
+        elif section.start < head and section.kind not in _NOT_DESIGN:
+            kind = "introduction" if in_body and section.kind == "background" else section.kind
+            chunks.append((kind, section.start, min(section.end, head)))
+    if not chunks:
+        chunks = [(None, 0, min(len(text), head))]
+    kept = [(-1, title or "")]
+    seen: set[int] = set()
+    for kind, begin, end in chunks:
+        chunk = text[begin:end]
+        for match in _DESIGN_WORDS.finditer(chunk.lower()):
+            lo, sentence = _sentence_around(chunk, match.start(), match.end())
+            if begin + lo in seen:
+                continue
+            seen.add(begin + lo)
+            if kind == "introduction":
+                if _SELF.search(sentence) and claim_kind(sentence, None) == "own":
+                    kept.append((begin + lo, sentence))
+            elif claim_kind(sentence, None if kind == "background" else kind) in ("own", "methods", "baseline"):
+                kept.append((begin + lo, sentence))
+    return kept
+
+
 def study_type(text: str, title: str | None, species: Sequence[str], has_sections: bool) -> str | None:
-    """randomized_trial / meta_analysis / review / animal / observational / news, or None."""
-    head = f"{title or ''}\n{text[:4000]}"
-    if _META.search(head):
+    """randomized_trial / meta_analysis / review / animal / observational / news, or None.
+
+    From what the article says it did (:func:`design_sentences`: "we conducted a
+    meta-analysis", "patients were randomly assigned", the species of its own
+    subjects), never from a design it mentions ("a meta-analysis of trials found...").
+    """
+    sentences = design_sentences(text, title, has_sections)
+    own = "\n".join(sentence for _, sentence in sentences)
+    if _META.search(title or "") or _THIS_META.search(own):
         return "meta_analysis"
-    if _REVIEW.search(title or "") or _REVIEW.search(text[:1500]):
+    if _REVIEW.search(title or "") or any(_REVIEW.search(sentence) for start, sentence in sentences if start < 1500):
         return "review"
     if not has_sections and (_NEWS.search(text) or _NEWS_TITLE.search((title or "").strip())):
         return "news"  # a news report, whatever study it reports on
     if species and species[0] != HUMAN:
         return "animal"
-    if _RCT.search(head):
+    if _RCT.search(own):
         return "randomized_trial"
-    if _OBSERVATIONAL.search(head):
+    if _OBSERVATIONAL.search(own):
         return "observational"
     return None

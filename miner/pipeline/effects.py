@@ -43,10 +43,11 @@ _WORD_NUMBERS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90, "hundred": 100,
 }
-_WORD_NUM = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|"
-             r"four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|"
-             r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
-             r"(?:one|two|three|four|five|six|seven|eight|nine)?\s?hundred(?:\s(?:and\s)?\w+(?:-\w+)?)?)")
+_UNIT_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_BELOW_100 = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]" + _UNIT_WORDS + r")?|"
+              r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|" + _UNIT_WORDS + r")")
+#: A number in words: "forty-seven", "seventy five", "two hundred and eighty six".
+_WORD_NUM = rf"(?:(?:{_UNIT_WORDS}\s?)?hundred(?:\s(?:and\s)?{_BELOW_100})?|{_BELOW_100})"
 
 
 def to_number(text: str) -> float | None:
@@ -131,9 +132,25 @@ def _cue(*lower: str, exact: tuple[str, ...] = (), regex: str | None = None, fla
     return _Cue(lower, exact, re.compile(regex, flags) if regex else None)
 
 
-_SUBJECT_WORDS = ("patients", "participants", "subjects", "women", "men", "adults", "children",
-                  "volunteers", "individuals", "people", "persons", "rats", "mice", "animals",
-                  "athletes", "students", "workers", "employees", "elderly")
+#: What a sample counts: people and animals (plural nouns).
+SUBJECT_WORDS = ("patients", "participants", "subjects", "women", "men", "adults", "children", "adolescents",
+                 "volunteers", "individuals", "people", "persons", "athletes", "students", "workers", "employees",
+                 "elderly", "infants", "girls", "boys", "outpatients", "inpatients", "survivors", "runners",
+                 "nurses", "smokers", "mothers",
+                 "rats", "mice", "animals", "dogs", "cats", "pigs", "piglets", "goats", "sheep", "rabbits",
+                 "horses", "monkeys", "macaques", "hamsters", "guinea pigs", "ewes", "cows", "calves")
+#: Nouns whose number is part of a name, not a count: "protein 27", "group 2 patients",
+#: "day 14 rats", "patient 12".
+_NAME_NOUNS = frozenset(
+    """group groups arm arms type types grade stage class phase day days week weeks month months year years hour
+    hours minute minutes visit visits session sessions cycle cycles wave step level levels score item items table
+    tables figure figures fig no nr number version protein proteins receptor receptors factor interleukin chemokine
+    ligand kinase antigen cluster chapter section study studies trial trials experiment cohort series model batch
+    block round lot lane plate well patient subject participant case rat mouse dog animal ward room bed site
+    centre center station lead channel""".split())
+#: Words that cannot stand between a count and what it counts ("27 compared with rats").
+_NOT_BETWEEN = (r"(?:with|than|in|of|to|from|for|by|compared|versus|vs|and|or|at|on|were|was|are|is|had|have|"
+                r"who|that|which|per|after|before|during|between|among|received|receiving|the|a|an)")
 
 #: Per kind, what must appear in a text for the kind's patterns to be tried there.
 _CUES = {
@@ -146,7 +163,7 @@ _CUES = {
     "fold_change": _cue("fold"),
     "percent_change": _cue("%"),
     "p_value": _cue(regex=r"\b[pP]\s?(?:-?\s?values?)?\s?(?:[<>=≤≥]|&[lg]t;|less|of|was)"),
-    "sample_size": _cue(*_SUBJECT_WORDS, "hundred", regex=r"\b[nN]\s?="),
+    "sample_size": _cue(*SUBJECT_WORDS, "hundred", regex=r"\b[nN]\s?="),
     "ci": _cue("confidence", exact=("CI",)),
 }
 
@@ -183,7 +200,9 @@ _add("percent_change", rf"(?<=\bby\s)(?P<range>{_RANGE})\s?%(?!\s?(?:of|CI|confi
 _add("percent_change", rf"(?<=\()\s?(?P<range>{_RANGE})\s?%(?=\s?[,;)])")
 _add("p_value", rf"\b(?P<name>p|P)(?:\s?-?\s?values?)?\s?(?P<cmp><|>|=|≤|≥|<=|>=|&lt;|&gt;|less\s+than|of|was)\s?(?P<value>\.?\d+(?:[.·]\d+)?(?:\s?[x×]\s?10\s?[{_MINUS}]\s?\d+)?|NS)", 0)
 _add("sample_size", rf"\b(?P<name>[nN])\s?=\s?(?P<value>\d{{1,7}})\b", 0)
-_add("sample_size", rf"(?<![\w.,])(?P<value>\d{{1,3}}(?:,\d{{3}})?|{_WORD_NUM})\s+(?:\w+\s+){{0,2}}?(?P<name>patients|participants|subjects|women|men|adults|children|volunteers|individuals|people|persons|rats|mice|animals|athletes|students|workers|employees|elderly)\b")
+_SPACE = r"(?:(?!\n\s*\n)\s)+"  # within a paragraph
+_add("sample_size", rf"(?<![\w.,/–-])(?P<value>{_WORD_NUM}|\d{{1,3}}(?:,\d{{3}})+|\d{{1,5}}){_SPACE}"
+                   rf"(?:(?!{_NOT_BETWEEN}\b)[A-Za-z][\w-]*{_SPACE}){{0,3}}?(?P<name>{'|'.join(SUBJECT_WORDS)})\b")
 _add("ci", _CI)
 
 _PRIORITY = {kind: i for i, kind in enumerate(
@@ -253,7 +272,7 @@ def _build(kind: str, match: re.Match[str], offset: int) -> Effect | None:
         return None
     effect.value = value
     if kind == "sample_size":
-        if value < 2 or value != int(value):
+        if value < 2 or value != int(value) or (groups.get("name") not in ("n", "N") and _inside_a_name(match)):
             return None
         return effect
     if kind == "fold_change":
@@ -270,8 +289,25 @@ def _build(kind: str, match: re.Match[str], offset: int) -> Effect | None:
     return effect
 
 
-def find_effects(text: str, offset: int = 0) -> list[Effect]:
-    """Every effect-size expression in ``text``, in order, without overlaps.
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w-]*)[ -]$")
+
+
+def _inside_a_name(match: re.Match[str]) -> bool:
+    """Whether a count's number belongs to the name before it: "heat shock protein 27
+    ... rats", "group 2 patients", "HSP 70", "CD4 cells" (a noun of
+    :data:`_NAME_NOUNS`, a word in capitals or with digits, just before the number)."""
+    before = _WORD_BEFORE.search(match.string, max(0, match.start() - 40), match.start())
+    if before is None:
+        return False
+    word = before.group(1)
+    letters = [c for c in word if c.isalpha()]
+    return (word.lower() in _NAME_NOUNS or any(c.isdigit() for c in word)
+            or (len(letters) >= 2 and all(c.isupper() for c in letters)))
+
+
+def find_effects(text: str, offset: int = 0, kinds: frozenset[str] | None = None) -> list[Effect]:
+    """Every effect-size expression in ``text`` (of ``kinds``, default all), in order,
+    without overlaps.
 
     Where expressions overlap, the longer one wins, then the more specific kind.
     """
@@ -279,6 +315,8 @@ def find_effects(text: str, offset: int = 0) -> list[Effect]:
     lowered = text.lower()
     cued: dict[int, bool] = {}
     for kind, pattern, cue in _PATTERNS:
+        if kinds is not None and kind not in kinds:
+            continue
         key = id(cue)
         if key not in cued:
             cued[key] = cue(text, lowered)

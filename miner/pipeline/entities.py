@@ -1,4 +1,8 @@
-"""Entity tagging: lexicon terms and text-defined abbreviations -> normalised mentions.
+"""Entity candidates: lexicon terms and text-defined abbreviations -> normalised spans.
+
+The candidates are what the lexicon, the article's abbreviations and the phrase
+patterns propose; :mod:`miner.pipeline.mentions` turns them (or the trained entity
+recognizer's spans, which use them as features) into the article's mentions.
 
 A spaCy ``PhraseMatcher`` on the ``NORM`` attribute (see
 :mod:`miner.pipeline.normalize`) finds every lexicon term, longest match first.
@@ -29,6 +33,7 @@ from spacy.util import filter_spans
 from miner.pipeline import extensions
 from miner.pipeline.abbreviations import find_definitions
 from miner.pipeline.caseless import lowered
+from miner.pipeline.context import CONTROL_IDS
 from miner.pipeline.phrases import find_phrases
 from miner.pipeline.normalize import norm_text
 from miner.pipeline.lexicon import (
@@ -39,7 +44,7 @@ from miner.pipeline.lexicon import (
     is_case_sensitive,
 )
 
-SPAN_KEY = "miner_entities"
+SPAN_KEY = "miner_candidates"
 _CS_PREFIX = "cs|"
 
 _MEASURE_WORDS = re.compile(
@@ -146,8 +151,10 @@ def save_patterns(path: Path | None, patterns: tuple[dict[str, set[tuple[int, ..
         pass
 
 
-class EntityTagger:
-    """Tags concept mentions into ``doc._.miner_entities`` and ``doc.spans``."""
+class CandidateTagger:
+    """Tags concept candidates into ``doc.spans["miner_candidates"]`` (label = type,
+    ``kb_id`` = concept id) and the names of the concepts an article defines into
+    ``doc._.miner_names``."""
 
     def __init__(self, nlp: Language, name: str, lexicon: str = "", abbreviations: bool = True,
                  phrases: bool = True) -> None:
@@ -215,28 +222,33 @@ class EntityTagger:
         kept = [s for s in filter_spans(spans) if not _in_title(text, s)]
         if self.use_phrases:
             kept = self._phrase_spans(doc, text, kept, new_names)
-        doc.spans[SPAN_KEY] = kept
-        mentions = extensions.get(doc, "miner_entities")
-        mentions.clear()
-        for span in kept:
-            cid = span.kb_id_
-            known = self.lexicon.get(cid)
-            start_char, end_char = span.start_char, span.end_char
-            written = text[start_char:end_char]  # span.text, without rebuilding it token by token
-            mentions.append({
-                "start": start_char,
-                "end": end_char,
-                "token_start": span.start,
-                "token_end": span.end,
-                "text": written,
-                "type": span.label_,
-                "id": cid,
-                "name": known.name if known else new_names.get(cid, written),
-                "source": "lexicon" if known else "definition",
-                **({"specimen": True} if known is not None and "specimen" in known.flags else {}),
-            })
+        doc.spans[SPAN_KEY] = self._marked(doc, kept, definitions)
+        names = extensions.get(doc, "miner_names")
+        names.update(new_names)
         extensions.get(doc, "miner_abbreviations").extend(definitions)
         return doc
+
+    def _marked(self, doc: Doc, spans: list[Span], definitions: list[dict[str, Any]]) -> list[Span]:
+        """The spans with what the trained models read of them in ``span.id_``
+        (:func:`miner.pipeline.features.candidate_indicators`): their source
+        (``lexicon``, ``definition``, ``phrase``) and ``class``, ``control``, ``short``."""
+        defined = {d["id"] for d in definitions if d.get("id")}
+        shorts = {d["short"] for d in definitions}
+        text = extensions.doc_text(doc)
+        out = []
+        for span in spans:
+            cid = span.kb_id_
+            known = self.lexicon.get(cid)
+            marks = ["lexicon" if known is not None and cid not in defined else
+                     "definition" if cid in defined else "phrase"]
+            if known is not None and known.is_class:
+                marks.append("class")
+            if cid in CONTROL_IDS:
+                marks.append("control")
+            if text[span.start_char:span.end_char] in shorts:
+                marks.append("short")
+            out.append(Span(doc, span.start, span.end, label=span.label, kb_id=span.kb_id, span_id=",".join(marks)))
+        return out
 
     def _abbreviation_spans(
         self, doc: Doc, text: str, spans: list[Span], new_names: dict[str, str]
@@ -421,11 +433,12 @@ _CONJUNCT = re.compile(r"(?<![\w-])(?P<word>[A-Za-z][\w-]*)\s*(?:and|or|/|&|,)\s
 
 
 @Language.factory(
-    "miner_entities",
+    "miner_candidates",
     default_config={"lexicon": "", "abbreviations": True, "phrases": True},
-    assigns=["doc._.miner_entities", "doc._.miner_abbreviations", "doc.spans"],
+    assigns=["doc._.miner_names", "doc._.miner_abbreviations", "doc.spans"],
 )
-def make_entity_tagger(nlp: Language, name: str, lexicon: str, abbreviations: bool, phrases: bool) -> EntityTagger:
-    """Lexicon and abbreviation-based tagging of interventions, conditions, biomarkers,
-    outcomes, species and anatomy, normalised to concept ids."""
-    return EntityTagger(nlp, name, lexicon=lexicon, abbreviations=abbreviations, phrases=phrases)
+def make_candidate_tagger(nlp: Language, name: str, lexicon: str, abbreviations: bool,
+                          phrases: bool) -> CandidateTagger:
+    """Lexicon, abbreviation and phrase candidates for interventions, conditions,
+    biomarkers, outcomes, species and anatomy, normalised to concept ids."""
+    return CandidateTagger(nlp, name, lexicon=lexicon, abbreviations=abbreviations, phrases=phrases)

@@ -17,6 +17,7 @@ DOC_EXTENSIONS: dict[str, tuple[Any, str]] = {
     "miner_entities": (list, "Mentions: {start, end, text, type, id, name, source}; char offsets"),
     "miner_effects": (list, "Effect sizes: {start, end, text, kind, value, low, high, unit, ...}"),
     "miner_relations": (list, "Findings: {subject, object, relation, sentence span, effect, ...}"),
+    "miner_names": (dict, "Names of the concepts an article defines (abbreviations, phrases): {id: name}"),
     "miner_abbreviations": (list, "Short forms defined in the text: {short, long, start, end, long_start, long_end}"),
     "miner_context": (dict, "Article-level context: species, study_type, main interventions"),
 }

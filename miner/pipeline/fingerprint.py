@@ -12,12 +12,14 @@ from pathlib import Path
 from miner.pipeline.lexicon import default_models_dir
 
 
-def default_config_path() -> Path:
-    return default_models_dir() / "pipeline.cfg"
+def default_pipeline_path() -> Path:
+    """The trained default pipeline (a spaCy pipeline folder written by ``make train``)."""
+    return default_models_dir() / "pipeline"
 
 
 def pipeline_fingerprint(config: Path | str | None = None) -> str:
-    """A hash of what determines the pipeline's output: config, lexicon, patterns, code.
+    """A hash of what determines the pipeline's output: config and weights, lexicon,
+    patterns, code.
 
     Computed from files alone (the pipeline need not be built), so an unchanged folder
     is recognised without loading anything. The store re-mines an article when it
@@ -26,8 +28,11 @@ def pipeline_fingerprint(config: Path | str | None = None) -> str:
     import miner
 
     digest = hashlib.sha1()
-    path = Path(config) if config else default_config_path()
-    digest.update(path.read_bytes())
+    path = Path(config) if config else default_pipeline_path()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for item in files:
+        digest.update(item.relative_to(path if path.is_dir() else path.parent).as_posix().encode())
+        digest.update(item.read_bytes())
     digest.update(miner.__version__.encode())
     models = default_models_dir()
     for item in sorted(models.glob("lexicon/*.tsv")) + sorted(models.glob("patterns/*.json")):

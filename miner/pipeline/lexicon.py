@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from miner.errors import LexiconError
 from miner.pipeline.normalize import norm_text
@@ -187,12 +189,29 @@ def _load_cached(path_str: str) -> Lexicon:
     return Lexicon(concepts, path=path, digest=digest.hexdigest())
 
 
+def read_patterns(path: Path | str, what: str) -> Any:
+    """The JSON data of a patterns file under ``models/patterns/``; a missing or broken
+    file is one :class:`~miner.errors.LexiconError` naming it (``what``: "relation
+    patterns", "species patterns")."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: {what} not found") from None
+    except json.JSONDecodeError as exc:
+        raise LexiconError(f"{path}: invalid JSON ({exc.msg}, line {exc.lineno})") from None
+
+
+#: A file that every models folder holds (the trained pipeline's spaCy config), by which
+#: :func:`default_models_dir` recognises one.
+MODELS_MARKER = Path("pipeline") / "config.cfg"
+
+
 def default_models_dir() -> Path:
-    """The folder of pipeline config, lexicons, patterns and trained components.
+    """The folder of the trained pipeline, lexicons and patterns.
 
     ``$MINER_MODELS`` if set; else ``models/`` of the source checkout that miner runs from
     (an editable install); else the installed package ``miner_models`` (a wheel carries
-    ``models/`` under that name).
+    ``models/`` under that name). A folder counts if it holds :data:`MODELS_MARKER`.
     """
     import os
     from importlib.util import find_spec
@@ -201,11 +220,11 @@ def default_models_dir() -> Path:
     if env:
         return Path(env)
     checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "pyproject.toml").is_file() and (checkout / "models" / "pipeline.cfg").is_file():
+    if (checkout / "pyproject.toml").is_file() and (checkout / "models" / MODELS_MARKER).is_file():
         return checkout / "models"
     spec = find_spec("miner_models")
     for location in (spec.submodule_search_locations or []) if spec else []:
-        if (Path(location) / "pipeline.cfg").is_file():
+        if (Path(location) / MODELS_MARKER).is_file():
             return Path(location)
     raise LexiconError(f"miner's models are missing (no models/ beside {checkout / 'miner'}, no package "
                        "miner_models); reinstall miner or set MINER_MODELS to the models folder")

@@ -2,7 +2,8 @@
 
 :func:`sentence_starts` finds where sentences start in a text: after ``.``/``!``/``?``
 followed by a capital, digit or bracket (but not after "et al.", "Fig.", "vs.", "e.g."
-and initials), at blank lines, and at line breaks that do not continue a wrapped
+and initials), after reference markers that follow a full stop ("pain.3 However",
+"pain.[12] In"), at blank lines, and at line breaks that do not continue a wrapped
 sentence. Headings ("RESULTS:") end a sentence. Over-long "sentences" (tables turned into
 text) are cut at semicolons or every ``max_tokens`` tokens so that no component pays
 quadratic costs on them.
@@ -29,6 +30,16 @@ _END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _NEXT = re.compile(r"\s+([\"'“‘(\[]?)([A-Z0-9])")
 _GLUED = re.compile(r"[)\]]\.(?=[A-Z][a-z]{2})")
+#: A sentence's full stop followed by its reference markers, superscripts turned into
+#: text: "...in pain.3 However", "...(MI).[5-8] In", "...sessions.(9,10) Patients". Only
+#: after a word or a bracket (never a decimal: "0.3 mg"), and only before a capital.
+_CITED_END = re.compile(
+    r"(?<=[A-Za-z)\]%])\.(?:\[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]|\(\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\)|"
+    r"\d{1,3}(?:\s?[,–-]\s?\d{1,3})*)"
+    r"[ \t]+(?=[\"'“‘(\[]?[A-Z])")
+#: Words after which a number is part of the reference, not a reference marker: "Fig.3".
+_NUMBERED_BEFORE = frozenset("fig figs no nos vol vols p pp ref refs eq eqs tab table ch chap sec sect step "
+                             "version ver v exp".split())
 
 
 def sentence_starts(text: str) -> list[int]:
@@ -70,6 +81,12 @@ def sentence_starts(text: str) -> list[int]:
         if (prev.islower() or prev in ",-(") and text[after].islower():
             continue
         starts.add(after)
+    # Reference markers after the full stop: "...pain.3 However, ..." (but "Fig.3 A" is a figure).
+    for match in _CITED_END.finditer(text):
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        if before and before.group(1).lower().rstrip(".") in _NUMBERED_BEFORE:
+            continue
+        starts.add(match.end())
     # A sentence glued to the next by a lost space after a citation: "(Fig. 5).Fig. 2 Mean".
     for match in _GLUED.finditer(text):
         starts.add(match.end())

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from miner.pipeline.caseless import Caseless, lowered
+from miner.pipeline.effects import find_effects
 
 _STRAINS: tuple[tuple[str, str], ...] = (
     ("Sprague-Dawley", r"\bSprague[- ]Dawley\b|\bSD rats?\b"),
@@ -77,12 +78,6 @@ _FEMALE = Caseless(r"\b(?:female|females|women|girls)\b")
 _BOTH_SEXES = Caseless(r"\bboth sexes\b|\bmen and women\b|\bwomen and men\b|\bmale and female\b|"
                          r"\bfemale and male\b|\bmales and females\b|\bfemales and males\b")
 
-_NUMBER_WORDS = {word: value for value, word in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
-_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-                      "ninety": 90, "hundred": 100})
-_COUNT = r"(\d{1,5}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _NUM = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|sixteen|twenty)"
 _SPEED = re.compile(r"\b\d+(?:\.\d+)?\s*(?:[–-]\s*\d+(?:\.\d+)?\s*)?(?:m/min|m·min-1|m min-1|km/h)\b")
 _INTENSITY = Caseless(r"\b\d+(?:\s*(?:[–-]|to)\s*\d+)?\s*%\s*(?:of\s+(?:the\s+)?(?:their\s+)?)?(?:V̇?O2\s?(?:max|peak)|"
@@ -99,23 +94,51 @@ _TIMEPOINT = Caseless(
     rf"(?:{_NUM}(?:\s*(?:[–-]|to|and)\s*{_NUM})?[- ](?:weeks?|wks?|days?|months?|years?|hours?|h|min)"
     r"(?:\s+(?:of\s+(?:training|treatment|exercise|intervention|follow-up)|post-?\w+|after\s+\w+))?)"
     r"|\b(?:at\s+)?(?:week|day|month|visit)\s+\d+\b|\bpost-?operative day \d+\b|\bat (?:the )?(?:end of|follow-up)\b[^,;.]{0,30}")
-_PEOPLE = Caseless(r"\b(?:patients|participants|subjects|volunteers|women|men|adults|children|individuals|rats|"
-                     r"mice|animals)\b")
-_COUNT_BEFORE = Caseless(r"(?<![/\w.,-])" + _COUNT + r"\s+(?:[\w-]+\s+){0,3}$")
-_N_EQUALS = re.compile(r"\b[nN]\s*=\s*(\d{1,5})\b")
-_PER_GROUP = re.compile(r"\b[nN]\s*=\s*(\d{1,4})\s*(?:per|/|in each|each)\s*group\b|\b(\d{1,4})\s*(?:per|/)\s*group\b")
+_COUNTS = frozenset({"sample_size"})
+#: A count of those in whom a measure was developed, not of this study's subjects.
+_VALIDATED = Caseless(r"\b(?:validated|developed|normed|standardi[sz]ed) (?:in|on|with|by|among)\b")
+#: Counts that are not the sample studied: those screened or approached for it.
+_NOT_STUDIED = Caseless(r"[^.;]{0,30}?\b(?:were |was )?(?:screened|approached|contacted|invited|assessed for eligibility)\b")
 
 #: Citation markers: numbered references, author-year references, reporting of others' work.
-_CITATION = re.compile(
-    r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]|\(\s*\d+(?:\s*[,–-]\s*\d+)+\s*\)|"
-    r"\(\s*[A-Z][A-Za-z'-]+(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'-]+)?,?\s+(?:19|20)\d\d[a-z]?\s*[;)]|"
-    r"\bet al\.?")
+_AUTHOR_YEAR = (r"\(\s*[A-Z][A-Za-z'-]+(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'-]+)?,?\s+(?:19|20)\d\d[a-z]?\s*[;),]|"
+                r"\b[A-Z][A-Za-z'-]+(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'-]+)?\s+\(\s*(?:19|20)\d\d[a-z]?\s*[;),]|"
+                r"\bet al\.?")
+_CITATION = re.compile(r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]|\(\s*\d+(?:\s*[,–-]\s*\d+)+\s*\)|" + _AUTHOR_YEAR)
+#: In a results section a bracketed pair of numbers is a range ("3 (1-5)"), not a reference.
+_RESULTS_CITATION = re.compile(r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]|" + _AUTHOR_YEAR)
+_OTHER_WORK = (r"(?:previous|prior|earlier|recent|past|former|other)\s+(?:[\w-]+\s+){0,2}?(?:study|studies|trials?|"
+               r"reports?|work|research(?:es)?|investigations?|meta-analys[ie]s|reviews?|findings|results|literature|"
+               r"authors|investigators|researchers)\b|"
+               r"\banother\s+(?:[\w-]+\s+){0,2}?(?:study|trial)\b|"
+               r"\b(?:one|a)\s+(?:[\w-]+\s+){0,2}?(?:study|trial)\s+(?:has\s+|had\s+)?"
+               r"(?:showed|shown|found|reported|demonstrated|observed)\b")
 _REPORTED = Caseless(
-    r"\bprevious(?:ly)?\s+(?:studies|work|reports|research(?:es)?|trials|investigations)\b|"
-    r"\b(?:and|&) colleagues\b|\bother (?:studies|authors|investigators|researchers)\b|"
-    r"\b(?:has|have) (?:long |previously |also |consistently )?been (?:shown|reported|demonstrated|found|documented)\b|"
-    r"\b(?:is|are) (?:well[- ])?known to\b|\bit is (?:well )?(?:known|established)\b|\bstudies (?:have|had) (?:shown|found|reported)\b|"
-    r"\bprior (?:studies|work|research)\b|\b(?:was|were) (?:previously )?reported (?:by|in)\b")
+    r"\bpreviously\s+(?:reported|shown|described|demonstrated|found|published)\b|\b" + _OTHER_WORK + r"|"
+    r"\b(?:and|&) colleagues\b|\bin their (?:study|trial|work|review|experiments?|cohort)\b|"
+    r"\b(?:has|have) (?:long |previously |also |consistently |recently |repeatedly )?been (?:shown|reported|demonstrated|found|documented)\b|"
+    r"\b(?:is|are) (?:well[- ])?known to\b|\bit is (?:well )?(?:known|established)\b|"
+    r"\bstudies (?:(?:in|of|on|with) [^.;]{1,40}? )?(?:have|had) (?:also )?(?:shown|found|reported|demonstrated)\b|"
+    r"\b(?:was|were) (?:previously )?reported (?:by|in)\b")
+#: Others named as the ones who found it: "Lee et al. also showed", "a previous trial
+#: found", "reported by Kim and Park". Such a sentence states their result even when it
+#: compares it with "the present study".
+_ATTRIBUTED = re.compile(
+    r"\b(?:study|trial|review|studies|trials|work)\s+(?:by|of)\s+[A-Z][A-Za-z'-]+(?:\s+et\s+al\b|\s+(?:and|&)\s+[A-Z]|"
+    r"\s*\[\d|\s*\(\s*(?:19|20)\d\d|\d)|\b(?:study|trial|review)\s+by\s+[A-Z]|"
+    r"\bet\s+al\.?,?\s*(?:\[[^\]]{1,20}\]|\(\s*\d[^)]{0,20}\)|\d{1,3}(?:[,–-]\d{1,3})*)?,?\s+(?:\w+ly\s+|also\s+)?"
+    r"(?:have\s+|had\s+|has\s+)?(?:showed|shown|found|reported|demonstrated|observed|noted|concluded|described|"
+    r"revealed|indicated|suggested)\b|"
+    r"\b(?:reported|described|shown|demonstrated|found|observed|conducted|prescribed|proposed|published)\s+by\s+"
+    r"(?:[A-Z][A-Za-z'-]+\s+(?:et\s+al|and|&)|others\b|previous|prior|earlier|other)|"
+    r"\b(?:[Ii]n|[Bb]y) their (?:study|trial|work|review|experiments?)\b|"
+    r"\b(?:[Ii]n|[Oo]f) (?:another|an earlier|a previous|a prior|a separate|one other) (?:[\w-]+\s+){0,2}?(?:study|trial)\b|"
+    r"(?:\((?:[^()]{0,40}[,; ])?(?:19|20)\d\d[a-z]?\)|\bet\s+al\.?,?\s+(?:19|20)\d\d[a-z]?\)?)\s+(?:also\s+)?"
+    r"(?:showed|found|reported|demonstrated|observed|noted|concluded|described|revealed|indicated|suggested)\b|"
+    r"\b(?:[Pp]revious|[Pp]rior|[Ee]arlier|[Oo]ther|[Aa]nother|[Rr]ecent)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:study|studies|trials?|reports?|investigations?|meta-analys[ie]s|reviews?|work)\s*"
+    r"(?:\[[^\]]{1,20}\]|\(\s*\d[^)]{0,20}\)|\d{1,3}(?:[,–-]\d{1,3})*)?,?\s*(?:(?:which|that|who)\s+)?"
+    r"(?:(?:also|have|has|had)\s+)*(?:showed|shown|found|reported|demonstrated|observed|concluded|revealed|indicated)\b")
 #: Statements about the groups before the intervention: not a result of it.
 _BASELINE = Caseless(
     r"\bat baseline\b|\bbaseline (?:characteristics|values|data|levels|measurements|scores)\b|"
@@ -153,13 +176,6 @@ def _sex(text: str) -> str | None:
     return "male" if male else "female" if female else None
 
 
-def _number(text: str) -> int | None:
-    try:
-        return int(text)
-    except ValueError:
-        return _NUMBER_WORDS.get(text.lower())
-
-
 def dose(text: str) -> dict[str, str]:
     """Intensity, speed, session length, frequency and duration of a training programme.
 
@@ -183,22 +199,34 @@ def dose(text: str) -> dict[str, str]:
 
 
 def sample_size(text: str) -> int | None:
-    """How many participants or animals a text reports: the largest count it gives
-    ("60 patients were randomized" over "5 patients dropped out"); numbers that look
-    like years are passed over unless written "n = ...".
+    """How many participants or animals a text reports: the largest count of subjects it
+    gives ("60 patients were randomized" over "5 patients dropped out"; see the
+    ``sample_size`` effects of :func:`miner.pipeline.effects.find_effects`), never a
+    number inside a name ("heat shock protein 27 ... rats"). Counts in a sentence about
+    other work ("a questionnaire validated in 1,500 adults", "a previous trial of 90
+    patients") are not this study's; numbers that look like years are passed over
+    unless written "n = ...", and so are the counts of those screened.
 
     >>> sample_size("Sixty women (n = 60) were randomized; 5 patients dropped out in 2019 patients' files.")
     60
+    >>> sample_size("Two hundred and fifty participants were randomly assigned; 320 patients were screened.")
+    250
     """
-    candidates = []
+    candidates: list[int] = []
     low = lowered(text)
-    for people in _PEOPLE.finditer(text, low):
-        match = _COUNT_BEFORE.search(text, low, max(0, people.start() - 60), people.start())
-        value = _number(match.group(1)) if match else None
-        if value and value >= 4 and not 1900 <= value <= 2100:
-            candidates.append(value)
-    for match in _N_EQUALS.finditer(text):
-        candidates.append(int(match.group(1)))
+    for effect in find_effects(text, kinds=_COUNTS):
+        if effect.value is None:
+            continue
+        value = int(effect.value)
+        named_n = effect.text.lstrip()[:1] in "nN" and "=" in effect.text
+        if not named_n and (value < 4 or 1900 <= value <= 2100 or _NOT_STUDIED.match(text, low, effect.end)):
+            continue
+        lo = max(text.rfind(". ", 0, effect.start) + 1, text.rfind("\n", 0, effect.start) + 1, effect.start - 200)
+        ends = [i for i in (text.find(". ", effect.end), text.find("\n", effect.end)) if i >= 0]
+        sentence = text[lo:min(ends + [len(text), effect.end + 200])]
+        if _VALIDATED.search(sentence, lowered(sentence)) or claim_kind(sentence, None) == "citation":
+            continue
+        candidates.append(value)
     return max(candidates) if candidates else None
 
 
@@ -209,7 +237,8 @@ def article_study_context(text: str, sections: Sequence[dict[str, Any]]) -> dict
     8,000 characters.
     """
     methods = "\n".join(text[s["start"]:s["end"]] for s in sections if s.get("kind") in ("methods",))
-    head = "\n".join(text[s["start"]:s["end"]] for s in sections if s.get("kind") in ("abstract", "title"))
+    head = "\n".join(text[s["start"]:s["end"]] for s in sections
+                     if s.get("kind") in ("abstract", "title") or s.get("label", "").upper().startswith("ABSTRACT"))
     where = methods or text[:8000]
     strains = _first(_STRAIN_RES, where)
     models = _first(_MODEL_RES, f"{head}\n{where}")
@@ -227,6 +256,13 @@ def claim_kind(sentence: str, section: str | None) -> str:
     """``own`` (the paper's result), ``background`` or ``citation`` (someone else's),
     ``methods`` (what was done) or ``baseline`` (the groups before the intervention).
 
+    A sentence that names others as the ones who found it ("Lee et al. also showed", "a
+    previous trial found") is a citation in any section, even beside "in this study";
+    other citation markers (numbered and author-year references, "previous studies",
+    "has been shown") make a citation unless the sentence says it is the paper's own
+    ("in the present study", "we found"). In a results section a pair of numbers in
+    brackets is a range, not a reference.
+
     >>> claim_kind("Exercise reduces pain in rats [12].", "background")
     'background'
     >>> claim_kind("Exercise has long been shown to decrease pain.", None)
@@ -235,6 +271,8 @@ def claim_kind(sentence: str, section: str | None) -> str:
     'own'
     >>> claim_kind("The two groups were comparable on age, education and BMI.", "results")
     'baseline'
+    >>> claim_kind("Park et al. also showed less pain with yoga, as in the present study.", "discussion")
+    'citation'
     """
     if section == "background":
         return "background"
@@ -243,9 +281,14 @@ def claim_kind(sentence: str, section: str | None) -> str:
     low = lowered(sentence)
     if _BASELINE.search(sentence, low) and not _FROM_BASELINE.search(sentence, low):
         return "baseline"
+    if section == "title":
+        return "own"
+    if _ATTRIBUTED.search(sentence):
+        return "citation"
     if _OWN.search(sentence, low):
         return "own"
-    if section not in ("results", "title") and (_CITATION.search(sentence) or _REPORTED.search(sentence, low)):
+    markers = _RESULTS_CITATION if section == "results" else _CITATION
+    if markers.search(sentence) or _REPORTED.search(sentence, low):
         return "citation"
     return "own"
 

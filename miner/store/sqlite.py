@@ -2,7 +2,8 @@
 
 Tables: ``articles`` (with the hash of each article's text and of the pipeline that
 mined it, so a re-run skips what it has), ``concepts``, ``mentions`` and ``evidence``
-(one row per sentence stating a finding). The file is marked with SQLite's
+(one row per sentence stating a finding), and ``roots`` (the folders mined into it, so
+that a file's id does not depend on which folder was named). The file is marked with SQLite's
 ``application_id``, so that a file that is not a miner store is refused, never
 overwritten.
 """
@@ -10,6 +11,7 @@ overwritten.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
@@ -29,12 +31,15 @@ from miner.evidence.model import (
 )
 
 APPLICATION_ID = 0x4D4E5231  # "MNR1"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
+_ROOTS = "CREATE TABLE IF NOT EXISTS roots (path BLOB PRIMARY KEY, added TEXT)"
 #: Upgrades from each older schema version to the next (SQL run in order).
 MIGRATIONS: dict[int, list[str]] = {
     1: ["ALTER TABLE evidence ADD COLUMN anatomy_name TEXT"],
     2: ["ALTER TABLE articles ADD COLUMN text BLOB"],
     3: ["ALTER TABLE evidence ADD COLUMN context TEXT"],
+    4: [_ROOTS],
+    5: ["ALTER TABLE mentions ADD COLUMN type TEXT"],
 }
 
 _SCHEMA = """
@@ -49,7 +54,7 @@ CREATE TABLE IF NOT EXISTS concepts (
 );
 CREATE TABLE IF NOT EXISTS mentions (
     article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    concept TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL
+    concept TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, type TEXT
 );
 CREATE INDEX IF NOT EXISTS mentions_article ON mentions(article);
 CREATE INDEX IF NOT EXISTS mentions_concept ON mentions(concept);
@@ -64,7 +69,7 @@ CREATE TABLE IF NOT EXISTS evidence (
 );
 CREATE INDEX IF NOT EXISTS evidence_article ON evidence(article);
 CREATE INDEX IF NOT EXISTS evidence_key ON evidence(subject, relation, object);
-"""
+""" + _ROOTS + ";\n"
 
 _EVIDENCE_COLUMNS = ("article", "subject", "relation", "object", "sentence", "start", "end",
                      "subject_text", "object_text", "effect", "p_value", "species", "anatomy",
@@ -72,50 +77,89 @@ _EVIDENCE_COLUMNS = ("article", "subject", "relation", "object", "sentence", "st
                      "context")
 
 
+#: Lock files this process holds (closed in forked children, which must not hold them).
+_HELD_LOCKS: set[Any] = set()
+
+
+def _close_inherited_locks() -> None:
+    """In a forked child: close the copies of the parent's lock files. A lock held by
+    ``flock`` lasts while any copy of its descriptor is open, so a worker that kept one
+    would hold the store on its own once the miner that started it is gone."""
+    for handle in list(_HELD_LOCKS):
+        try:
+            handle.close()
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_close_inherited_locks)
+
+
+def _release(handle: Any) -> None:
+    """Release a write lock taken by :func:`_write_lock` and remove its file.
+
+    The file is removed while the lock is still held, so that no writer is left holding
+    a lock on a file that no longer has a name; a file that the path no longer names
+    (replaced as stale by another writer) is left alone.
+    """
+    _HELD_LOCKS.discard(handle)
+    lock_path = Path(handle.name)
+    if _same_file(lock_path, handle):
+        lock_path.unlink(missing_ok=True)
+    handle.close()
+
+
+def _same_file(path: Path, handle: Any) -> bool:
+    """Whether ``path`` still names the file that ``handle`` has open."""
+    try:
+        on_disk, opened = path.stat(), os.fstat(handle.fileno())
+    except OSError:
+        return False
+    return (on_disk.st_dev, on_disk.st_ino) == (opened.st_dev, opened.st_ino)
+
+
 def _write_lock(path: Path) -> Any:
     """An exclusive lock on ``<store>.lock``, or :class:`StoreError` if a writer holds it.
 
-    The lock file is removed when the store is closed (:meth:`Store.close`); a writer that
-    opened the file just before it was removed finds, once it holds the lock, that the
-    path no longer names the file it locked, and tries again.
+    The lock file names the process that holds it. A lock whose named process is gone
+    is stale (a process that inherited it lives on): the file is replaced by a new one,
+    which this process locks. The lock file is removed when the store is closed
+    (:func:`_release`); a writer that opened the file just before it was removed finds,
+    once it holds the lock, that the path no longer names the file it locked, and tries
+    again.
     """
     import fcntl
-    import os
+
+    from miner.processes import pid_running
 
     lock_path = path.with_name(path.name + ".lock")
-    while True:
+    for _ in range(5):
         handle = open(lock_path, "a+")  # noqa: SIM115 - held until the store is closed
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            owner = handle.read().strip() or "another process"
+            owner = handle.read().strip()
+            pid = int(owner[4:]) if owner.startswith("pid ") and owner[4:].isdigit() else None
+            if pid is None or pid_running(pid):
+                handle.close()
+                raise StoreError(f"{path}: another miner is writing to this store ({owner or 'another process'}); "
+                                 "wait for it to finish or use another --db") from None
+            if _same_file(lock_path, handle):  # stale: replaced, unless another miner just did
+                lock_path.unlink(missing_ok=True)
             handle.close()
-            raise StoreError(f"{path}: another miner is writing to this store ({owner}); "
-                             "wait for it to finish or use another --db") from None
-        try:
-            current = os.stat(lock_path).st_ino == os.fstat(handle.fileno()).st_ino
-        except FileNotFoundError:
-            current = False
-        if current:
-            break
-        handle.close()  # removed by the writer that held it: lock the file that is there now
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()}")
-    handle.flush()
-    return handle
-
-
-def _release(lock: Any) -> None:
-    """Remove the lock file (still holding the lock, so no writer is left with a stale one) and release it."""
-    import os
-
-    try:
-        os.unlink(lock.name)
-    except OSError:
-        pass
-    lock.close()
+            continue
+        if not _same_file(lock_path, handle):  # replaced (as stale) while we were locking it
+            handle.close()
+            continue
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        _HELD_LOCKS.add(handle)
+        return handle
+    raise StoreError(f"{lock_path}: cannot take the store's write lock (it keeps changing); try again")
 
 
 class Store:
@@ -139,39 +183,45 @@ class Store:
         miner writing to the same store is refused with a clear message, not interleaved.
         """
         path = Path(path)
-        exists = path.exists()
+        real = path.resolve()  # a symbolic link to a store: the lock and the store are the target's
+        exists = real.exists()
         if not exists and not create:
             raise StoreError(f"{path}: no such store; mine something first (miner mine FOLDER --db {path})")
-        if exists and path.is_dir():
+        if exists and real.is_dir():
             raise StoreError(f"{path}: is a folder, not a store file")
-        if exists and path.stat().st_size > 0:
-            with path.open("rb") as handle:
+        if exists and real.stat().st_size > 0:
+            with real.open("rb") as handle:
                 if handle.read(16) != b"SQLite format 3\x00":
                     raise StoreError(f"{path}: not a miner store (not an SQLite file); refusing to touch it")
         if not exists:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        lock = _write_lock(path) if writer else None
+            real.parent.mkdir(parents=True, exist_ok=True)
+        lock = _write_lock(real) if writer else None
+        db: sqlite3.Connection | None = None
+
+        def refuse(message: str) -> StoreError:
+            if db is not None:
+                db.close()
+            if lock is not None:
+                _release(lock)
+            return StoreError(f"{path}: {message}")
+
         try:
-            db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+            db = sqlite3.connect(str(real), timeout=timeout, isolation_level=None)
             db.row_factory = sqlite3.Row
             app_id = db.execute("PRAGMA application_id").fetchone()[0]
             tables = db.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
-            db.execute("PRAGMA quick_check(1)").fetchone()
+            check = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
         except sqlite3.DatabaseError as exc:
-            if lock is not None:
-                _release(lock)
-            raise StoreError(f"{path}: not a usable SQLite store ({exc})") from None
+            raise refuse(f"not a usable SQLite store ({exc})") from None
+        if check != ["ok"]:
+            lines = [line.strip() for row in check for line in str(row).splitlines()]
+            damage = "; ".join(line for line in lines if line and not line.startswith("*** in database"))
+            raise refuse(f"the store is damaged ({damage[:200]}); restore it from a copy, or mine into a new --db")
         if tables and app_id != APPLICATION_ID:
-            db.close()
-            if lock is not None:
-                _release(lock)
-            raise StoreError(f"{path}: an SQLite file that is not a miner store; refusing to touch it")
+            raise refuse("an SQLite file that is not a miner store; refusing to touch it")
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if tables and version > SCHEMA_VERSION:
-            db.close()
-            if lock is not None:
-                _release(lock)
-            raise StoreError(f"{path}: made by a newer miner (schema {version}); upgrade miner")
+            raise refuse(f"made by a newer miner (schema {version}); upgrade miner")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
@@ -221,6 +271,44 @@ class Store:
         else:
             self.db.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """Reads inside see one state of the store, whatever a writer commits meanwhile.
+
+        One read transaction (SQLite's WAL keeps its snapshot), so that a graph read
+        while ``miner mine`` runs holds no evidence of an article missing from its
+        article list. Nested calls share the outer snapshot.
+        """
+        if self.db.in_transaction:
+            yield self
+            return
+        self.db.execute("BEGIN")
+        try:
+            self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
+            yield self
+        finally:
+            self.db.execute("ROLLBACK")
+
+    # ------------------------------------------------------------------ folders
+
+    def roots(self) -> list[Path]:
+        """The folders mined into this store, in the order they were first mined
+        (absolute, symbolic links resolved); article ids of files are relative to them."""
+        return [Path(os.fsdecode(row[0])) for row in self.db.execute("SELECT path FROM roots ORDER BY rowid")]
+
+    def add_roots(self, folders: Iterable[Path]) -> None:
+        """Remember folders as roots (after those known already)."""
+        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.batch():
+            self.db.executemany("INSERT OR IGNORE INTO roots (path, added) VALUES (?, ?)",
+                                [(os.fsencode(folder), stamp) for folder in folders])
+
+    def own_files(self) -> list[Path]:
+        """The files that make up the store (the database, its WAL, shared memory,
+        journal and lock), which a walk of a folder that holds them must pass over."""
+        real = Path(self.db.execute("PRAGMA database_list").fetchone()["file"] or self.path.resolve())
+        return [real.with_name(real.name + suffix) for suffix in ("", "-wal", "-shm", "-journal", ".lock")]
+
     # ------------------------------------------------------------------ writing
 
     def write_article(self, mined: MinedArticle, *, pipeline: str | None = None) -> None:
@@ -237,8 +325,8 @@ class Store:
         )
         self.upsert_concepts(mined.concepts.values())
         self.db.executemany(
-            'INSERT INTO mentions (article, concept, text, start, "end") VALUES (?,?,?,?,?)',
-            [(m.article, m.concept, m.text, m.start, m.end) for m in mined.mentions],
+            'INSERT INTO mentions (article, concept, text, start, "end", type) VALUES (?,?,?,?,?,?)',
+            [(m.article, m.concept, m.text, m.start, m.end, m.type) for m in mined.mentions],
         )
         rows = []
         for finding in mined.findings:
@@ -274,7 +362,7 @@ class Store:
     def clear(self) -> None:
         """Forget everything (``miner mine --fresh``)."""
         with self.batch():
-            for table in ("evidence", "mentions", "articles", "concepts"):
+            for table in ("evidence", "mentions", "articles", "concepts", "roots"):
                 self.db.execute(f"DELETE FROM {table}")
 
     # ------------------------------------------------------------------ reading
@@ -311,12 +399,12 @@ class Store:
         return stats
 
     def mentions(self, article: str | None = None) -> list[Mention]:
-        query = 'SELECT article, concept, text, start, "end" FROM mentions'
+        query = 'SELECT article, concept, text, start, "end", type FROM mentions'
         params: tuple[Any, ...] = ()
         if article is not None:
             query += " WHERE article = ?"
             params = (article,)
-        return [Mention(r["article"], r["concept"], r["text"], r["start"], r["end"])
+        return [Mention(r["article"], r["concept"], r["text"], r["start"], r["end"], r["type"])
                 for r in self.db.execute(query + " ORDER BY article, start", params)]
 
     def findings(self, article: str | None = None) -> list[Finding]:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from miner.articles.readers import MAX_FILE_BYTES
 from miner.cli import EXIT_SKIPPED, cli
 from miner.mining import mine
 from miner.store import Store
@@ -175,7 +174,3 @@ def test_two_writers_on_one_store(folder, tmp_path):
 def test_debug_shows_the_traceback(tmp_path):
     result = CliRunner().invoke(cli, ["--debug", "inspect", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and result.exception is not None
-
-
-def test_the_size_limit_is_documented():
-    assert MAX_FILE_BYTES == 20 * 1024 * 1024

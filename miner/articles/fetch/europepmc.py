@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from miner.articles.fetch.eutils import FetchReport
-from miner.articles.fetch.http import Http, NotFound, env_url, write_atomic
+from miner.articles.fetch.http import Http, NotFound, env_url, prepare_folder, write_atomic
 from miner.articles.model import normalise_pmcid
 from miner.articles.xmltools import local_name, parse_bytes
 from miner.errors import FetchError
@@ -103,12 +103,13 @@ class EuropePMC:
     def fetch(self, query: str, folder: Path | str, *, fulltext: bool = False, max_results: int | None = None,
               page_size: int = PAGE_SIZE, on_progress: Callable[[FetchReport], None] | None = None) -> FetchReport:
         """``miner fetch europepmc``: save every hit's record (or full text) the folder lacks."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = prepare_folder(Path(folder))
         report = FetchReport("Europe PMC", folder)
+        answered: list[int] = []
 
         def counted(hits: int) -> None:
             report.matched = hits
+            answered.append(hits)
 
         try:
             for record in self.search(query, max_results=max_results, page_size=page_size, counted=counted):
@@ -141,6 +142,8 @@ class EuropePMC:
                 if on_progress:
                     on_progress(report)
         except FetchError as exc:
+            if not answered:
+                raise  # not even the first page: nothing was fetched, an error, not a partial fetch
             report.problems.append(f"{exc} (the search stopped there; run again to go on)")
             report.missing.append(f"hits after the first {report.wanted:,}")
         return report

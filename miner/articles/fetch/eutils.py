@@ -1,10 +1,13 @@
 """PubMed through NCBI E-utilities: esearch (with the history server) and efetch.
 
-``miner fetch pubmed QUERY -o FOLDER`` searches, lists the PMIDs that match (paging
-through the history server past the first 10,000), and fetches the records that the
-folder does not hold yet as PubMed XML, one file per article (``PMID_<pmid>.xml``),
-each written atomically: a second run fetches only what is missing, and an
-interrupted run leaves no half-written file.
+``miner fetch pubmed QUERY -o FOLDER`` searches (keeping the result set on the history
+server), fetches the records of the first 10,000 PMIDs that the folder does not hold
+yet, and the records past them straight from the history server (``WebEnv`` and
+``query_key`` with ``retstart``: esearch lists no more than 10,000 ids), as PubMed XML,
+one file per article (``PMID_<pmid>.xml``), each written atomically: a second run
+fetches only what is missing (past 10,000, what the history server returns is written
+where the folder lacks it), and an interrupted run leaves no half-written file. An
+answer of the wrong shape is an error, and what was not fetched is counted as missing.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 
 from lxml import etree
 
-from miner.articles.fetch.http import Http, env_url, write_atomic
+from miner.articles.fetch.http import Http, env_url, prepare_folder, write_atomic
 from miner.articles.xmltools import child, children, parse_bytes, text_of
 from miner.errors import FetchError
 
@@ -36,7 +39,9 @@ _DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
 class FetchReport:
     """What a fetch did: how many records it was after, found, fetched and missed.
 
-    ``missing`` lists the ids still absent from the folder; ``problems`` says why.
+    ``missing`` lists the ids still absent from the folder; ``missing_unlisted`` counts
+    the records missing whose ids are not known (search results past the ones listed);
+    ``problems`` says why.
     """
 
     source: str
@@ -47,18 +52,23 @@ class FetchReport:
     fetched: int = 0
     unavailable: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    missing_unlisted: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
-        return not self.missing
+        return not self.missing and not self.missing_unlisted
+
+    @property
+    def missing_count(self) -> int:
+        return len(self.missing) + self.missing_unlisted
 
     def summary(self) -> str:
         parts = [f"{self.source}: {self.matched:,} matched", f"{self.wanted:,} wanted",
                  f"{self.present:,} already in {self.folder}", f"{self.fetched:,} fetched"]
         if self.unavailable:
             parts.append(f"{len(self.unavailable):,} not available")
-        parts.append(f"{len(self.missing):,} missing")
+        parts.append(f"{self.missing_count:,} missing")
         return ", ".join(parts)
 
 
@@ -102,22 +112,6 @@ def _esearch(body: bytes) -> dict[str, Any]:
     ids = [text_of(node) for node in children(child(root, "IdList"), "Id")]
     return {"count": int(count), "ids": ids, "webenv": text_of(child(root, "WebEnv")),
             "query_key": text_of(child(root, "QueryKey"))}
-
-
-def _uilist(expected: int) -> Callable[[bytes], list[str]]:
-    def parse(body: bytes) -> list[str]:
-        text = body.decode("ascii", "replace").strip()
-        if text.startswith("<"):
-            root = parse_bytes(body)  # some servers wrap the list: <IdList><Id>...
-            ids = [text_of(node) for node in root.iter("Id")]
-        else:
-            ids = text.split()
-        if not all(i.isdigit() for i in ids):
-            raise ValueError("not a list of PMIDs")
-        if 0 < len(ids) < expected and not body.endswith(b"\n"):
-            raise ValueError(f"{len(ids)} of {expected} ids, the list cut short")
-        return ids
-    return parse
 
 
 def _pubmed_set(body: bytes) -> list[tuple[str, bytes]]:
@@ -186,8 +180,10 @@ class PubMed(NCBIClient):
         self.base_url = env_url(base_url, ENV_EUTILS_URL, EUTILS_URL)
 
     def search(self, query: str, *, since: str | None = None, until: str | None = None,
-               max_results: int | None = None) -> tuple[int, list[str]]:
-        """(how many records match, the PMIDs of the first ``max_results`` of them)."""
+               max_results: int | None = None) -> Search:
+        """The search's result set, kept on the history server: how many records match,
+        how many are wanted (``max_results``), the PMIDs of the first of them (at most
+        :data:`ESEARCH_PAGE`) and the ``WebEnv``/``query_key`` that reach the rest."""
         dates: dict[str, Any] = {}
         if since or until:
             dates = {"datetype": "pdat", "mindate": pubmed_date(since or "1800"),
@@ -198,21 +194,19 @@ class PubMed(NCBIClient):
                                                   retstart=0, **dates))
         count = found["count"]
         wanted = count if max_results is None else min(count, max_results)
-        ids: list[str] = list(dict.fromkeys(found["ids"]))[:wanted]
-        while len(ids) < wanted:
-            if not found["webenv"]:
-                raise FetchError(f"PubMed search {query!r}: {count:,} matches but no history server session "
-                                 "to page through them")
-            size = min(ESEARCH_PAGE, wanted - len(ids))
-            page = self.http.get(
-                f"{self.base_url}efetch.fcgi", f"PubMed id list {len(ids) + 1:,}-{len(ids) + size:,}", _uilist(size),
-                params=self._params(db="pubmed", WebEnv=found["webenv"], query_key=found["query_key"],
-                                    retstart=len(ids), retmax=size, rettype="uilist", retmode="text"))
-            if not page:
-                break  # the result set shrank since the search
-            seen = set(ids)
-            ids.extend(i for i in page if i not in seen)
-        return count, ids[:wanted]
+        ids = list(dict.fromkeys(found["ids"]))[:wanted]
+        if len(ids) < wanted and not (found["webenv"] and found["query_key"]):
+            raise FetchError(f"PubMed search {query!r}: {count:,} matches but no history server session "
+                             f"to fetch those past the first {len(ids):,} from")
+        return Search(query, count, wanted, ids, found["webenv"], found["query_key"])
+
+    def history(self, search: Search, retstart: int, retmax: int) -> list[tuple[str, bytes]]:
+        """The records at positions ``retstart`` to ``retstart + retmax`` of a search's
+        result set, straight from the history server."""
+        what = f"PubMed search {search.query!r}, results {retstart + 1:,}-{retstart + retmax:,}"
+        params = self._params(db="pubmed", WebEnv=search.webenv, query_key=search.query_key, retstart=retstart,
+                              retmax=retmax, retmode="xml")
+        return self.http.get(f"{self.base_url}efetch.fcgi", what, _pubmed_set, params=params)
 
     def efetch(self, pmids: Sequence[str]) -> list[tuple[str, bytes]]:
         """The PubMed XML of each PMID that PubMed returns, as (pmid, one-record file)."""
@@ -226,40 +220,87 @@ class PubMed(NCBIClient):
     def fetch(self, pmids: Iterable[str], folder: Path | str, *, batch_size: int = 200,
               report: FetchReport | None = None, on_progress: Callable[[FetchReport], None] | None = None) -> FetchReport:
         """Save the records of ``pmids`` that ``folder`` lacks; a batch that fails is
-        reported and the rest go on."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        reported and the rest go on. With a ``report``, adds to it."""
+        folder = prepare_folder(Path(folder))
         ids = list(dict.fromkeys(str(p).strip() for p in pmids if str(p).strip()))
-        report = report or FetchReport("PubMed", folder, matched=len(ids))
-        report.wanted = len(ids)
+        if report is None:
+            report = FetchReport("PubMed", folder, matched=len(ids), wanted=len(ids))
         todo = [pmid for pmid in ids if not (folder / record_file(pmid)).exists()]
-        report.present = len(ids) - len(todo)
+        report.present += len(ids) - len(todo)
         for batch in _chunks(todo, batch_size):
             try:
                 records = self.efetch(batch)
             except FetchError as exc:
                 report.problems.append(str(exc))
                 continue
-            returned = set()
-            for pmid, data in records:
-                if pmid in returned:
-                    continue
-                returned.add(pmid)
-                write_atomic(folder / record_file(pmid), data)
-                report.fetched += 1
+            returned = self._save(records, folder, report)
             absent = [pmid for pmid in batch if pmid not in returned]
             if absent:
                 report.problems.append(f"PubMed did not return {len(absent)} record(s): "
                                        + ", ".join(absent[:10]) + (" …" if len(absent) > 10 else ""))
             if on_progress:
                 on_progress(report)
-        report.missing = [pmid for pmid in ids if not (folder / record_file(pmid)).exists()]
+        report.missing.extend(pmid for pmid in ids if not (folder / record_file(pmid)).exists())
+        return report
+
+    @staticmethod
+    def _save(records: list[tuple[str, bytes]], folder: Path, report: FetchReport) -> set[str]:
+        """Write each record (once) that the folder lacks; returns the PMIDs returned."""
+        returned: set[str] = set()
+        for pmid, data in records:
+            if pmid in returned:
+                continue
+            returned.add(pmid)
+            path = folder / record_file(pmid)
+            if path.exists():
+                report.present += 1
+                continue
+            write_atomic(path, data)
+            report.fetched += 1
+        return returned
+
+    def fetch_history(self, search: Search, folder: Path | str, *, batch_size: int = 200,
+                      report: FetchReport | None = None,
+                      on_progress: Callable[[FetchReport], None] | None = None) -> FetchReport:
+        """Save the records of a search past the PMIDs it listed, from the history
+        server, batch by batch; what a batch did not bring is counted as missing."""
+        folder = prepare_folder(Path(folder))
+        report = report or FetchReport("PubMed", folder, matched=search.count, wanted=search.wanted)
+        for retstart in range(len(search.ids), search.wanted, batch_size):
+            size = min(batch_size, search.wanted - retstart)
+            try:
+                records = self.history(search, retstart, size)
+            except FetchError as exc:
+                report.problems.append(str(exc))
+                report.missing_unlisted += size
+                continue
+            returned = self._save(records, folder, report)
+            if len(returned) < size:
+                report.missing_unlisted += size - len(returned)
+                report.problems.append(f"PubMed search {search.query!r}, results {retstart + 1:,}-{retstart + size:,}: "
+                                       f"the history server returned {len(returned)} of {size} records")
+            if on_progress:
+                on_progress(report)
         return report
 
     def search_and_fetch(self, query: str, folder: Path | str, *, since: str | None = None, until: str | None = None,
                          max_results: int | None = None, batch_size: int = 200,
                          on_progress: Callable[[FetchReport], None] | None = None) -> FetchReport:
-        """``miner fetch pubmed``: search, then fetch what the folder lacks."""
-        count, ids = self.search(query, since=since, until=until, max_results=max_results)
-        report = FetchReport("PubMed", Path(folder), matched=count)
-        return self.fetch(ids, folder, batch_size=batch_size, report=report, on_progress=on_progress)
+        """``miner fetch pubmed``: search, then fetch what the folder lacks (the listed
+        PMIDs by id, the rest from the history server)."""
+        search = self.search(query, since=since, until=until, max_results=max_results)
+        report = FetchReport("PubMed", Path(folder), matched=search.count, wanted=search.wanted)
+        self.fetch(search.ids, folder, batch_size=batch_size, report=report, on_progress=on_progress)
+        return self.fetch_history(search, folder, batch_size=batch_size, report=report, on_progress=on_progress)
+
+
+@dataclass
+class Search:
+    """A PubMed search kept on the history server (see :meth:`PubMed.search`)."""
+
+    query: str
+    count: int
+    wanted: int
+    ids: list[str]
+    webenv: str
+    query_key: str

@@ -1,9 +1,10 @@
-"""HTTP for the article sources: one ``requests`` Session per client, with
-urllib3 :class:`~urllib3.util.Retry` for 429 and 5xx answers (honouring
-``Retry-After``, backing off exponentially), a rate limit enforced on our side, and
-retries of our own for what urllib3 does not retry once the headers are in: timeouts,
-connections broken mid-body and truncated or unparseable bodies. Files are written
-atomically, so an interrupted fetch never leaves half a record behind.
+"""HTTP for the article sources: one ``requests`` Session per client, a rate limit
+enforced on our side, and retries with exponential back-off of 429 and 5xx answers
+(honouring ``Retry-After``), timeouts, connections broken mid-body and truncated or
+unparseable bodies. Every request, each retry included, waits for its turn at the rate
+limiter, and each retry is said once (``on_retry``). Files are written atomically, so an
+interrupted fetch never leaves half a record behind; the temporary files of a fetch that
+was killed are removed by the next one (:func:`prepare_folder`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import InvalidHeader
 from urllib3.util import Retry
 
 from miner.errors import FetchError
@@ -58,20 +60,6 @@ class RateLimiter:
         if delay > 0:
             self._sleep(delay)
         return max(delay, 0.0)
-
-
-class _Retry(Retry):
-    """urllib3 Retry whose waits never undercut the rate limit nor exceed
-    :data:`MAX_RETRY_AFTER` (urllib3 retries the first failure at once otherwise)."""
-
-    min_backoff = 0.0
-
-    def get_backoff_time(self) -> float:
-        return max(super().get_backoff_time(), self.min_backoff)
-
-    def get_retry_after(self, response: Any) -> float | None:
-        value = super().get_retry_after(response)
-        return None if value is None else min(value, MAX_RETRY_AFTER)
 
 
 def _short(exc: BaseException) -> str:
@@ -115,8 +103,8 @@ class Http:
     retries
         How many times a failed request is asked again, for each kind of failure.
     backoff
-        Seconds before the first of our retries, doubling each time (urllib3 uses it as
-        its ``backoff_factor`` for 429/5xx).
+        Seconds before the first retry, doubling each time (a ``Retry-After`` answer
+        header, up to :data:`MAX_RETRY_AFTER`, takes its place).
     timeout
         Seconds to wait for the server to connect and to answer.
     on_retry
@@ -133,14 +121,8 @@ class Http:
         self.timeout = timeout
         self.on_retry = on_retry
         self._sleep = sleep
-        retry_class = type("Retry", (_Retry,), {"min_backoff": self.limiter.interval})
-        retry = retry_class(
-            total=None, connect=0, read=0, redirect=5, other=0, status=retries,
-            backoff_factor=backoff, status_forcelist=RETRY_STATUSES, allowed_methods=frozenset({"GET", "POST"}),
-            respect_retry_after_header=True, raise_on_status=False,
-        )
         self.session = requests.Session()
-        adapter = HTTPAdapter(max_retries=retry)
+        adapter = HTTPAdapter(max_retries=0)  # every retry is ours, through the rate limiter
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers["User-Agent"] = user_agent
@@ -168,6 +150,7 @@ class Http:
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
             self.limiter.wait()
+            wait_for: float | None = None  # what the server asked for (Retry-After)
             try:
                 response = self.session.request(method, url, timeout=self.timeout, **kwargs)
             except requests.exceptions.Timeout:
@@ -188,19 +171,51 @@ class Http:
                 if status == 404:
                     raise NotFound(f"{what}: not found (HTTP 404)")
                 if status in RETRY_STATUSES:
-                    raise FetchError(f"{what}: HTTP {status} from {host}, still after {self.retries} retries")
-                if status >= 400:
+                    last = f"HTTP {status} from {host}"
+                    wait_for = _retry_after(response.headers.get("Retry-After"))
+                elif status >= 400:
                     raise FetchError(f"{what}: HTTP {status} from {host} ({response.reason or 'refused'})")
-                try:
-                    return parse(response.content)
-                except ValueError as exc:
-                    last = f"incomplete or invalid answer from {host} ({exc})"
+                else:
+                    try:
+                        return parse(response.content)
+                    except ValueError as exc:
+                        last = f"incomplete or invalid answer from {host} ({exc})"
+                    except FetchError as exc:  # the service refused: said for what, not retried
+                        if str(exc).startswith(what):
+                            raise
+                        raise type(exc)(f"{what}: {exc}") from None
             if attempt < attempts:
-                delay = max(self.backoff * 2 ** (attempt - 1), self.limiter.interval)
+                delay = wait_for if wait_for is not None else self.backoff * 2 ** (attempt - 1)
                 if self.on_retry:
                     self.on_retry(f"{what}: {last}; retry {attempt} of {self.retries} in {delay:.1f}s")
                 self._sleep(delay)
         raise FetchError(f"{what}: {last}; gave up after {attempts} attempts")
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (a number or an HTTP date), at most
+    :data:`MAX_RETRY_AFTER`; None when there is none or it cannot be read."""
+    if not value:
+        return None
+    try:
+        seconds = Retry(0).parse_retry_after(value)
+    except InvalidHeader:
+        return None  # the back-off applies
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def prepare_folder(folder: Path) -> Path:
+    """Create ``folder`` if need be and remove what killed fetches left in it: the
+    temporary files of :func:`write_atomic` whose process is gone."""
+    from miner.processes import pid_running
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for leftover in folder.glob(".*.part"):
+        pid = leftover.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and int(pid) != os.getpid() and pid_running(int(pid)):
+            continue  # another fetch is writing it
+        leftover.unlink(missing_ok=True)
+    return folder
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from miner.articles.bioc import is_bioc_json
 from miner.articles.fetch.eutils import EUTILS_URL, ENV_EUTILS_URL, FetchReport, NCBIClient, _chunks
-from miner.articles.fetch.http import Http, NotFound, env_url, write_atomic
+from miner.articles.fetch.http import Http, NotFound, env_url, prepare_folder, write_atomic
 from miner.articles.model import normalise_pmcid
 from miner.articles.xmltools import descendants, local_name, parse_bytes
 from miner.errors import FetchError
@@ -115,8 +115,7 @@ class PMC(NCBIClient):
               report: FetchReport | None = None,
               on_progress: Callable[[FetchReport], None] | None = None) -> FetchReport:
         """Save the full texts of ``pmcids`` that ``folder`` lacks."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = prepare_folder(Path(folder))
         suffix = ".json" if fmt == "bioc" else ".xml"
         ids = list(dict.fromkeys(normalise_pmcid(p) for p in pmcids if str(p).strip()))
         report = report or FetchReport("PMC", folder, matched=len(ids))
@@ -152,7 +151,10 @@ def ids_from_pubmed_folder(folder: Path) -> tuple[list[str], list[str]]:
 
     pmcids: list[str] = []
     without: list[str] = []
-    for path, name in walk_files(Path(folder)):
+    for item in walk_files(Path(folder)):
+        if isinstance(item, ReadError):
+            continue  # a folder that cannot be listed: `miner mine` will say so
+        path, name = item
         if not name.lower().endswith((".xml", ".xml.gz")):
             continue
         try:

@@ -1,0 +1,212 @@
+"""Which mentions of an article name the same concept (pure functions and the model).
+
+Authors name one thing several ways: "codeine" and "codeine phosphate", "Pilates" and
+"Pilates training", "chronic constriction injury" and "CCI", "pain" and "pain
+intensity" - and two different things alike ("incision length", "total incision
+length"). Whether two surface forms are one concept is learned from the annotated
+articles (each gold concept lists its mentions): :func:`form_pair_features` describes a
+pair of forms (shared and extra words, heads, lexicon ids, abbreviations, initials,
+types); a linear model over them (``miner.FormPairScorer.v1``) scores the pair; and
+:func:`group_forms` joins the forms by average linkage over those scores.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.strings import get_string_id
+from thinc.api import Logistic, Model, SparseLinear, chain
+
+from miner.pipeline.normalize import content_words
+
+_WORDS = re.compile(r"[A-Za-z\u0370-\u03ff]+|\d+")
+
+
+@dataclass(frozen=True)
+class Form:
+    """A distinct surface form of an article's mentions."""
+
+    text: str
+    type: str
+    concept: str | None = None  # the lexicon's id for it, if any
+    count: int = 1
+    long_forms: frozenset[str] = frozenset()  # when the article defines it as a short form of these
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORDS.findall(text)]
+
+
+def _initials(text: str) -> str:
+    return "".join(w[0] for w in _WORDS.findall(text) if w[:1].isalpha()).lower()
+
+
+def _bucket(value: float) -> str:
+    return "0" if value <= 0 else "lo" if value < 0.34 else "mid" if value < 0.67 else "hi" if value < 1 else "1"
+
+
+@lru_cache(maxsize=65536)
+def _content(text: str) -> frozenset[str]:
+    return content_words(text)
+
+
+def _acronym(text: str) -> str | None:
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    return letters.lower() if 2 <= len(letters) <= 8 and letters.isupper() else None
+
+
+def candidate_pairs(forms: Sequence[Form]) -> list[tuple[int, int]]:
+    """The pairs of :func:`related` forms (i < j), found through an index of their
+    words, ids, defined abbreviations and initials rather than by trying every pair."""
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for index, form in enumerate(forms):
+        keys = {("w", w) for w in _content(form.text)}
+        if form.concept is not None:
+            keys.add(("id", form.concept))
+        keys.add(("text", form.text))
+        keys |= {("text", long) for long in form.long_forms}
+        acronym = _acronym(form.text)
+        if acronym:
+            keys.add(("initials", acronym))
+        initials = _initials(form.text)
+        if len(initials) >= 2:
+            keys.add(("initials", initials))
+        for key in keys:
+            by_key.setdefault(key, []).append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in by_key.values():
+        if len(members) > 1:
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    i, j = members[x], members[y]
+                    if i != j and related(forms[i], forms[j]):
+                        pairs.add((min(i, j), max(i, j)))
+    return sorted(pairs)
+
+
+def related(a: Form, b: Form) -> bool:
+    """Whether the pair is worth scoring: a shared content word, the same lexicon id,
+    a defined abbreviation, or initials that spell the other form."""
+    if a.concept is not None and a.concept == b.concept:
+        return True
+    if b.text in a.long_forms or a.text in b.long_forms:
+        return True
+    if _content(a.text) & _content(b.text):
+        return True
+    for short, long in ((a, b), (b, a)):
+        letters = re.sub(r"[^A-Za-z]", "", short.text)
+        if 2 <= len(letters) <= 8 and letters.isupper() and letters.lower() == _initials(long.text):
+            return True
+    return False
+
+
+def form_pair_features(a: Form, b: Form) -> list[str]:
+    """The features of a pair of forms (order-free: the shorter form first)."""
+    if (len(a.text), a.text) > (len(b.text), b.text):
+        a, b = b, a
+    wa, wb = _content(a.text), _content(b.text)
+    types = "_".join(sorted((a.type, b.type)))
+    feats = [f"types={types}", f"same_type={a.type == b.type}"]
+    if a.concept is not None and b.concept is not None:
+        feats.append("same_id" if a.concept == b.concept else "other_ids")
+        if a.concept != b.concept:
+            feats.append(f"other_ids_{types}")
+    elif a.concept is not None or b.concept is not None:
+        feats.append("one_id")
+    if b.text in a.long_forms or a.text in b.long_forms:
+        feats.append("defined_abbreviation")
+    letters = re.sub(r"[^A-Za-z]", "", a.text)
+    if letters.isupper() and len(letters) >= 2:
+        feats.append("a_acronym")
+        if letters.lower() == _initials(b.text):
+            feats.append("initials")
+    union = wa | wb
+    shared = wa & wb
+    jaccard = len(shared) / len(union) if union else 0.0
+    feats.append(f"jaccard={_bucket(jaccard)}")
+    feats.append(f"jaccard_{types}={_bucket(jaccard)}")
+    if wa and wa == wb:
+        feats.append("same_words")
+    elif wa and wa < wb:
+        feats.append("a_in_b")
+        feats.append(f"a_in_b_{b.type}")
+        extra = wb - wa
+        feats.append(f"extra_n={min(len(extra), 3)}")
+        feats += [f"extra={w}" for w in extra]
+        feats += [f"extra_{b.type}={w}" for w in extra]
+        ta, tb = _words(a.text), _words(b.text)
+        if ta and tb and tb[:len(ta)] == ta:
+            feats.append("b_starts_with_a")
+        if ta and tb and tb[-len(ta):] == ta:
+            feats.append("b_ends_with_a")
+    elif shared:
+        feats += [f"differ={w}" for w in (wa ^ wb)]
+    ta, tb = _words(a.text), _words(b.text)
+    if ta and tb and ta[-1] == tb[-1]:
+        feats.append("same_head")
+    if ta and tb and ta[0] == tb[0]:
+        feats.append("same_first")
+    feats.append(f"lens={min(len(ta), 4)}_{min(len(tb), 4)}")
+    return feats
+
+
+def hashed(batch: Sequence[list[str]]):
+    """Feature strings -> the (keys, values, lengths) input of a thinc ``SparseLinear``."""
+    import numpy
+
+    keys = numpy.asarray([get_string_id(f) for feats in batch for f in feats], dtype="uint64")
+    values = numpy.ones(len(keys), dtype="float32")
+    lengths = numpy.asarray([len(feats) for feats in batch], dtype="int32")
+    return keys, values, lengths
+
+
+def group_forms(forms: Sequence[Form], score: Callable[[list[tuple[int, int]]], Sequence[float]],
+                threshold: float = 0.5) -> list[list[int]]:
+    """Groups of forms (indices) that name one concept: average-linkage clustering,
+    merging while the mean score between two groups is above ``threshold``. Forms with
+    the same lexicon id start in one group; unrelated pairs score 0."""
+    pairs = candidate_pairs(forms)
+    scores = list(score(pairs)) if pairs else []
+    group_of = list(range(len(forms)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(forms))}
+    first: dict[str, int] = {}
+    for index, form in enumerate(forms):
+        if form.concept is None:
+            continue
+        if form.concept in first:
+            target = first[form.concept]
+            members[target].append(index)
+            del members[index]
+            group_of[index] = target
+        else:
+            first[form.concept] = index
+    # Sum of pair scores between groups (only groups with a scored pair between them).
+    sums: dict[tuple[int, int], float] = {}
+    for (i, j), value in zip(pairs, scores):
+        g, h = group_of[i], group_of[j]
+        if g != h:
+            key = (min(g, h), max(g, h))
+            sums[key] = sums.get(key, 0.0) + float(value)
+    while sums:
+        (g, h), total = max(sums.items(), key=lambda item: item[1] / (len(members[item[0][0]]) * len(members[item[0][1]])))
+        if total / (len(members[g]) * len(members[h])) <= threshold:
+            break
+        members[g].extend(members.pop(h))
+        merged: dict[tuple[int, int], float] = {}
+        for (x, y), value in sums.items():
+            x, y = (g if x == h else x), (g if y == h else y)
+            if x != y:
+                key = (min(x, y), max(x, y))
+                merged[key] = merged.get(key, 0.0) + value
+        sums = merged
+    return [sorted(group) for group in members.values()]
+
+
+@spacy.registry.architectures("miner.FormPairScorer.v1")
+def form_pair_scorer(length: int = 2 ** 17) -> Model:
+    """A linear model over hashed pair features, with a sigmoid: P(same concept)."""
+    return chain(SparseLinear(nO=1, length=length), Logistic())

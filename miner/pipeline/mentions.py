@@ -1,0 +1,365 @@
+"""Mentions: the article's entity spans, each normalised to a concept id.
+
+The spans are the trained entity recognizer's (``doc.ents``) when the pipeline has one,
+else the candidates of :mod:`miner.pipeline.entities`. Each span gets a concept:
+
+1. the candidate with exactly its extent (a lexicon term, a defined abbreviation or
+   its long form);
+2. else the lexicon concept whose term has its normal form;
+3. else a short form that the article defines takes its long form's concept, so that
+   "CCI" and "chronic constriction injury" are one node;
+4. else the candidate that is the span's head, when the rest only says what was
+   measured or where ("serum IL-6 levels" is IL-6);
+5. else a concept of its own, ``MINER:<slug>`` of its normal form, named as written.
+
+The span's type is the recognizer's (a drug arm is an intervention even where the
+lexicon files it as a chemical); the concept id stays the lexicon's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import numpy
+from spacy.language import Language
+from spacy.pipeline import TrainablePipe
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+from spacy.vocab import Vocab
+from thinc.api import Model, Optimizer
+
+from miner.pipeline import extensions
+from miner.pipeline.entities import SPAN_KEY, slugify
+from miner.pipeline.grouping import Form, candidate_pairs, form_pair_features, group_forms, hashed
+from miner.pipeline.lexicon import Lexicon, default_lexicon_path
+from miner.pipeline.normalize import norm_text
+
+#: Words around a named concept that say what was measured of it, or where.
+_MEASURED = re.compile(
+    r"^(?:(?:the|of|in|blood|serum|plasma|salivary|urinary|circulating|muscle|changes?|mean|total|"
+    r"concentrations?|levels?|counts?|expression|activity|content|values?|amounts?|scores?|"
+    r"ratings?|results?|measures?|measurements?)\s*)+$", re.I)
+
+
+def measured_rest(span_text: str, head_text: str) -> bool:
+    """Whether ``span_text`` is ``head_text`` with only measurement words around it.
+
+    >>> measured_rest("serum IL-6 levels", "IL-6"), measured_rest("knee pain", "pain")
+    (True, False)
+    """
+    index = span_text.find(head_text)
+    if index < 0:
+        return False
+    rest = (span_text[:index] + " " + span_text[index + len(head_text):]).strip()
+    return not rest or bool(_MEASURED.match(rest))
+
+
+def mention_record(text: str, span: Span, kind: str, cid: str, name: str, source: str,
+                   specimen: bool = False) -> dict[str, Any]:
+    """The plain record of one mention (``doc._.miner_entities``)."""
+    return {
+        "start": span.start_char,
+        "end": span.end_char,
+        "token_start": span.start,
+        "token_end": span.end,
+        "text": text[span.start_char:span.end_char],
+        "type": kind,
+        "id": cid,
+        "name": name,
+        "source": source,
+        **({"specimen": True} if specimen else {}),
+    }
+
+
+class MentionBuilder(TrainablePipe):
+    """Writes ``doc._.miner_entities`` from the recognizer's spans or the candidates,
+    the forms that name one concept grouped by a trained scorer
+    (:mod:`miner.pipeline.grouping`)."""
+
+    def __init__(self, vocab: Vocab, model: Model, name: str = "miner_entities", *, lexicon: str = "",
+                 use_ner: bool = True, threshold: float = 0.5) -> None:
+        self.vocab = vocab
+        self.model = model
+        self.name = name
+        self.cfg = {"use_ner": use_ner, "threshold": threshold, "trained": False}
+        self.lexicon = Lexicon.load(lexicon or default_lexicon_path())
+
+    # ------------------------------------------------------------------ predicting
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations([doc], self.predict([doc]))
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
+        for doc in stream:
+            yield self(doc)
+
+    def predict(self, docs: Iterable[Doc]) -> list[list[dict[str, Any]]]:
+        out = []
+        for doc in docs:
+            mentions = self._raw_mentions(doc)
+            if self.cfg.get("trained") and mentions:
+                self._group(doc, mentions)
+            one_type_per_concept(mentions, self.lexicon)
+            out.append(mentions)
+        return out
+
+    def set_annotations(self, docs: Iterable[Doc], mentions_per_doc: list[list[dict[str, Any]]]) -> None:
+        for doc, mentions in zip(docs, mentions_per_doc):
+            target = extensions.get(doc, "miner_entities")
+            target.clear()
+            target.extend(mentions)
+
+    def _raw_mentions(self, doc: Doc) -> list[dict[str, Any]]:
+        text = extensions.doc_text(doc)
+        candidates = list(doc.spans[SPAN_KEY]) if SPAN_KEY in doc.spans else []
+        names = extensions.get(doc, "miner_names")
+        if not self.cfg.get("use_ner", True) or not doc.has_annotation("ENT_IOB"):
+            return [self._record(text, span, span.label_, span.kb_id_, names, "candidate") for span in candidates]
+        by_extent = {(c.start, c.end): c for c in candidates}
+        short_forms = self._short_forms(doc, by_extent)
+        out = []
+        for span in doc.ents:
+            cid, source = self._concept(text, span, by_extent, candidates, short_forms, names)
+            out.append(self._record(text, span, span.label_, cid, names, source))
+        return out
+
+    def _forms(self, doc: Doc, mentions: Sequence[dict[str, Any]]) -> list[Form]:
+        """The distinct surface forms of the mentions, with what the lexicon and the
+        article's abbreviations say of them."""
+        long_forms: dict[str, set[str]] = {}
+        for definition in extensions.get(doc, "miner_abbreviations"):
+            long_forms.setdefault(definition["short"], set()).add(" ".join(definition["long"].split()))
+        counts: Counter[str] = Counter(m["text"] for m in mentions)
+        first: dict[str, dict[str, Any]] = {}
+        for mention in mentions:
+            first.setdefault(mention["text"], mention)
+        return [Form(text, m["type"], m["id"] if self.lexicon.get(m["id"]) else None, counts[text],
+                     frozenset(long_forms.get(text, ()))) for text, m in first.items()]
+
+    def _scores(self, forms: Sequence[Form], pairs: list[tuple[int, int]]) -> list[float]:
+        if not pairs:
+            return []
+        keys = hashed([form_pair_features(forms[i], forms[j]) for i, j in pairs])
+        return [float(v) for v in self.model.predict(keys)[:, 0]]
+
+    def _group(self, doc: Doc, mentions: list[dict[str, Any]]) -> None:
+        """Give the forms that name one concept one id (and name)."""
+        forms = self._forms(doc, mentions)
+        groups = group_forms(forms, lambda pairs: self._scores(forms, pairs), self.cfg.get("threshold", 0.5))
+        names = extensions.get(doc, "miner_names")
+        chosen: dict[str, tuple[str, str]] = {}
+        for group in groups:
+            if len(group) < 2:
+                continue
+            members = [forms[i] for i in group]
+            known = [f for f in members if f.concept is not None]
+            if known:
+                best = max(known, key=lambda f: (f.count, len(f.text)))
+                cid = best.concept
+                name = self.lexicon[cid].name
+            else:
+                best = max(members, key=lambda f: (f.count, len(f.text)))
+                long = sorted(best.long_forms)
+                name = _as_name(" ".join((long[0] if long else best.text).split()))
+                cid = next((m["id"] for m in mentions if m["text"] == best.text), f"MINER:{slugify(name)}")
+                names.setdefault(cid, name)
+            for form in members:
+                chosen[form.text] = (cid, name)
+        for mention in mentions:
+            if mention["text"] in chosen:
+                mention["id"], mention["name"] = chosen[mention["text"]]
+
+    # ------------------------------------------------------------------ serialising
+
+    def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
+        """The weights and settings; the vocabulary is the pipeline's, saved once by it."""
+        super().to_disk(path, exclude=(*exclude, "vocab"))
+
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> TrainablePipe:
+        return super().from_disk(path, exclude=(*exclude, "vocab"))
+
+    # ------------------------------------------------------------------ training
+
+    def _gold_forms(self, example: Example) -> tuple[list[Form], list[str]]:
+        """The reference's distinct mention forms and the concept each names."""
+        predicted = example.predicted
+        by_extent = {(c.start_char, c.end_char): c for c in (predicted.spans[SPAN_KEY] if SPAN_KEY in predicted.spans else [])}
+        long_forms: dict[str, set[str]] = {}
+        for definition in extensions.get(predicted, "miner_abbreviations"):
+            long_forms.setdefault(definition["short"], set()).add(" ".join(definition["long"].split()))
+        seen: dict[str, tuple[Form, str]] = {}
+        counts: Counter[str] = Counter(ent.text for ent in example.reference.ents)
+        for ent in example.reference.ents:
+            if ent.text in seen:
+                continue
+            candidate = by_extent.get((ent.start_char, ent.end_char))
+            concept = candidate.kb_id_ if candidate is not None else None
+            if concept is None:
+                known = self.lexicon.lookup(ent.text)
+                concept = known.id if known is not None else None
+            if concept is not None and self.lexicon.get(concept) is None:
+                concept = None
+            seen[ent.text] = (Form(ent.text, ent.label_, concept, counts[ent.text],
+                                   frozenset(long_forms.get(ent.text, ()))), ent.kb_id_)
+        return [f for f, _ in seen.values()], [c for _, c in seen.values()]
+
+    def _training_pairs(self, examples: Iterable[Example]) -> tuple[list[list[str]], list[float]]:
+        features: list[list[str]] = []
+        labels: list[float] = []
+        for example in examples:
+            forms, concepts = self._gold_forms(example)
+            for i, j in candidate_pairs(forms):
+                features.append(form_pair_features(forms[i], forms[j]))
+                labels.append(1.0 if concepts[i] == concepts[j] else 0.0)
+        return features, labels
+
+    def update(self, examples: Iterable[Example], *, drop: float = 0.0, sgd: Optimizer | None = None,
+               losses: dict[str, float] | None = None) -> dict[str, float]:
+        losses = {} if losses is None else losses
+        losses.setdefault(self.name, 0.0)
+        features, labels = self._training_pairs(examples)
+        if not features:
+            return losses
+        scores, backprop = self.model.begin_update(hashed(features))
+        truth = self.model.ops.asarray2f(numpy.asarray(labels, dtype="float32").reshape(-1, 1))
+        gradient = scores - truth
+        backprop(gradient)
+        if sgd is not None:
+            self.finish_update(sgd)
+        losses[self.name] += float((gradient ** 2).sum())
+        return losses
+
+    def get_loss(self, examples: Iterable[Example], scores: Any) -> tuple[float, Any]:
+        raise NotImplementedError("miner_entities computes its loss in update()")
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None) -> None:
+        from miner.pipeline.relation_pipe import _annotated_before
+
+        examples = []
+        for example in list(get_examples())[:20]:
+            example.predicted = _annotated_before(nlp, self.name, example.predicted)
+            examples.append(example)
+        features, labels = self._training_pairs(examples)
+        sample = hashed(features or [["bias"]])
+        self.model.initialize(X=sample)
+        self.cfg["trained"] = True
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, float]:
+        """Pairwise precision, recall and F1 of "same concept" over the reference's forms."""
+        tp = fp = fn = 0
+        for example in examples:
+            forms, concepts = self._gold_forms(example)
+            pairs = candidate_pairs(forms)
+            predicted = self._scores(forms, pairs) if self.cfg.get("trained") else [0.0] * len(pairs)
+            for (i, j), p in zip(pairs, predicted):
+                same = concepts[i] == concepts[j]
+                tp += same and p > 0.5
+                fp += (not same) and p > 0.5
+                fn += same and p <= 0.5
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {"grouping_p": precision, "grouping_r": recall, "grouping_f": f1}
+
+    def _record(self, text: str, span: Span, kind: str, cid: str, names: dict[str, str],
+                source: str) -> dict[str, Any]:
+        known = self.lexicon.get(cid)
+        written = text[span.start_char:span.end_char]
+        name = known.name if known else names.get(cid) or _as_name(written)
+        specimen = known is not None and "specimen" in known.flags
+        if source == "candidate":
+            source = "lexicon" if known else "definition"
+        return mention_record(text, span, kind, cid, name, source, specimen)
+
+    def _short_forms(self, doc: Doc, by_extent: dict[tuple[int, int], Span]) -> dict[str, str]:
+        """Short form -> concept id of its long form, for the abbreviations the article defines."""
+        out: dict[str, str] = {}
+        for definition in extensions.get(doc, "miner_abbreviations"):
+            cid = definition.get("id")
+            if not cid:
+                long_span = doc.char_span(definition["long_start"], definition["long_end"], alignment_mode="expand")
+                if long_span is None:
+                    continue
+                candidate = by_extent.get((long_span.start, long_span.end))
+                concept = self.lexicon.lookup(definition["long"])
+                cid = candidate.kb_id_ if candidate is not None else concept.id if concept else \
+                    f"MINER:{slugify(norm_text(definition['long']))}"
+                extensions.get(doc, "miner_names").setdefault(cid, _as_name(" ".join(definition["long"].split())))
+            out.setdefault(definition["short"], cid)
+        return out
+
+    def _concept(self, text: str, span: Span, by_extent: dict[tuple[int, int], Span], candidates: list[Span],
+                 short_forms: dict[str, str], names: dict[str, str]) -> tuple[str, str]:
+        exact = by_extent.get((span.start, span.end))
+        if exact is not None:
+            return exact.kb_id_, "candidate"
+        written = text[span.start_char:span.end_char]
+        concept = self.lexicon.lookup(written)
+        if concept is not None:
+            return concept.id, "lexicon"
+        if written in short_forms:
+            return short_forms[written], "definition"
+        arm = _GROUP_WORDS.sub("", written)
+        if arm != written and arm:
+            # "the SaphLITE group", "yoga arm": the arm itself.
+            concept = self.lexicon.lookup(arm)
+            if concept is not None:
+                return concept.id, "lexicon"
+            if arm in short_forms:
+                return short_forms[arm], "definition"
+            candidate = next((c for c in candidates if c.start >= span.start and c.end <= span.end
+                              and text[c.start_char:c.end_char] == arm), None)
+            if candidate is not None:
+                return candidate.kb_id_, "candidate"
+            written = arm
+        inside = [c for c in candidates if c.start >= span.start and c.end <= span.end]
+        for candidate in sorted(inside, key=lambda c: c.end - c.start, reverse=True):
+            if measured_rest(written, text[candidate.start_char:candidate.end_char]):
+                return candidate.kb_id_, "candidate"
+        cid = f"MINER:{slugify(norm_text(written))}"
+        names.setdefault(cid, _as_name(" ".join(written.split())))
+        return cid, "new"
+
+
+_GROUP_WORDS = re.compile(r"^(?:the|a|an|both|each)\s+|\s+(?:groups?|arms?|conditions?)$", re.I)
+
+
+def one_type_per_concept(mentions: list[dict[str, Any]], lexicon: Lexicon) -> None:
+    """Give every mention of a concept the type most of its mentions have (the
+    recognizer may call "leg" anatomy here and an outcome there); ties go to the
+    lexicon's type, then to the first mention's."""
+    votes: dict[str, Counter[str]] = {}
+    for mention in mentions:
+        votes.setdefault(mention["id"], Counter())[mention["type"]] += 1
+    for mention in mentions:
+        counts = votes[mention["id"]]
+        if len(counts) == 1:
+            continue
+        known = lexicon.get(mention["id"])
+        best = max(counts.values())
+        tied = [t for t, n in counts.items() if n == best]
+        mention["type"] = known.type if known is not None and known.type in tied else tied[0]
+
+
+def _as_name(text: str) -> str:
+    """A concept name from a surface form: its first letter up ("pain scores" -> "Pain scores")."""
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+@Language.factory(
+    "miner_entities",
+    default_config={"model": {"@architectures": "miner.FormPairScorer.v1"}, "lexicon": "", "use_ner": True,
+                    "threshold": 0.5},
+    requires=["doc.spans"],
+    assigns=["doc._.miner_entities"],
+    default_score_weights={"grouping_f": 0.0, "grouping_p": None, "grouping_r": None},
+)
+def make_mention_builder(nlp: Language, name: str, model: Model, lexicon: str, use_ner: bool,
+                         threshold: float) -> MentionBuilder:
+    """Mentions normalised to concept ids, from the entity recognizer or the candidates,
+    grouped into the article's concepts by a trained scorer."""
+    return MentionBuilder(nlp.vocab, model, name, lexicon=lexicon, use_ner=use_ner, threshold=threshold)

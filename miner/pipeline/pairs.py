@@ -1,0 +1,322 @@
+"""Candidate findings: (subject, object) pairs of a sentence, and what is known of each.
+
+The relation classifier (:mod:`miner.pipeline.relation_pipe`) decides every pair that
+:func:`sentence_pairs` proposes; the candidates come from data, the decision from the
+model:
+
+- objects are the outcomes, biomarkers and conditions of the sentence;
+- subjects are the sentence's interventions (any order: "pain was reduced by yoga"),
+  and its conditions, biomarkers and outcomes written before the object (associations
+  read left to right);
+- and, as *arm* subjects, the article's main interventions that the sentence does not
+  name ("pain fell more in the exercise group" names none; "no difference between
+  groups" neither): the model decides whether the sentence is about them.
+
+:func:`pair_features` gives the sparse features of a pair: the words between and around
+it, where the cue words (``models/patterns/relations.json``) fall relative to it,
+comparators before the subject ("than", "compared with"), negation, the statistics
+after the object, the section, the types, what the lexicon says (control arm, class
+word, valence) and, for arm subjects, the arm's rank. All plain data: a pair is built
+from mention records, not spaCy objects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from miner.pipeline.cues import Rules
+
+OBJECT_TYPES = ("outcome", "biomarker", "condition")
+SUBJECT_TYPES = ("intervention", "condition", "biomarker", "outcome")
+MAX_ARMS = 3
+MAX_PAIRS = 80
+
+
+@dataclass(frozen=True)
+class MentionRef:
+    """A mention as the classifier sees it (offsets into the article's text)."""
+
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+    type: str
+    concept: str
+    text: str
+    flags: frozenset[str] = frozenset()  # control, class, valence=good|bad (the lexicon's)
+
+    @classmethod
+    def from_record(cls, record: dict, flags: Iterable[str] = ()) -> MentionRef:
+        return cls(record["start"], record["end"], record["token_start"], record["token_end"], record["type"],
+                   record["id"], record["text"], frozenset(flags))
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One of the article's main interventions, ranked by how much the article names it."""
+
+    concept: str
+    rank: int
+    mention: MentionRef  # its first mention, which stands for it in a sentence that does not name it
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A candidate finding of one sentence."""
+
+    sentence: tuple[int, int]  # character offsets
+    tokens: tuple[int, int]  # token offsets of the sentence
+    subject: MentionRef  # for an arm, its first mention in the article
+    object: MentionRef
+    arm: Arm | None = None  # set when the sentence does not name the subject
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.sentence[0], self.subject.concept, self.object.concept)
+
+
+def article_arms(mentions: Sequence[MentionRef], limit: int = MAX_ARMS) -> list[Arm]:
+    """The article's interventions that are not control arms, most mentioned first
+    (mentions in the first 3,000 characters count three times: the title and abstract
+    name the tested arms)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, MentionRef] = {}
+    for mention in mentions:
+        if mention.type != "intervention" or "control" in mention.flags:
+            continue
+        counts[mention.concept] += 3 if mention.start < 3000 else 1
+        first.setdefault(mention.concept, mention)
+    ranked = sorted(counts, key=lambda c: (-counts[c], first[c].start))
+    return [Arm(c, i, first[c]) for i, c in enumerate(ranked[:limit])]
+
+
+def _closest(subjects: list[MentionRef], objects: list[MentionRef]) -> tuple[MentionRef, MentionRef]:
+    return min(((s, o) for s in subjects for o in objects),
+               key=lambda p: (abs(p[0].token_start - p[1].token_start), p[1].token_start))
+
+
+def sentence_pairs(sentence: tuple[int, int], tokens: tuple[int, int], mentions: Sequence[MentionRef],
+                   arms: Sequence[Arm] = ()) -> list[Pair]:
+    """Every candidate (subject, object) pair of one sentence, one per pair of concepts."""
+    by_concept: dict[str, list[MentionRef]] = {}
+    for mention in mentions:
+        by_concept.setdefault(mention.concept, []).append(mention)
+    objects = [c for c, ms in by_concept.items() if ms[0].type in OBJECT_TYPES]
+    pairs: list[Pair] = []
+    for obj in objects:
+        for subj, subject_mentions in by_concept.items():
+            if subj == obj or subject_mentions[0].type not in SUBJECT_TYPES:
+                continue
+            s, o = _closest(subject_mentions, by_concept[obj])
+            if s.type != "intervention" and s.start >= o.start:
+                continue
+            pairs.append(Pair(sentence, tokens, s, o))
+        o_first = by_concept[obj][0]
+        for arm in arms:
+            if arm.concept not in by_concept:
+                pairs.append(Pair(sentence, tokens, arm.mention, o_first, arm))
+    pairs.sort(key=lambda p: (p.arm is not None, abs(p.subject.token_start - p.object.token_start)))
+    return pairs[:MAX_PAIRS]
+
+
+# ----------------------------------------------------------------------------- features
+
+_COMPARATOR = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|versus|vs\.?|relative to)(?!\w)", re.I)
+_BETWEEN = re.compile(r"\b(?:between|among|across)\b", re.I)
+_GROUP = re.compile(r"\bgroups?\b|\barms?\b", re.I)
+_BOTH = re.compile(r"\b(?:both|all|either|each)\b", re.I)
+_P_VALUE = re.compile(r"\bp\s?(?:value\s?)?(?P<op>[<>=≤≥]|&lt;|&gt;)\s?(?P<v>0?[.·]\d+|1(?:\.0+)?)", re.I)
+_NS = re.compile(r"\bn\.?s\.?\b|\bnot significant|\bnon-?significant", re.I)
+_CATEGORIES = ("decrease", "increase", "improve", "worsen", "no_effect", "association", "effect_of", "negation",
+               "hedge", "within_group", "group_reference", "comparison_cue", "purpose", "weak", "co_intervention",
+               "non_significance", "population_before")
+_DIGIT = re.compile(r"\d")
+
+
+def _word(text: str) -> str:
+    word = text.lower()
+    return "#" if _DIGIT.search(word) else word
+
+
+def _bucket(n: int) -> str:
+    return "0" if n <= 0 else "1" if n == 1 else "2-3" if n <= 3 else "4-6" if n <= 6 else "7-10" if n <= 10 \
+        else "11-20" if n <= 20 else "21+"
+
+
+def _p_values(text: str) -> list[tuple[int, bool]]:
+    """(offset, significant) of each p-value in a sentence."""
+    out = []
+    for match in _P_VALUE.finditer(text):
+        value = float(match.group("v").replace("·", "."))
+        op = match.group("op")
+        significant = value <= 0.05 if op in ("<", "≤", "&lt;") else value < 0.05 if op == "=" else False
+        out.append((match.start(), significant))
+    return out
+
+
+class SentenceFeatures:
+    """What a sentence says once, for all its pairs: its words, cues and statistics."""
+
+    def __init__(self, text: str, start: int, words: Sequence[tuple[int, int]], cues: Rules,
+                 section: str | None) -> None:
+        self.text = text
+        self.start = start
+        self.words = words  # (start, end) of each token, relative to the sentence
+        self.section = section or "none"
+        self.cues = [(c.start, c.end, c.category) for category in _CATEGORIES for c in cues.find(category, text)]
+        self.comparators = [m.start() for m in _COMPARATOR.finditer(text)]
+        self.betweens = [m.start() for m in _BETWEEN.finditer(text)]
+        self.p_values = _p_values(text)
+        self.ns = bool(_NS.search(text))
+        self.respectively = "respectively" in text.lower()
+        self.both = bool(_BOTH.search(text))
+        self.group = bool(_GROUP.search(text))
+
+    def tokens_between(self, start: int, end: int) -> list[str]:
+        """The words whose start lies in [start, end) (sentence-relative characters)."""
+        return [_word(self.text[a:b]) for a, b in self.words if start <= a < end and self.text[a:b].strip()]
+
+
+def _valence(mention: MentionRef) -> str:
+    return next((f.split("=", 1)[1] for f in mention.flags if f.startswith("valence=")), "none")
+
+
+def object_features(obj: MentionRef, sentence: SentenceFeatures, others: Sequence[MentionRef]) -> list[str]:
+    """The sparse features of a (sentence, object) instance: does the sentence state a
+    result about this object, and which way?"""
+    base = sentence.start
+    o0, o1 = obj.start - base, obj.end - base
+    valence = _valence(obj)
+    feats = [f"ot={obj.type}", f"sec={sentence.section}", f"sec_ot={sentence.section}_{obj.type}", f"oval={valence}"]
+    if "class" in obj.flags:
+        feats.append("o_class")
+    interventions = {m.concept for m in others if m.type == "intervention"}
+    objects = {m.concept for m in others if m.type in OBJECT_TYPES}
+    feats += [f"nint={min(len(interventions), 3)}", f"nobj={min(len(objects), 4)}"]
+    if any(m.type == "intervention" and m.start < obj.start for m in others):
+        feats.append("int_before")
+    if any(m.type == "intervention" and m.start > obj.start for m in others):
+        feats.append("int_after")
+    words = sentence.tokens_between(0, len(sentence.text))
+    feats.append(f"len={_bucket(len(words))}")
+    if words:
+        feats.append(f"first={words[0]}")
+    feats += [f"w={w}" for w in set(words)]
+    feats += [f"o_pre={w}" for w in sentence.tokens_between(max(0, o0 - 40), o0)[-3:]]
+    feats += [f"o_post={w}" for w in sentence.tokens_between(o1, o1 + 40)[:3]]
+    pre = sentence.tokens_between(max(0, o0 - 40), o0)[-2:]
+    if pre:
+        feats.append(f"o_pre2={'_'.join(pre)}")
+    for c0, c1, category in sentence.cues:
+        where = "pre" if c1 <= o0 else "post" if c0 >= o1 else "in"
+        near = abs(c0 - o1) <= 25 or abs(o0 - c1) <= 25
+        feats.append(f"cue={category}_{where}")
+        feats.append(f"cue_val={category}_{where}_{valence}")
+        if near:
+            feats.append(f"cue_near={category}_{where}")
+            feats.append(f"cue_near_val={category}_{where}_{valence}")
+    after = [sig for p, sig in sentence.p_values if p >= o1]
+    if after:
+        feats.append(f"p_after={'sig' if after[0] else 'ns'}")
+    feats.append(f"p_any={'sig' if any(sig for _, sig in sentence.p_values) else 'ns' if sentence.p_values else 'none'}")
+    if sentence.ns:
+        feats.append("ns_words")
+    if sentence.respectively:
+        feats.append("respectively")
+    if sentence.comparators:
+        feats.append("comparator")
+    return feats
+
+
+def pair_features(pair: Pair, sentence: SentenceFeatures, others: Sequence[MentionRef]) -> list[str]:
+    """The sparse features of one pair (strings; the model hashes them)."""
+    base = sentence.start
+    s, o = pair.subject, pair.object
+    o0, o1 = o.start - base, o.end - base
+    feats = [f"ot={o.type}", f"sec={sentence.section}", f"sec_ot={sentence.section}_{o.type}"]
+    valence = next((f.split("=", 1)[1] for f in o.flags if f.startswith("valence=")), "none")
+    feats.append(f"oval={valence}")
+    if "class" in o.flags:
+        feats.append("o_class")
+    interventions = {m.concept for m in others if m.type == "intervention"}
+    objects = {m.concept for m in others if m.type in OBJECT_TYPES}
+    feats += [f"nint={min(len(interventions), 3)}", f"nobj={min(len(objects), 4)}"]
+    if pair.arm is not None:
+        feats += ["arm", f"arm_rank={pair.arm.rank}", f"arm_ot={pair.arm.rank}_{o.type}",
+                  f"arm_nint={min(len(interventions), 2)}", f"arm_sec={sentence.section}"]
+        left, right = o0, o1
+        feats += [f"v_pre={w}" for w in sentence.tokens_between(max(0, o0 - 40), o0)[-3:]]
+        feats += [f"v_post={w}" for w in sentence.tokens_between(o1, o1 + 40)[:3]]
+        feats += [f"v_w={w}" for w in set(sentence.tokens_between(0, len(sentence.text)))]
+        if sentence.group:
+            feats.append("arm_group_word")
+        if sentence.both:
+            feats.append("arm_both")
+        if any(b < o0 for b in sentence.betweens):
+            feats.append("arm_between_before_obj")
+        order = "arm"
+    else:
+        s0, s1 = s.start - base, s.end - base
+        feats += [f"st={s.type}", f"st_ot={s.type}_{o.type}"]
+        if "control" in s.flags:
+            feats.append("s_control")
+        if "class" in s.flags:
+            feats.append("s_class")
+        left, right = (s0, o1) if s0 < o0 else (o0, s1)
+        inner_start, inner_end = (s1, o0) if s0 < o0 else (o1, s0)
+        order = "so" if s0 < o0 else "os"
+        between = sentence.tokens_between(inner_start, inner_end)
+        feats += [f"order={order}", f"dist={_bucket(len(between))}", f"order_st={order}_{s.type}"]
+        if len(between) <= 12:
+            feats += [f"bw={w}" for w in between]
+            feats += [f"bw2={a}_{b}" for a, b in zip(between, between[1:])]
+        else:
+            feats += ["bw_long"] + [f"bw_far={w}" for w in between[:4] + between[-4:]]
+        feats += [f"s_pre={w}" for w in sentence.tokens_between(max(0, s0 - 40), s0)[-2:]]
+        feats += [f"s_post={w}" for w in sentence.tokens_between(s1, s1 + 30)[:2]]
+        feats += [f"o_pre={w}" for w in sentence.tokens_between(max(0, o0 - 40), o0)[-2:]]
+        feats += [f"o_post={w}" for w in sentence.tokens_between(o1, o1 + 30)[:2]]
+        # Comparators: the arm after "than" / "compared with" is the comparator.
+        for c in sentence.comparators:
+            if c < s0 and s0 - c <= 45:
+                feats.append("s_after_cmp")
+            elif c >= s1 and c - s1 <= 60:
+                feats.append("cmp_after_s")
+        if any(b < s0 and s0 - b <= 40 for b in sentence.betweens):
+            feats.append("s_after_between")
+        other_arms = [m for m in others if m.type == "intervention" and m.concept != s.concept]
+        if other_arms:
+            feats.append("other_arm")
+            if any(m.start - base < s0 for m in other_arms):
+                feats.append("other_arm_before_s")
+            if any(inner_start <= m.start - base < inner_end for m in other_arms):
+                feats.append("other_arm_between")
+        if any(inner_start <= m.start - base < inner_end for m in others
+               if m.type in OBJECT_TYPES and m.concept != o.concept):
+            feats.append("other_obj_between")
+    # Cue words by where they are relative to the pair.
+    for c0, c1, category in sentence.cues:
+        if c1 <= left:
+            where = "pre"
+        elif c0 >= right:
+            where = "post"
+        else:
+            where = "in"
+        feats.append(f"cue={category}_{where}")
+        feats.append(f"cue_{order}={category}_{where}")
+        if abs(c0 - o1) <= 25 or abs(o0 - c1) <= 25:
+            feats.append(f"cue_near_o={category}")
+            feats.append(f"cue_near_o_val={category}_{valence}")
+    # Statistics after the object, before the next object.
+    after = [sig for p, sig in sentence.p_values if p >= o1]
+    if after:
+        feats.append(f"p_after={'sig' if after[0] else 'ns'}")
+    feats.append(f"p_any={'sig' if any(sig for _, sig in sentence.p_values) else 'ns' if sentence.p_values else 'none'}")
+    if sentence.ns:
+        feats.append("ns_words")
+    if sentence.respectively:
+        feats.append("respectively")
+    return feats

@@ -1,0 +1,98 @@
+"""Scoring where the models cannot have fitted: k-fold cross-validation by article on
+the training abstracts, and the dev test set, each scored leniently and strictly.
+
+Articles are mined as a user mines them (readers, pipeline, store), then scored by
+:mod:`miner.evaluate.scoring`. Each fold's models are trained on the other folds with
+the same configs and settings as the shipped ones (:mod:`miner.training.pipeline`),
+and kept under the work folder, keyed by what decided them, so that a second run
+reuses them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+
+from miner.evaluate.scoring import GoldReport, Predictions, PromptReport, load_gold, load_prompts, score_gold, \
+    score_prompts
+from miner.store import Store
+
+
+def _mine_and_read(nlp: Language, files: list[Path], workers: int = 1) -> Predictions:
+    from miner.mining import mine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "scored.db"
+        mine(files, db, nlp=nlp, workers=workers)
+        with Store.open(db, create=False) as store:
+            return Predictions.from_store(store)
+
+
+def score_articles(nlp: Language, gold_dir: Path, articles: set[str] | None = None, workers: int = 1) -> GoldReport:
+    """Mine the ``.txt`` of the gold annotations in ``gold_dir`` (only ``articles``,
+    when given) with ``nlp`` and score them."""
+    gold = [g for g in load_gold(gold_dir) if articles is None or g["article"] in articles]
+    files = [Path(g["_text_path"]) for g in gold if g.get("_text_path")]
+    return score_gold(gold, _mine_and_read(nlp, files, workers))
+
+
+def score_prompt_file(nlp: Language, prompts_path: Path, articles_dir: Path, keep: set[str] | None = None,
+                      workers: int = 1) -> PromptReport:
+    """Mine the articles of the labelled prompts (only those in ``keep``) and score them."""
+    prompts = [p for p in load_prompts(prompts_path) if keep is None or p["pmcid"] in keep]
+    files = [articles_dir / f"{a}.txt" for a in sorted({p["pmcid"] for p in prompts})]
+    files = [f for f in files if f.exists()]
+    return score_prompts(prompts, _mine_and_read(nlp, files, workers))
+
+
+def _code_digest() -> str:
+    digest = hashlib.sha1()
+    root = Path(__file__).resolve().parent.parent
+    for folder in ("pipeline", "training"):
+        for path in sorted((root / folder).glob("*.py")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cross_validate(work: Path, folds: int, pretrained: Path | None = None,
+                   log: Any = None) -> tuple[GoldReport, list[dict[str, Any]]]:
+    """Train on k-1 folds, score the held-out one, for every fold; the summed report
+    and each fold's scores. ``work`` holds the corpora of :func:`build_corpora`."""
+    from miner.pipeline import build_pipeline
+    from miner.training.pipeline import CONFIGS, assemble, config_digest, train_component
+
+    corpus = json.loads((work / "corpus.json").read_text())
+    assigned = json.loads((work / "folds.json").read_text())
+    shared_train = Path(corpus["source_path"])
+    key = "|".join([corpus["sha1"], config_digest(CONFIGS / "ner.cfg", CONFIGS / "relations.cfg"), _code_digest(),
+                    hashlib.sha1(pretrained.read_bytes()).hexdigest()[:16] if pretrained else "-"])
+    total = GoldReport()
+    per_fold = []
+    for fold in range(folds):
+        folder = work / "cv" / f"fold{fold}"
+        pipeline_dir = folder / "pipeline"
+        stamp = folder / "key.txt"
+        if not (stamp.exists() and stamp.read_text() == key and pipeline_dir.is_dir()):
+            train, heldout = work / f"fold{fold}" / "train.spacy", work / f"fold{fold}" / "heldout.spacy"
+            overrides = {"paths.init_tok2vec": str(pretrained)} if pretrained else {}
+            if log:
+                log(f"fold {fold}: training")
+            ner = train_component(CONFIGS / "ner.cfg", folder / "ner", train, heldout, overrides)
+            relations = train_component(CONFIGS / "relations.cfg", folder / "relations", train, heldout)
+            assemble(ner, relations, pipeline_dir, {"fold": fold, "key": key})
+            stamp.write_text(key)
+        nlp = build_pipeline(pipeline_dir)
+        report = score_articles(nlp, shared_train, {a for a, f in assigned.items() if f == fold})
+        total.add(report)
+        per_fold.append({"fold": fold, "entities_f1": round(report.entity_total.f1, 4),
+                         "relations_f1": round(report.relation_total.f1, 4),
+                         "strict_relations_f1": round(report.strict_relation_total.f1, 4),
+                         "effect_attachment": round(report.effect_attachment, 4)})
+        if log:
+            log(f"fold {fold}: {per_fold[-1]}")
+    return total, per_fold

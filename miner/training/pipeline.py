@@ -1,0 +1,107 @@
+"""Training miner's components with ``spacy train`` and assembling the default pipeline.
+
+``make train`` (``scripts/train.py``) and the cross-validation of ``make eval``
+(``benchmarks/evaluate.py``) both call these:
+
+- :func:`train_component`: ``spacy train`` on one config of ``training/`` (the entity
+  recognizer with its tok2vec and the mention grouper: ``ner.cfg``; the relation
+  classifier: ``relations.cfg``), seeds fixed, ``model-last`` kept;
+- :func:`assemble`: the full pipeline - sentences, abbreviations, candidates, tok2vec,
+  entity recognizer, mentions, species vetting, effect sizes, relation classifier - saved with
+  ``nlp.to_disk``, with ``TRAINING.json`` beside the weights (what it was trained on,
+  with which configs and library versions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import shutil
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CONFIGS = ROOT / "training"
+
+
+def config_digest(*paths: Path) -> str:
+    """A hash of training configs (and any other files that decide the weights)."""
+    digest = hashlib.sha1()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def train_component(config: Path, output: Path, train: Path, dev: Path,
+                    overrides: dict[str, Any] | None = None, quiet: bool = True) -> Path:
+    """Run ``spacy train`` and return the folder of the last model."""
+    import contextlib
+    import io
+
+    from spacy.cli.train import train as spacy_train
+
+    settings = {"paths.train": str(train), "paths.dev": str(dev), **(overrides or {})}
+    if output.exists():
+        shutil.rmtree(output)
+    output.mkdir(parents=True)
+    log = output / "train.log"
+    with log.open("w") as handle:
+        redirect = contextlib.redirect_stdout(handle) if quiet else contextlib.nullcontext()
+        errors = contextlib.redirect_stderr(handle) if quiet else contextlib.nullcontext()
+        with redirect, errors:
+            spacy_train(config, output, overrides=settings)
+    return output / "model-last"
+
+
+def pretrain_tok2vec(config: Path, output: Path, raw_text: Path, train: Path, dev: Path, epochs: int) -> Path:
+    """``spacy pretrain`` of the recognizer's tok2vec on unlabelled text; the weights
+    of the last epoch."""
+    import contextlib
+
+    from spacy.training.pretrain import pretrain
+    from spacy.util import load_config
+
+    settings = {"paths.raw_text": str(raw_text), "paths.train": str(train), "paths.dev": str(dev),
+                "pretraining.max_epochs": epochs}
+    if output.exists():
+        shutil.rmtree(output)
+    output.mkdir(parents=True)
+    loaded = load_config(config, overrides=settings, interpolate=False)
+    with (output / "pretrain.log").open("w") as handle, contextlib.redirect_stdout(handle):
+        pretrain(loaded, output, silent=True)
+    return output / "model-last.bin"
+
+
+def assemble(ner_dir: Path, relations_dir: Path, out_dir: Path, info: dict[str, Any] | None = None) -> Path:
+    """The default pipeline from the trained parts, saved to ``out_dir``."""
+    import spacy
+
+    from miner.pipeline.build import register_components
+
+    register_components()
+    nlp = spacy.load(ner_dir)
+    relations = spacy.load(relations_dir)
+    nlp.add_pipe("miner_recognizer", after="ner")
+    nlp.disable_pipe("tok2vec")  # run by miner_recognizer where it matters
+    nlp.disable_pipe("ner")
+    nlp.add_pipe("miner_species", after="miner_entities")
+    nlp.add_pipe("miner_effects", after="miner_species")
+    nlp.add_pipe("miner_relations", source=relations, after="miner_effects")
+    nlp.meta.update({"name": "miner_default", "version": _version(),
+                     "description": "miner's default pipeline: lexicon candidates, trained entity recognizer, "
+                                    "mention grouping and relation classifier (see TRAINING.json)"})
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    nlp.to_disk(out_dir)
+    record = {**(info or {}), "spacy": spacy.__version__, "python": platform.python_version(),
+              "pipeline": nlp.pipe_names}
+    (out_dir / "TRAINING.json").write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+    return out_dir
+
+
+def _version() -> str:
+    import miner
+
+    return miner.__version__

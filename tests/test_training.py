@@ -1,0 +1,166 @@
+"""The pieces of the trained components, on data written for these tests: gold-format
+conversion, folds, candidate features, pair candidates and features, the network's
+pooling, mention grouping and the decision rule of the relation classifier."""
+
+from __future__ import annotations
+
+import numpy
+import pytest
+
+from miner.pipeline.grouping import Form, form_pair_features, group_forms, related
+from miner.pipeline.pairs import Arm, MentionRef, SentenceFeatures, article_arms, object_features, pair_features, \
+    sentence_pairs
+from miner.pipeline.relation_model import segment_means, segment_means_backward
+from miner.training.gold import assign_folds, locate_sentence, mention_places
+
+TEXT = "Aerobic exercise reduced low back pain. Pain fell in both groups."
+
+
+def test_mention_places_keep_the_longest_and_every_occurrence():
+    entities = [{"type": "outcome", "name": "Pain", "mentions": ["pain", "Pain"]},
+                {"type": "condition", "name": "Low back pain", "mentions": ["low back pain"]},
+                {"type": "intervention", "name": "Aerobic exercise", "mentions": ["Aerobic exercise"]}]
+    places = [(TEXT[p.start:p.end], p.concept) for p in mention_places(TEXT, entities)]
+    assert places == [("Aerobic exercise", "Aerobic exercise"), ("low back pain", "Low back pain"), ("Pain", "Pain")]
+
+
+def test_a_sentence_is_found_whatever_its_line_breaks():
+    text = "Intro.\nPain was\nlower with yoga (p < 0.05).\n"
+    start, end = locate_sentence(text, "Pain was lower with yoga (p < 0.05).")
+    assert text[start:end] == "Pain was\nlower with yoga (p < 0.05)."
+    assert locate_sentence(text, "Not in the text.") is None
+
+
+def test_folds_are_by_article_balanced_and_stable():
+    articles = [f"PMC{i}" for i in range(23)]
+    folds = assign_folds(articles, 5)
+    sizes = sorted(list(folds.values()).count(k) for k in range(5))
+    assert sizes == [4, 4, 5, 5, 5]
+    assert assign_folds(list(reversed(articles)), 5) == folds
+
+
+def test_candidate_indicators_mark_type_place_and_source(nlp):
+    from miner.pipeline import annotate_text
+    from miner.pipeline.features import N_INDICATORS, _SOURCE, _TYPE_PLACE, candidate_indicators
+
+    doc = annotate_text(nlp, "Swimming lowered tumour necrosis factor alpha.")
+    indicators = candidate_indicators(doc)
+    assert indicators.shape == (len(doc), N_INDICATORS)
+    words = [t.text for t in doc]
+    first, last = words.index("tumour"), words.index("alpha")
+    assert indicators[first, _TYPE_PLACE[("biomarker", "B")]] == 1
+    assert indicators[last, _TYPE_PLACE[("biomarker", "L")]] == 1
+    assert indicators[words.index("Swimming"), _TYPE_PLACE[("intervention", "U")]] == 1
+    assert indicators[first, _SOURCE["lexicon"]] == 1
+    assert not indicators[words.index("lowered")].any()
+
+
+def test_segment_means_and_their_gradient():
+    rng = numpy.random.default_rng(0)
+    tokvecs = rng.normal(size=(7, 3)).astype("float32")
+    segments = numpy.array([[[0, 2], [3, 3], [1, 7]]], dtype="int64")  # the middle one is empty
+    means = segment_means(tokvecs, segments)
+    assert numpy.allclose(means[0, :3], tokvecs[0:2].mean(axis=0))
+    assert numpy.allclose(means[0, 3:6], 0)
+    assert numpy.allclose(means[0, 6:], tokvecs[1:7].mean(axis=0))
+    # The gradient of sum(means * d) with respect to the tokens, against finite differences.
+    d = rng.normal(size=means.shape).astype("float32")
+    grad = segment_means_backward(d, segments, len(tokvecs))
+    eps, numeric = 1e-3, numpy.zeros_like(tokvecs)
+    for i in range(tokvecs.shape[0]):
+        for j in range(tokvecs.shape[1]):
+            bumped = tokvecs.copy()
+            bumped[i, j] += eps
+            numeric[i, j] = ((segment_means(bumped, segments) - means) * d).sum() / eps
+    assert numpy.allclose(grad, numeric, atol=1e-2)
+
+
+def test_forms_worth_comparing_and_their_features():
+    codeine = Form("codeine", "intervention")
+    phosphate = Form("codeine phosphate", "intervention")
+    cci = Form("CCI", "condition", long_forms=frozenset({"chronic constriction injury"}))
+    injury = Form("chronic constriction injury", "condition")
+    yoga = Form("yoga", "intervention")
+    assert related(codeine, phosphate) and related(cci, injury) and not related(codeine, yoga)
+    features = form_pair_features(phosphate, codeine)
+    assert features == form_pair_features(codeine, phosphate)  # order-free
+    assert "a_in_b" in features and "extra=phosphate" in features and "b_starts_with_a" in features
+    assert "defined_abbreviation" in form_pair_features(cci, injury)
+
+
+def test_grouping_joins_by_average_linkage():
+    forms = [Form("codeine", "intervention"), Form("codeine phosphate", "intervention"),
+             Form("codeine dose", "intervention"), Form("yoga", "intervention", concept="MESH:D015013"),
+             Form("Yoga", "intervention", concept="MESH:D015013")]
+    scores = {(0, 1): 0.9, (0, 2): 0.8, (1, 2): 0.1}
+
+    def score(pairs):
+        return [scores.get(p, 0.0) for p in pairs]
+
+    groups = sorted(group_forms(forms, score))
+    # codeine joins its phosphate; "codeine dose" is too unlike the pair on average
+    # (0.8 and 0.1: mean 0.45); the lexicon's id joins the two spellings of yoga.
+    assert groups == [[0, 1], [2], [3, 4]]
+
+
+def _mention(text: str, start: int, kind: str, concept: str, token: int, flags=()) -> MentionRef:
+    return MentionRef(start, start + len(text), token, token + len(text.split()), kind, concept, text, frozenset(flags))
+
+
+def _words(text: str) -> list[tuple[int, int]]:
+    import re
+
+    return [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+
+
+def test_pairs_offer_the_study_arms_when_the_sentence_names_none():
+    sentence = "Pain fell more in the exercise group (p < 0.05)."
+    pain = _mention("Pain", 0, "outcome", "PAIN", 0, ["valence=bad"])
+    arm = Arm("YOGA", 0, _mention("yoga", 500, "intervention", "YOGA", 90))
+    pairs = sentence_pairs((0, len(sentence)), (0, 9), [pain], [arm])
+    assert [(p.subject.concept, p.object.concept, p.arm is not None) for p in pairs] == [("YOGA", "PAIN", True)]
+    features = SentenceFeatures(sentence, 0, _words(sentence), _cues(), "results")
+    assert "arm" in pair_features(pairs[0], features, [pain])
+    assert "p_after=sig" in object_features(pain, features, [pain])
+    assert "oval=bad" in object_features(pain, features, [pain])
+
+
+def test_pair_features_see_the_comparator():
+    sentence = "Pain was lower with yoga than with usual care."
+    pain = _mention("Pain", 0, "outcome", "PAIN", 0)
+    yoga = _mention("yoga", 20, "intervention", "YOGA", 4)
+    care = _mention("usual care", 35, "intervention", "CARE", 7, ["control"])
+    pairs = {p.subject.concept: p for p in sentence_pairs((0, len(sentence)), (0, 9), [pain, yoga, care])}
+    features = SentenceFeatures(sentence, 0, _words(sentence), _cues(), "results")
+    assert "cmp_after_s" in pair_features(pairs["YOGA"], features, [pain, yoga, care])
+    care_features = pair_features(pairs["CARE"], features, [pain, yoga, care])
+    assert "s_after_cmp" in care_features and "s_control" in care_features
+
+
+def test_arms_are_ranked_by_mentions_without_controls():
+    mentions = [_mention("yoga", 10, "intervention", "YOGA", 1), _mention("yoga", 50, "intervention", "YOGA", 9),
+                _mention("placebo", 20, "intervention", "PLACEBO", 3, ["control"]),
+                _mention("walking", 5000, "intervention", "WALK", 800)]
+    assert [(a.concept, a.rank) for a in article_arms(mentions)] == [("YOGA", 0), ("WALK", 1)]
+
+
+def _cues():
+    from miner.pipeline.cues import Rules
+
+    return Rules.load()
+
+
+@pytest.mark.parametrize("object_row, pair_rows, expected", [
+    ([0.1, 0.8, 0.05, 0.05, 0.0, 0.0], [[0.2, 0.8], [0.9, 0.1]], [(0, "decreases")]),  # the subject, not the comparator
+    ([0.7, 0.2, 0.1, 0.0, 0.0, 0.0], [[0.1, 0.9]], []),  # no finding about the object
+    ([0.0, 0.0, 0.0, 0.9, 0.1, 0.0], [[0.7, 0.3], [0.75, 0.25]], [(0, "no_effect")]),  # the best subject, above the floor
+])
+def test_the_decision_rule(object_row, pair_rows, expected):
+    from miner.pipeline.relation_pipe import DocCandidates, RelationClassifier
+
+    classifier = RelationClassifier.__new__(RelationClassifier)
+    classifier.cfg = {"labels": ["none", "decreases", "increases", "no_effect", "associated_with", "not_associated"],
+                      "threshold": 0.5, "subject_threshold": 0.5, "subject_floor": 0.2}
+    candidates = DocCandidates([None], [None] * len(pair_rows), [0] * len(pair_rows), None)
+    found = classifier.decide(candidates, numpy.array([object_row]), numpy.array(pair_rows))
+    assert [(index, label) for index, label, _ in found] == expected
