@@ -7,12 +7,13 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 SHARED ?= ../shared
 DB ?= outputs/evidence.db
 
-.PHONY: demo test eval bench lexicons clean help browser
+.PHONY: demo test eval train bench lexicons clean help browser
 
 help:
 	@echo "make demo      mine corpora/sample/ and print what was found"
 	@echo "make test      run the test suite"
-	@echo "make eval      score miner on the annotated corpus in $(SHARED) (developers)"
+	@echo "make train     build the trained pipeline models/pipeline from $(SHARED) (developers)"
+	@echo "make eval      cross-validation and dev-set scores on $(SHARED) (developers)"
 	@echo "make bench     throughput and memory benchmarks on $(SHARED) (developers)"
 	@echo "make lexicons  rebuild models/lexicon/ from $(SHARED)/ontologies (developers)"
 
@@ -45,6 +46,9 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
 		{ apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && \
 		  apt-get install -y -q chromium >/dev/null 2>&1; }; } ; } || echo "chromium not installed: the viewer tests will be skipped"
+
+train: $(VENV)/.dev-installed
+	$(BIN)/python scripts/train.py --shared $(SHARED)
 
 eval: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/evaluate.py --shared $(SHARED)

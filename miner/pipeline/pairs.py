@@ -22,6 +22,7 @@ from mention records, not spaCy objects.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -165,6 +166,8 @@ class SentenceFeatures:
         self.text = text
         self.start = start
         self.words = words  # (start, end) of each token, relative to the sentence
+        self._starts = [a for a, b in words if text[a:b].strip()]
+        self._forms = [_word(text[a:b]) for a, b in words if text[a:b].strip()]
         self.section = section or "none"
         self.cues = [(c.start, c.end, c.category) for category in _CATEGORIES for c in cues.find(category, text)]
         self.comparators = [m.start() for m in _COMPARATOR.finditer(text)]
@@ -177,7 +180,7 @@ class SentenceFeatures:
 
     def tokens_between(self, start: int, end: int) -> list[str]:
         """The words whose start lies in [start, end) (sentence-relative characters)."""
-        return [_word(self.text[a:b]) for a, b in self.words if start <= a < end and self.text[a:b].strip()]
+        return self._forms[bisect.bisect_left(self._starts, start):bisect.bisect_left(self._starts, end)]
 
 
 def _valence(mention: MentionRef) -> str:

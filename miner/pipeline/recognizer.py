@@ -11,6 +11,8 @@ run them on the whole Doc); this component runs them on the selected stretches.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
 from typing import Any
 
 from spacy.language import Language
@@ -22,20 +24,54 @@ from miner.pipeline.cues import Rules, may_state_finding
 from miner.pipeline.entities import SPAN_KEY
 
 HEAD_CHARS = 3000
+FOCUS_KEY = "miner_focus"
 
 
-def focus_ranges(text: str, sentences: list[tuple[int, int]], head_end: int, rules: Rules) -> list[tuple[int, int]]:
-    """Character ranges to run the recognizer on: the sentences that start in the
-    head, and those that may state a finding (:func:`miner.pipeline.cues.may_state_finding`),
-    adjacent ones joined.
+#: Sections of a full text whose sentences may state the article's findings.
+RESULT_SECTIONS = frozenset({"results", "discussion", "conclusions", "abstract", "title"})
 
-    >>> from miner.pipeline.cues import Rules
-    >>> focus_ranges("Aim. We ran. Pain fell. Age 40.", [(0, 4), (5, 12), (13, 23), (24, 31)], 4, Rules.load())
-    [(0, 4), (13, 23)]
+
+def in_focus(text: str, sentences: Sequence[tuple[int, int]], head_end: int, rules: Rules,
+             sections: Sequence[dict[str, Any]] = ()) -> list[bool]:
+    """Which sentences the trained models look at: those that start in the head, and
+    those that may state a finding (:func:`miner.pipeline.cues.may_state_finding`)
+    outside the methods, the introduction and the back matter of a full text."""
+    starts = [s["start"] for s in sections]
+    out = []
+    for start, end in sentences:
+        if start < head_end:
+            out.append(True)
+            continue
+        if sections:
+            index = bisect.bisect_right(starts, start) - 1
+            if index < 0 or start >= sections[index]["end"] or sections[index]["kind"] not in RESULT_SECTIONS:
+                out.append(False)
+                continue
+        out.append(may_state_finding(text, rules, start, end))
+    return out
+
+
+def doc_focus(doc: Doc, rules: Rules, head_chars: int = HEAD_CHARS) -> list[bool]:
+    """:func:`in_focus` for each of the Doc's sentences, computed once per Doc."""
+    focus = doc.user_data.get(FOCUS_KEY)
+    if focus is None:
+        text = extensions.doc_text(doc)
+        sections = extensions.get(doc, "miner_article").get("sections") or []
+        head_end = next((s["start"] for s in sections if s["label"].upper().startswith("BODY")), head_chars)
+        focus = in_focus(text, extensions.sentence_bounds(doc), head_end, rules, sections)
+        doc.user_data[FOCUS_KEY] = focus
+    return focus
+
+
+def focus_ranges(sentences: Sequence[tuple[int, int]], focus: Sequence[bool], text: str) -> list[tuple[int, int]]:
+    """The sentences in focus as character ranges, adjacent ones joined.
+
+    >>> focus_ranges([(0, 4), (5, 12), (13, 23), (24, 31)], [True, False, True, True], "Aim. We ran. Pain fell. Age 40.")
+    [(0, 4), (13, 31)]
     """
     out: list[tuple[int, int]] = []
-    for start, end in sentences:
-        if start < head_end or may_state_finding(text, rules, start, end):
+    for (start, end), chosen in zip(sentences, focus):
+        if chosen:
             if out and out[-1][1] >= start - 1 and _only_space(text, out[-1][1], start):
                 out[-1] = (out[-1][0], end)
             else:
@@ -51,43 +87,48 @@ class FocusedRecognizer:
     """Sets ``doc.ents``: the recognizer's entities where it ran, the candidates elsewhere."""
 
     def __init__(self, nlp: Language, name: str, tok2vec: str = "tok2vec", ner: str = "ner",
-                 head_chars: int = HEAD_CHARS) -> None:
+                 head_chars: int = HEAD_CHARS, fill: Sequence[str] = ()) -> None:
         self.nlp = nlp
         self.name = name
         self.tok2vec_name = tok2vec
         self.ner_name = ner
         self.head_chars = head_chars
+        self.fill = set(fill)  # candidate types that fill where the recognizer found nothing
         self.cues = Rules.load()
 
     def __call__(self, doc: Doc) -> Doc:
         text = extensions.doc_text(doc)
-        sections = extensions.get(doc, "miner_article").get("sections") or []
-        head_end = next((s["start"] for s in sections if s["label"].upper().startswith("BODY")), self.head_chars)
-        ranges = focus_ranges(text, extensions.sentence_bounds(doc), head_end, self.cues)
-        candidates = list(doc.spans[SPAN_KEY]) if SPAN_KEY in doc.spans else []
-        pieces: list[tuple[int, Doc]] = []
+        sentences = extensions.sentence_bounds(doc)
+        ranges = focus_ranges(sentences, doc_focus(doc, self.cues, self.head_chars), text)
+        candidates = sorted(doc.spans[SPAN_KEY], key=lambda c: c.start) if SPAN_KEY in doc.spans else []
+        candidate_starts = [c.start for c in candidates]
+        pieces: list[tuple[Span, Doc]] = []
         for start, end in ranges:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            piece = span.as_doc()
+            piece = Doc(doc.vocab, words=[t.text for t in span], spaces=[bool(t.whitespace_) for t in span])
+            lo, hi = bisect.bisect_left(candidate_starts, span.start), bisect.bisect_left(candidate_starts, span.end)
             piece.spans[SPAN_KEY] = [Span(piece, c.start - span.start, c.end - span.start, label=c.label,
                                           kb_id=c.kb_id, span_id=c.id)
-                                     for c in candidates if c.start >= span.start and c.end <= span.end]
-            pieces.append((span.start_char, piece))
+                                     for c in candidates[lo:hi] if c.end <= span.end]
+            pieces.append((span, piece))
         spans: list[Span] = []
         if pieces:
             tok2vec = self.nlp.get_pipe(self.tok2vec_name)
             ner = self.nlp.get_pipe(self.ner_name)
             docs = list(ner.pipe(tok2vec.pipe([p for _, p in pieces])))
-            for (offset, _), piece in zip(pieces, docs):
+            for (span, _), piece in zip(pieces, docs):
                 for ent in piece.ents:
-                    found = doc.char_span(offset + ent.start_char, offset + ent.end_char, label=ent.label_)
-                    if found is not None:
-                        spans.append(found)
-        covered = [(offset, offset + len(piece.text)) for offset, piece in pieces]
+                    spans.append(Span(doc, span.start + ent.start, span.start + ent.end, label=ent.label))
+        covered_starts = [span.start for span, _ in pieces]
+        taken = bytearray(len(doc) + 1)
+        for span in spans:
+            taken[span.start:span.end] = b"\x01" * (span.end - span.start)
         for candidate in candidates:
-            if not any(a <= candidate.start_char < b for a, b in covered):
+            index = bisect.bisect_right(covered_starts, candidate.start) - 1
+            outside = index < 0 or candidate.start >= pieces[index][0].end
+            if outside or (self.fill and candidate.label_ in self.fill and not any(taken[candidate.start:candidate.end])):
                 spans.append(Span(doc, candidate.start, candidate.end, label=candidate.label))
         doc.set_ents(filter_spans(spans), default="outside")
         return doc
@@ -95,11 +136,12 @@ class FocusedRecognizer:
 
 @Language.factory(
     "miner_recognizer",
-    default_config={"tok2vec": "tok2vec", "ner": "ner", "head_chars": HEAD_CHARS},
+    default_config={"tok2vec": "tok2vec", "ner": "ner", "head_chars": HEAD_CHARS, "fill": []},
     requires=["doc.spans"],
     assigns=["doc.ents"],
 )
-def make_focused_recognizer(nlp: Language, name: str, tok2vec: str, ner: str, head_chars: int) -> Any:
+def make_focused_recognizer(nlp: Language, name: str, tok2vec: str, ner: str, head_chars: int,
+                            fill: list[str]) -> Any:
     """The trained tok2vec and entity recognizer on the head and the result sentences;
     the lexicon's candidates elsewhere."""
-    return FocusedRecognizer(nlp, name, tok2vec=tok2vec, ner=ner, head_chars=head_chars)
+    return FocusedRecognizer(nlp, name, tok2vec=tok2vec, ner=ner, head_chars=head_chars, fill=fill)

@@ -100,19 +100,29 @@ def _head_forward(model: Model, prefix: str, tokvecs: list[numpy.ndarray], items
     returns the gradient for each Doc's token vectors."""
     dense, sparse = model.get_ref(f"{prefix}_dense"), model.get_ref(f"{prefix}_sparse")
     use_dense, use_sparse = model.attrs["dense"], model.attrs["sparse"]
-    pooled = numpy.concatenate([segment_means(t, b.segments) for t, b in zip(tokvecs, items)])
-    flags = numpy.concatenate([b.flags for b in items])
-    dense_out, backprop_dense = dense(model.ops.asarray2f(numpy.hstack([pooled, flags])), is_train)
-    keys = numpy.concatenate([b.keys for b in items]).astype("uint64")
-    lengths = numpy.concatenate([b.lengths for b in items]).astype("int32")
-    sparse_out, backprop_sparse = sparse((keys, numpy.ones(len(keys), dtype="float32"), lengths), is_train)
-    logits = model.ops.to_numpy(dense_out) * use_dense + model.ops.to_numpy(sparse_out) * use_sparse
+    n_out = sparse.get_dim("nO")
+    n = sum(len(b) for b in items)
+    logits = numpy.zeros((n, n_out), dtype="float32")
+    backprop_dense = backprop_sparse = None
+    if use_dense:
+        pooled = numpy.concatenate([segment_means(t, b.segments) for t, b in zip(tokvecs, items)])
+        flags = numpy.concatenate([b.flags for b in items])
+        dense_out, backprop_dense = dense(model.ops.asarray2f(numpy.hstack([pooled, flags])), is_train)
+        logits += model.ops.to_numpy(dense_out)
+    if use_sparse:
+        keys = numpy.concatenate([b.keys for b in items]).astype("uint64")
+        lengths = numpy.concatenate([b.lengths for b in items]).astype("int32")
+        sparse_out, backprop_sparse = sparse((keys, numpy.ones(len(keys), dtype="float32"), lengths), is_train)
+        logits += model.ops.to_numpy(sparse_out)
     probs = _softmax(logits)
 
     def backprop(d_logits: numpy.ndarray) -> list[numpy.ndarray]:
         d_logits = model.ops.asarray2f(d_logits)
-        backprop_sparse(d_logits * use_sparse)
-        d_in = model.ops.to_numpy(backprop_dense(d_logits * use_dense))[:, :-1]
+        if backprop_sparse is not None:
+            backprop_sparse(d_logits)
+        if backprop_dense is None:
+            return [numpy.zeros_like(t) for t in tokvecs]
+        d_in = model.ops.to_numpy(backprop_dense(d_logits))[:, :-1]
         out, offset = [], 0
         for t, b in zip(tokvecs, items):
             out.append(segment_means_backward(d_in[offset:offset + len(b)], b.segments, len(t)))

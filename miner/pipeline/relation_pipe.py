@@ -34,7 +34,7 @@ from thinc.api import Model, Optimizer
 
 from miner.pipeline import extensions
 from miner.pipeline.context import CONTROL_IDS, article_species, main_condition, main_interventions, study_type
-from miner.pipeline.cues import Rules, may_state_finding
+from miner.pipeline.cues import Rules
 from miner.pipeline.findings import finding_record, hedged
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
 from miner.pipeline.pairs import (
@@ -48,6 +48,7 @@ from miner.pipeline.pairs import (
     pair_features,
     sentence_pairs,
 )
+from miner.pipeline.recognizer import doc_focus
 from miner.pipeline.relation_model import OBJECT_SEGMENTS, PAIR_SEGMENTS, DocBatch, Instances
 from miner.pipeline.study import article_study_context, evidence_context
 
@@ -124,11 +125,13 @@ class RelationClassifier(TrainablePipe):
         pairs: list[Pair] = []
         owner: list[int] = []
         o_segments, o_features, p_segments, p_flags, p_features = [], [], [], [], []
-        for lo, hi in extensions.sentence_bounds(doc):
+        for (lo, hi), chosen in zip(extensions.sentence_bounds(doc), doc_focus(doc, self.cues)):
+            if not chosen:
+                continue
             hi = lo + len(text[lo:hi].rstrip())
             i, j = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
             inside = refs[i:j]
-            if not any(m.type in OBJECT_TYPES for m in inside) or not may_state_finding(text, self.cues, lo, hi):
+            if not any(m.type in OBJECT_TYPES for m in inside):
                 continue
             found = sentence_pairs((lo, hi), (0, 0), inside, arms)
             if not found:
