@@ -61,4 +61,4 @@ lexicons: $(VENV)/.dev-installed
 	$(BIN)/python scripts/build_lexicons.py --ontologies $(SHARED)/ontologies --out models/lexicon
 
 clean:
-	rm -rf $(VENV) outputs/*.db outputs/*.json
+	rm -rf $(VENV) outputs/*.db outputs/*.db-wal outputs/*.db-shm outputs/*.db.lock outputs/*.json outputs/*.html

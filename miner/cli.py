@@ -4,17 +4,19 @@ Results go to stdout (JSON Lines with ``--json``); progress, problems and summar
 to stderr. A user's bad input is one line on stderr, never a traceback (``--debug``
 shows one).
 
-Exit codes: 0 everything done; 1 an error stopped the command (or ``mine --strict`` met a
-problem); 2 usage error; 3 ``mine`` finished but skipped or failed some files (each named
-on stderr); 130 interrupted (what was mined before is kept).
+Exit codes: 0 everything done (also when the reader of stdout stops early, as ``head``
+does); 1 an error stopped the command (or ``mine --strict`` met a problem); 2 usage error;
+3 ``mine`` finished but skipped or failed some files (each named on stderr); 130
+interrupted (what was mined before is kept).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,6 +49,9 @@ class MinerGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(0)
         except MinerError as exc:
             if _STATE["debug"]:
                 raise
@@ -84,7 +89,7 @@ def cli(debug: bool) -> None:
 # ----------------------------------------------------------------------------- mine
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option(create=True)
 @click.option("--fresh", is_flag=True, help="Forget what the store holds before mining (asks first).")
 @click.option("--prune", is_flag=True,
@@ -123,24 +128,19 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, yes: boo
       miner mine /data/pubmed --engine ray --address ray://head:10001
     """
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from miner.mining import mine as run_mine
 
     _STATE["interrupted"] = "miner: interrupted; everything mined before this point is in the store"
     console = Console(stderr=True)
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None),
-                        TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), console=console,
-                        transient=True, disable=quiet or not console.is_terminal)
-    with progress:
-        task = progress.add_task("mining", total=None, stats="")
-
-        def on_progress(report: Any) -> None:
-            progress.update(task, stats=f"{report.mined} mined, {report.findings} findings")
-
+    if engine != "ray" and (address or shards):
+        raise click.UsageError("--address and --shards go with --engine ray")
+    with _mining_progress(console, disabled=quiet) as (progress, on_progress):
         def on_problem(error: MinerError) -> None:
-            progress.console.print(f"[yellow]skipped[/] {error}", highlight=False, markup=True) \
-                if console.is_terminal else _err(f"skipped: {error}")
+            if console.is_terminal:
+                console.print(f"[yellow]skipped[/] {error}", highlight=False, markup=True)
+            else:
+                _err(f"skipped: {error}")
 
         def confirm(question: str) -> bool:
             if yes:
@@ -154,8 +154,10 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, yes: boo
                 progress.start()
 
         def on_note(message: str) -> None:
-            progress.console.print(f"note: {message}", highlight=False, markup=False) \
-                if console.is_terminal else _err(f"note: {message}")
+            if console.is_terminal:
+                console.print(f"note: {message}", highlight=False, markup=False)
+            else:
+                _err(f"note: {message}")
 
         if engine == "ray":
             from miner.distributed import mine_ray
@@ -164,22 +166,58 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, yes: boo
                               prune=prune, shards=shards, confirm=confirm, on_problem=on_problem,
                               on_progress=on_progress)
         else:
-            if address or shards:
-                raise click.UsageError("--address and --shards go with --engine ray")
             report = run_mine(sources, db, batch_size=batch_size, workers=workers, fresh=fresh, prune=prune,
                               strict=strict, confirm=confirm, on_problem=on_problem, on_progress=on_progress,
                               on_note=on_note)
     if not quiet:
         pruned = f", {report.pruned} pruned" if prune else ""
-        _err(f"{report.mined} articles mined, {report.unchanged} unchanged{pruned}, {len(report.problems)} skipped, "
-             f"{len(report.failed)} failed; {report.findings} findings ({report.evidence} evidence) "
-             f"in {report.seconds:.1f}s"
-             + (f" (pipeline built in {report.startup_seconds:.1f}s)" if report.startup_seconds else "")
-             + f" -> {db}")
+        pruned += (f", {report.superseded} read twice (the fuller record kept)"
+                   if report.superseded else "")
+        done = (f"{report.mined} articles mined, {report.unchanged} unchanged{pruned}, {len(report.problems)} skipped, "
+                f"{len(report.failed)} failed in {report.seconds:.1f}s"
+                + (f" (pipeline built in {report.startup_seconds:.1f}s)" if report.startup_seconds else ""))
+        if shards is not None:
+            _err(f"{report.read} files mined into shards in {report.seconds:.1f}s -> {shards}; "
+                 f"merge them with: miner ingest {shards} --db PATH")
+        else:
+            _err(f"{done}; {_holdings(db)}")
     if report.prune_refused:
         raise MinerError(report.prune_refused)
     if report.problems or report.failed:
         sys.exit(EXIT_SKIPPED)
+
+
+def _holdings(db: Path) -> str:
+    """What a store holds, in the words every command uses: "<db> holds 6 articles, 29
+    findings, 37 evidence sentences"."""
+    from miner.store import Store
+
+    with Store.open(db, create=False) as store:
+        counts = store.counts()
+    return (f"{db} holds {counts['articles']:,} articles, {counts['findings']:,} findings, "
+            f"{counts['evidence']:,} evidence sentences")
+
+
+@contextlib.contextmanager
+def _mining_progress(console: Any, disabled: bool) -> Iterator[tuple[Any, Callable[[Any], None]]]:
+    """A bar on stderr over the bytes of the input files, with the articles mined and an
+    ETA: (the rich ``Progress``, stopped while a question is asked; the ``on_progress``
+    callback of :func:`miner.mining.mine` that drives it)."""
+    from rich.progress import (BarColumn, DownloadColumn, Progress, TaskProgressColumn, TextColumn,
+                               TimeRemainingColumn)
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(bar_width=24), TaskProgressColumn(),
+                        DownloadColumn(), TextColumn("{task.fields[stats]}"), TextColumn("ETA"),
+                        TimeRemainingColumn(), console=console, transient=True,
+                        disable=disabled or not console.is_terminal)
+    with progress:
+        task = progress.add_task("mining", total=None, stats="")
+
+        def on_progress(report: Any) -> None:
+            progress.update(task, total=report.input_bytes or None, completed=report.done_bytes,
+                            stats=f"{report.mined + report.unchanged:,} articles")
+
+        yield progress, on_progress
 
 
 @cli.command()
@@ -386,7 +424,7 @@ def fetch_europepmc(query: str, fulltext: bool, max_results: int | None, base_ur
                    "evidence; cytoscape: Cytoscape.js JSON; neo4j: a folder of import CSVs and a Cypher script; "
                    "jsonl: one evidence per line; bioc: the articles with their annotations (BioC JSON).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Where to write it (a folder for neo4j).")
+              help="Where to write it: a file (a link's target is replaced), '-' for stdout, a folder for neo4j.")
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Check a JSON export against the evidence-graph schema before writing it.")
 def export(db: Path, fmt: str, output: Path, validate: bool) -> None:
@@ -408,7 +446,7 @@ def export(db: Path, fmt: str, output: Path, validate: bool) -> None:
 
             with store.snapshot():  # one state of the store, whatever a running mine commits
                 write_bioc(store, output)
-                _err(f"{store.counts()['articles']} articles -> {output} ({fmt})")
+                _err(f"{store.counts()['articles']} articles -> {_where(output)} ({fmt})")
             return
         graph = graph_from_store(store)
     if fmt == "json" and validate:
@@ -421,7 +459,11 @@ def export(db: Path, fmt: str, output: Path, validate: bool) -> None:
         except jsonschema.ValidationError as exc:
             raise MinerError(f"the export breaks the schema at {'/'.join(map(str, exc.path))}: {exc.message}") from None
     export_graph(graph, fmt, output)
-    _err(f"{graph.number_of_nodes()} concepts, {graph.number_of_edges()} findings -> {output} ({fmt})")
+    _err(f"{graph.number_of_nodes()} concepts, {graph.number_of_edges()} findings -> {_where(output)} ({fmt})")
+
+
+def _where(output: Path) -> str:
+    return "stdout" if str(output) == "-" else str(output)
 
 
 # ----------------------------------------------------------------------------- inspect
@@ -434,33 +476,53 @@ def _load_graph(db: Path):
         return graph_from_store(store)
 
 
-def _matches(graph: Any, query: str | None, node: str) -> bool:
-    if not query:
-        return True
-    from miner.graph.query import find_concepts
+def _named(graph: Any, query: str | None, db: Path) -> set[str] | None:
+    """The concepts a filter such as ``--subject control`` selects (None: no filter).
 
-    cache = _matches.__dict__.setdefault("cache", {})
-    key = (id(graph), query)
-    if key not in cache:
-        cache[key] = set(find_concepts(graph, query))
-    return node in cache[key]
+    Those the query names (id, name or synonym); the concepts whose names merely contain
+    it ("Glycemic Control") are listed on stderr, not included. Only when it names none
+    are those used, and said so; when nothing matches at all, :class:`MinerError`.
+    """
+    if not query:
+        return None
+    from miner.graph.query import concept_matches
+
+    named, containing = concept_matches(graph, query)
+    shown = ", ".join(f"{graph.nodes[n].get('name', n)} ({n})" for n in containing[:6])
+    shown += " …" if len(containing) > 6 else ""
+    if named:
+        if containing:
+            _err(f"'{query}': also in the names of {shown}; not included (name one, or give '*{query}*')")
+        return set(named)
+    if not containing:
+        raise MinerError(f"no concept matches '{query}' in {db}")
+    _err(f"'{query}' names no concept; taking those whose names contain it: {shown}")
+    return set(containing)
 
 
 def _stdout() -> Any:
+    """A rich console on stdout: the terminal's width, else 160 columns (``COLUMNS`` wins)."""
     import os
 
     from rich.console import Console
 
-    console = Console(soft_wrap=False, highlight=False)
+    class StdoutConsole(Console):
+        def on_broken_pipe(self) -> None:  # rich exits with 1; the reader stopping early is no error
+            self.quiet = True
+            raise BrokenPipeError
+
+    console = StdoutConsole(soft_wrap=False, highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(soft_wrap=False, highlight=False, width=160)
+        console = StdoutConsole(soft_wrap=False, highlight=False, width=160)
     return console
 
 
 @cli.command()
 @db_option()
-@click.option("--subject", help="Subject by name, synonym or id (e.g. exercise, MESH:D015444).")
-@click.option("--object", "object_", help="Object by name, synonym or id (e.g. TNF, pain).")
+@click.option("--subject", help="Subject by name, synonym or id (e.g. exercise, MESH:D015444); '*exercise' for "
+                                 "every name that ends so.")
+@click.option("--object", "object_", help="Object by name, synonym or id (e.g. TNF, pain); '*pain*' for every name "
+                                          "with the word.")
 @click.option("--relation", type=click.Choice(["decreases", "increases", "no_effect", "associated_with"]))
 @click.option("--type", "type_", type=click.Choice(["intervention", "condition", "biomarker", "outcome", "species",
                                                     "anatomy"]), help="Subject or object of this type.")
@@ -473,30 +535,31 @@ def _stdout() -> Any:
 @click.option("--hedged/--no-hedged", default=None, help="Only hedged evidence, or none of it.")
 @click.option("--evidence", "show_evidence", is_flag=True, help="Each sentence, with subject, object and effect marked.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(0), help="At most this many findings (0: all).")
+@click.option("--ids", "show_ids", is_flag=True, help="The concept ids (CURIEs) under the names.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one finding per line.")
 def inspect(db: Path, subject: str | None, object_: str | None, relation: str | None, type_: str | None,
             species: str | None, article: str | None, min_support: int, min_confidence: float, negated: bool | None,
-            hedged: bool | None, show_evidence: bool, limit: int, as_json: bool) -> None:
-    """Findings as a table: subject, relation, object, support, species, effect sizes.
+            hedged: bool | None, show_evidence: bool, limit: int, show_ids: bool, as_json: bool) -> None:
+    """Findings as a table: subject, relation, object, support, evidence, confidence,
+    species, effect sizes (the columns that fit the terminal; --json has everything).
 
     \b
     Example:
-      miner inspect --subject exercise --object "neuropathic pain" --evidence
+      miner inspect --subject "*exercise" --object "neuropathic pain" --evidence
       miner inspect --relation decreases --species rat --min-support 2
       miner inspect --type biomarker --no-hedged --json | head
     """
-    from miner.graph.query import find_concepts
     from miner.terminal import findings_table, print_evidence
 
     graph = _load_graph(db)
-    species_ids = set(find_concepts(graph, species)) if species else None
+    species_ids, subjects, objects = (_named(graph, q, db) for q in (species, subject, object_))
     rows = []
     for u, v, key, attrs in graph.edges(keys=True, data=True):
         if relation and key != relation:
             continue
         if type_ and type_ not in (graph.nodes[u].get("type"), graph.nodes[v].get("type")):
             continue
-        if not _matches(graph, subject, u) or not _matches(graph, object_, v):
+        if (subjects is not None and u not in subjects) or (objects is not None and v not in objects):
             continue
         evidence = [e for e in attrs["evidence"]
                     if (not article or e["article"] == article)
@@ -527,6 +590,7 @@ def inspect(db: Path, subject: str | None, object_: str | None, relation: str | 
         rows.append(row)
     rows.sort(key=lambda r: (-r["support"], -len(r["evidence"]), r["subject_name"].lower(), r["relation"],
                              r["object_name"].lower()))
+    matching = len(rows)
     if limit:
         rows = rows[:limit]
     if as_json:
@@ -536,9 +600,11 @@ def inspect(db: Path, subject: str | None, object_: str | None, relation: str | 
     console = _stdout()
     if show_evidence:
         print_evidence(console, graph, rows)
-    else:
-        console.print(findings_table(graph, rows))
-    _err(f"{len(rows)} finding{'s' if len(rows) != 1 else ''} shown")
+    elif rows:
+        console.print(findings_table(graph, rows, width=console.width, ids=show_ids))
+    _err(f"{len(rows)} of {matching} finding{'s' if matching != 1 else ''} shown"
+         + (" (--limit 0 for all)" if len(rows) < matching else "")
+         + (" (none matches these filters)" if not matching else ""))
 
 
 @cli.command()
@@ -646,7 +712,7 @@ def news(db: Path, as_json: bool) -> None:
 
     \b
     Example:
-      miner mine corpora/news corpora/abstracts --db outputs/evidence.db
+      miner mine corpora/sample --db outputs/evidence.db
       miner news --db outputs/evidence.db
     """
     graph = _load_graph(db)
@@ -671,7 +737,8 @@ def news(db: Path, as_json: bool) -> None:
             for difference in link["differences"]:
                 console.print(f"    [yellow]differs[/]: {difference}", highlight=False)
         console.print()
-    _err(f"{len(reports)} news report(s), {sum(1 for r in reports if r.get('reports_on'))} linked to a study")
+    _err(f"{len(reports)} news report{'s' if len(reports) != 1 else ''}, "
+         f"{sum(1 for r in reports if r.get('reports_on'))} linked to a study")
 
 
 @cli.command()
@@ -727,6 +794,10 @@ def evaluate(gold_dir: Path | None, prompts_path: Path | None, articles: Path | 
         raise click.UsageError("give a GOLD_DIR, --prompts FILE, or both")
     if gold_dir is not None and prompts_path is not None and db is not None and mine_them:
         raise click.UsageError("with both GOLD_DIR and --prompts, --mine uses temporary stores: drop --db")
+    if mine_them:
+        what = " and ".join(str(p) for p in (gold_dir, articles or (prompts_path and prompts_path.parent / "articles"))
+                            if p is not None)
+        _err(f"mining the texts of {what} first (one process; this takes a while) …")
     gold = run.evaluate_gold(gold_dir, db, mine_them) if gold_dir is not None else None
     prompts = run.evaluate_prompts(prompts_path, articles, db, mine_them) if prompts_path is not None else None
     if as_json:
@@ -751,12 +822,17 @@ def evaluate(gold_dir: Path | None, prompts_path: Path | None, articles: Path | 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write.")
 @click.option("--max-nodes", default=400, show_default=True, type=click.IntRange(1),
-              help="Show the best-connected concepts only.")
-def view(db: Path, output: Path, max_nodes: int) -> None:
+              help="Put the concepts with the most support on the page, at most this many.")
+@click.option("--top", default=60, show_default=True, type=click.IntRange(1),
+              help="Findings drawn at first (the best supported); the page draws more on request.")
+def view(db: Path, output: Path, max_nodes: int, top: int) -> None:
     """Write the evidence graph as one self-contained HTML page (no network needed).
 
-    Nodes are coloured by type, edges by relation; search by name or synonym, filter by
-    type, relation and support; click a concept or a finding for its evidence.
+    The first screen is an overview: the best-supported findings and their concepts, laid
+    out anew after every filter, the page saying how many it leaves out. Concepts are
+    coloured by type, findings by relation (a legend says which); search by name or
+    synonym, filter by type, relation and support; click a concept or a finding for its
+    evidence.
 
     \b
     Example:
@@ -766,9 +842,11 @@ def view(db: Path, output: Path, max_nodes: int) -> None:
     from miner.viewer import render_page
 
     graph = _load_graph(db)
-    page = render_page(graph, max_nodes=max_nodes)
+    page = render_page(graph, max_nodes=max_nodes, top=top)
     atomic_write(output, lambda h: h.write(page))
-    _err(f"{min(max_nodes, graph.number_of_nodes())} concepts -> {output}")
+    _err(f"{min(max_nodes, graph.number_of_nodes()):,} of {graph.number_of_nodes():,} concepts on the page, the "
+         f"{min(top, graph.number_of_edges()):,} best-supported of {graph.number_of_edges():,} findings drawn at "
+         f"first -> {output}")
 
 
 @cli.command()
@@ -807,11 +885,27 @@ def annotate(article: Path, output: Path) -> None:
     _err(f"{len(docs)} article(s) -> {output}")
 
 
+def _quiet_stdout() -> None:
+    """The reader of stdout has gone (``miner inspect --json | head -1``): end quietly.
+
+    stdout is pointed at /dev/null, so that flushing what is still buffered at exit raises
+    nothing more.
+    """
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind stdout (tests)
+        pass
+
+
 def main() -> None:
     """Entry point of the ``miner`` command."""
     try:
         cli(prog_name="miner")
     except BrokenPipeError:
+        _quiet_stdout()
         sys.exit(0)
 
 

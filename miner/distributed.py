@@ -6,7 +6,8 @@ load the pipeline once (:class:`RayMiner`), read the files there, skip what the 
 already holds unchanged, and return plain JSON rows; the driver streams the rows back
 into the store in one transaction per batch. With ``--shards DIR`` the rows are written
 as JSON Lines shards instead, for ``miner ingest DIR`` to merge later (a cluster whose
-workers cannot reach the store's disk).
+workers cannot reach the store's disk); no store is read then, and every article is
+mined whole into the shards, so that they can be merged into any store.
 
 Ray is an optional extra (``pip install miner[ray]``); nothing here is imported by the
 local engine.
@@ -161,6 +162,9 @@ def mine_ray(
         import ray
     except ImportError:
         raise MinerError("the Ray engine needs Ray: pip install 'miner[ray]'") from None
+    if shards is not None and (fresh or prune):
+        raise MinerError("--fresh and --prune act on a store, and --shards writes none: "
+                         "use them with 'miner ingest', or mine without --shards")
     started = time.perf_counter()
     report = MineReport()
 
@@ -170,9 +174,13 @@ def mine_ray(
             on_problem(error)
 
     fingerprint = pipeline_fingerprint()
-    with Store.open(db, writer=True) as store:
-        stored, roots = open_run(store, sources, fresh=fresh, confirm=confirm)
-        files, listing_problems = _listing(sources, roots, store.own_files())
+    stored: dict[str, tuple[str | None, str | None]] = {}
+    if shards is None:
+        with Store.open(db, writer=True) as store:
+            stored, roots = open_run(store, sources, fresh=fresh, confirm=confirm)
+            files, listing_problems = _listing(sources, roots, store.own_files())
+    else:  # shards hold every article whole, named by the folders given: any store can ingest them
+        files, listing_problems = _listing(sources, (), ())
     for error in listing_problems:
         problem(error)
     if not ray.is_initialized():
@@ -181,18 +189,22 @@ def mine_ray(
     ds = ray.data.from_items(files) if files else None
     rows: Iterator[dict[str, Any]] = iter(())
     if ds is not None:
+        size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         ds = ds.map_batches(
             RayMiner,
-            fn_constructor_kwargs={"stored": ray.put(stored), "fingerprint": fingerprint},
+            fn_constructor_kwargs={"stored": stored, "fingerprint": fingerprint},
             batch_size=max(1, batch_size // 4),
-            concurrency=workers or max(1, int(ray.cluster_resources().get("CPU", 1))),
+            compute=ray.data.ActorPoolStrategy(size=size),
             batch_format="numpy",
         )
         if shards is not None:
             ds.write_json(str(shards))
-            report.seconds = time.perf_counter() - started
-            return report
-        rows = (json.loads(row[ROW_COLUMN]) for row in ds.iter_rows())
+        else:
+            rows = (json.loads(row[ROW_COLUMN]) for row in ds.iter_rows())
+    if shards is not None:
+        report.read = len(files)  # files sent; their articles are counted by 'miner ingest'
+        report.seconds = time.perf_counter() - started
+        return report
     with Store.open(db, writer=True) as store:
         seen = write_rows(store, rows, fingerprint, report, problem, batch_size, on_progress)
         if prune:
@@ -213,21 +225,32 @@ def ingest(shards: Iterable[Path | str], db: Path | str, *, batch_size: int = 32
         if on_problem:
             on_problem(error)
 
-    def rows() -> Iterator[dict[str, Any]]:
-        for source in shards:
-            source = Path(source)
-            paths = sorted(source.rglob("*.json*")) if source.is_dir() else [source]
-            for path in paths:
-                with path.open(encoding="utf-8") as handle:
-                    for number, line in enumerate(handle, 1):
-                        if not line.strip():
-                            continue
-                        try:
-                            yield json.loads(json.loads(line)[ROW_COLUMN])
-                        except (json.JSONDecodeError, KeyError, TypeError):
-                            problem(ReadError(f"{path}:{number}", "not a miner shard row"), False)
+    shards = list(shards)
+    paths = [path for source in map(Path, shards)
+             for path in (sorted(source.rglob("*.json*")) if source.is_dir() else [source])]
+    if not paths:
+        raise MinerError(f"no shards in {', '.join(map(str, shards))} (JSON Lines written by "
+                         "'miner mine --engine ray --shards DIR')")
+
+    def rows(known: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        for path in paths:
+            with path.open(encoding="utf-8") as handle:
+                for number, line in enumerate(handle, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        row = json.loads(json.loads(line)[ROW_COLUMN])
+                    except (json.JSONDecodeError, KeyError, TypeError):
+                        problem(ReadError(f"{path}:{number}", "not a miner shard row"), False)
+                        continue
+                    if row.get("kind") == "unchanged" and row.get("id") not in known:
+                        # written by an older miner, against another store
+                        problem(ReadError(f"{path}:{number}", f"{row.get('id')} is not in the shard, only "
+                                          "marked unchanged; mine it again with --shards"), False)
+                        continue
+                    yield row
 
     with Store.open(db, writer=True) as store:
-        write_rows(store, rows(), fingerprint, report, problem, batch_size)
+        write_rows(store, rows(store.article_hashes()), fingerprint, report, problem, batch_size)
     report.seconds = time.perf_counter() - started
     return report

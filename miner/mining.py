@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from miner.articles.model import Article
-from miner.articles.readers import iter_articles, new_roots
+from miner.articles.readers import new_roots
 from miner.errors import MinerError, ReadError
 from miner.evidence import ArticleRecord, Concept, MinedArticle, mined_article
 from miner.pipeline import pipeline_fingerprint
 from miner.pipeline.lexicon import Lexicon
 from miner.processes import die_with_parent
+from miner.progress import InputProgress
 from miner.store import Store
 
 if TYPE_CHECKING:  # spaCy is imported only when something has to be mined
@@ -48,6 +49,13 @@ class MineReport:
     seconds: float = 0.0
     #: Of ``seconds``, the time spent loading spaCy and building the pipeline (once per run).
     startup_seconds: float = 0.0
+    #: Articles read from two files (a PubMed abstract and its PMC full text), of which the
+    #: fuller record is kept.
+    superseded: int = 0
+    #: Bytes of the input files, and of those done (every article of them stored or skipped).
+    input_bytes: int = 0
+    done_bytes: int = 0
+    input_files: int = 0
     #: Why ``--prune`` was not done, when it was not confirmed.
     prune_refused: str | None = None
     #: What went wrong and was made up for (a worker process that died): nothing is lost.
@@ -126,7 +134,8 @@ def mine(
     on_problem
         Called with each file or record that could not be read or mined; the run goes on.
     on_progress
-        Called after each batch with the report so far.
+        Called once the input files are listed, and after each batch, with the report so
+        far (``input_bytes``, ``done_bytes``: how much of the input is done).
     on_note
         Called with what went wrong and was made up for (a worker process died; its
         batches were mined again).
@@ -159,22 +168,40 @@ def mine(
 
     with Store.open(db, writer=True) as store:
         stored, roots = open_run(store, sources, fresh=fresh, confirm=confirm)
-        seen: dict[str, str] = {}
+        inputs = InputProgress(sources, roots=roots, ignore=store.own_files())
+        report.input_bytes, report.input_files = inputs.total, inputs.files
+        seen: dict[str, tuple[str, int]] = {}  # article id -> (where it was read, length of its text)
+        superseded: set[str] = set()
+        if on_progress:
+            on_progress(report)
 
         def todo() -> Iterator[Article]:
-            for item in iter_articles(sources, roots=roots, ignore=store.own_files()):
+            for item in inputs.items():
                 if isinstance(item, ReadError):
                     problem(item)
                     continue
                 report.read += 1
+                where = item.source or item.id
                 if item.id in seen:
-                    problem(ReadError(item.source or item.id,
-                                      f"same article id {item.id} as {seen[item.id]}; skipped"))
+                    earlier, length = seen[item.id]
+                    if len(item.text) == length:
+                        problem(ReadError(where, f"same article id {item.id} as {earlier}; skipped"))
+                        continue
+                    superseded.add(item.id)  # two records of one article: the fuller one is kept
+                    report.superseded = len(superseded)
+                    if len(item.text) < length:
+                        continue
+                    # fuller than the one mined earlier in this run: written after it, it replaces it
+                elif _fuller_in_store(store, stored, item):
+                    superseded.add(item.id)
+                    report.superseded = len(superseded)
+                    seen[item.id] = (where, len(item.text))
                     continue
-                seen[item.id] = item.source or item.id
+                seen[item.id] = (where, len(item.text))
                 if stored.get(item.id) == (item.sha1, fingerprint):
                     report.unchanged += 1
                     continue
+                inputs.forward()
                 yield item
 
         for batch, results, errors in _mined_batches(_batches(todo(), batch_size), pipeline, workers, note):
@@ -186,12 +213,26 @@ def mine(
                     report.mined += 1
                     report.findings += len(mined.findings)
                     report.evidence += sum(len(f.evidence) for f in mined.findings)
+            report.done_bytes = inputs.written(len(batch))
             if on_progress:
                 on_progress(report)
+        report.done_bytes = inputs.finish()
+        if on_progress:
+            on_progress(report)
         if prune:
             prune_store(store, stored, set(seen), report, problem, confirm)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _fuller_in_store(store: Store, stored: dict[str, tuple[str | None, str | None]], article: Article) -> bool:
+    """Whether the store holds a fuller record of ``article`` read from another file (its
+    full text, where this is its abstract): then this record is not mined over it."""
+    known = stored.get(article.id)
+    if known is None or known[0] == article.sha1:
+        return False
+    origin = store.article_origin(article.id)
+    return origin is not None and origin[0] != article.source and origin[1] > len(article.text)
 
 
 def open_run(store: Store, sources: Iterable[Path | str], *, fresh: bool,

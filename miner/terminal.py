@@ -50,29 +50,87 @@ CONFIDENCE_LEGEND = (
 )
 
 
-def findings_table(graph: nx.MultiDiGraph, rows: list[dict[str, Any]]) -> Table:
-    """One row per finding: subject, relation, object, support, species, effect sizes."""
-    table = Table(show_lines=False, header_style="bold", expand=False)
-    for column, kwargs in (("subject", {}), ("relation", {}), ("object", {}), ("support", {"justify": "right"}),
-                           ("sentences", {"justify": "right"}), ("confidence", {"justify": "right"}),
-                           ("species", {}), ("effect sizes", {"max_width": 44})):
-        table.add_column(column, **kwargs)
+#: The columns of :func:`findings_table`, the least needed last: (header, minimum width,
+#: share of the width left over; 0 for a column of fixed width).
+FINDING_COLUMNS: tuple[tuple[str, int, int], ...] = (
+    ("subject", 14, 2),
+    ("relation", 9, 0),
+    ("object", 14, 2),
+    ("support", 7, 0),
+    ("effect sizes", 18, 3),
+    ("confidence", 10, 0),
+    ("evidence", 8, 0),
+    ("species", 8, 1),
+)
+_RIGHT = ("support", "confidence", "evidence")
+
+
+def column_widths(width: int, relation_width: int = 9) -> dict[str, int]:
+    """The columns of :data:`FINDING_COLUMNS` that fit in ``width`` characters, with their
+    text widths: the first four always, then as many of the others as fit, in order; the
+    width left over goes to the columns of names and effect sizes. Each column takes 3
+    characters more for its border and padding."""
+    minimum = {h: (relation_width if h == "relation" else m) for h, m, _ in FINDING_COLUMNS}
+    chosen, used = [], 1
+    for number, (header, _, _) in enumerate(FINDING_COLUMNS):
+        if number >= 4 and used + minimum[header] + 3 > width:
+            break
+        chosen.append(header)
+        used += minimum[header] + 3
+    widths = {h: minimum[h] for h in chosen}
+    shares = {h: share for h, _, share in FINDING_COLUMNS if h in widths and share}
+    spare = max(0, width - used)
+    for header, share in shares.items():
+        widths[header] += spare * share // sum(shares.values())
+    return widths
+
+
+def findings_table(graph: nx.MultiDiGraph, rows: list[dict[str, Any]], width: int = 160,
+                   ids: bool = False) -> Table:
+    """One row per finding, in the columns that fit ``width`` (:func:`column_widths`); names
+    wrap at word boundaries; ``ids`` puts each concept's id under its name."""
+    relation_width = max((len(r["relation"]) for r in rows), default=9)
+    cells_of_rows = []
     for row in rows:
         species = sorted({_name(graph, e.get("species")) for e in row["evidence"] if e.get("species")})
-        table.add_row(
-            f"{row['subject_name']}\n[dim]{row['subject']}[/]",
-            Text(row["relation"], style=RELATION_STYLE.get(row["relation"], ""))
+        cells_of_rows.append({
+            "subject": Text(row["subject_name"]).append(f"\n{row['subject']}" if ids else "", style="dim"),
+            "relation": Text(row["relation"], style=RELATION_STYLE.get(row["relation"], ""))
             + (Text("\n" + denied_summary(row["denies"]), style="dim") if row.get("denies") else Text("")),
-            f"{row['object_name']}\n[dim]{row['object']}[/]",
-            str(row["support"]) + ("\n[dim]cited only[/]" if row.get("cited_only") else
-                                   f"\n[dim]+{row['cited_support']} cited[/]" if row.get("cited_support") else ""),
-            str(len(row["evidence"])),
-            (f"{row['confidence']:.2f}" if row.get("confidence") is not None else "")
-            + ("\n[red]conflict[/]" if row.get("conflicts_with") else ""),
-            ", ".join(species),
-            (pooled_summary(row["pooled"]) + "\n" if row.get("pooled") else "") + effect_summary(row["evidence"]),
-        )
+            "object": Text(row["object_name"]).append(f"\n{row['object']}" if ids else "", style="dim"),
+            "support": Text.from_markup(str(row["support"]) + (
+                "\n[dim]cited only[/]" if row.get("cited_only") else
+                f"\n[dim]+{row['cited_support']} cited[/]" if row.get("cited_support") else "")),
+            "evidence": Text(str(len(row["evidence"]))),
+            "confidence": Text.from_markup((f"{row['confidence']:.2f}" if row.get("confidence") is not None else "")
+                                           + ("\n[red]conflict[/]" if row.get("conflicts_with") else "")),
+            "species": Text(", ".join(species)),
+            "effect sizes": Text((pooled_summary(row["pooled"]) + "\n" if row.get("pooled") else "")
+                                 + effect_summary(row["evidence"])),
+        })
+    widths = _fitted(column_widths(width, relation_width), cells_of_rows, width)
+    table = Table(show_lines=False, header_style="bold", expand=False)
+    for header, column_width in widths.items():
+        table.add_column(header, width=column_width, justify="right" if header in _RIGHT else "left",
+                         overflow="fold")
+    for cells in cells_of_rows:
+        table.add_row(*(cells[header] for header in widths))
     return table
+
+
+def _fitted(widths: dict[str, int], rows: list[dict[str, Text]], width: int) -> dict[str, int]:
+    """Column widths no wider than their content, the room this saves given to the columns
+    whose content is still wider than their column."""
+    longest = {h: max([len(h), *(len(line) for row in rows for line in row[h].plain.split("\n"))]) for h in widths}
+    out = {h: min(w, longest[h]) for h, w in widths.items()}
+    for _ in range(3):
+        spare = width - 1 - sum(w + 3 for w in out.values())
+        wanting = [h for h in out if longest[h] > out[h]]
+        if spare <= 0 or not wanting:
+            break
+        for header in wanting:
+            out[header] = min(longest[header], out[header] + spare // len(wanting))
+    return out
 
 
 def denied_summary(denies: dict[str, int]) -> str:
@@ -99,7 +157,8 @@ def print_evidence(console: Console, graph: nx.MultiDiGraph, rows: list[dict[str
         console.print(Text.assemble((row["subject_name"], "bold blue"), " ",
                                     (row["relation"], RELATION_STYLE.get(row["relation"], "")), " ",
                                     (row["object_name"], "bold magenta"),
-                                    f"  support {row['support']}, {len(row['evidence'])} sentence(s)",
+                                    f"  support {row['support']}, {len(row['evidence'])} evidence sentence"
+                                    + ("s" if len(row["evidence"]) != 1 else ""),
                                     (f"  {denied_summary(row['denies'])}" if row.get("denies") else "", "dim")))
         for ev in row["evidence"]:
             facts = [f"[{ev['article']}]"]
@@ -199,7 +258,8 @@ def print_stats(console: Console, stats: dict[str, Any]) -> None:
     table.add_row("findings", str(stats["findings"]))
     table.add_row("  by relation", ", ".join(f"{k} {v}" for k, v in stats["findings_by_relation"].items()))
     table.add_row("  support ≥ 2", str(stats["findings_with_support_2_or_more"]))
-    table.add_row("evidence sentences", str(stats["evidence"]))
+    table.add_row("evidence sentences", f"{stats['evidence']} ({stats['evidence_own']} own results, "
+                                        f"{stats['evidence_background']} background or cited)")
     table.add_row("most connected", ", ".join(f"{c['name']} ({c['findings']})" for c in stats["top_connected"]))
     table.add_row("most mentioned", ", ".join(f"{c['name']} ({c['mentions']})" for c in stats["top_mentioned"]))
     console.print(table)

@@ -1,8 +1,8 @@
 """Make the README's screenshot of ``miner view`` on the sample corpus (docs/view.png).
 
-Mines ``corpora/sample`` into a temporary store, renders the page, clicks the edge
-"Swimming decreases TNF-α" so that the side panel shows its evidence, and saves the
-page as a PNG. Needs Debian's chromium and the dev extras (Playwright).
+Mines ``corpora/sample`` into a temporary store, renders the page, waits for its layout,
+clicks the edge "Swimming decreases TNF-α" so that the side panel shows its evidence,
+and saves the page as a PNG. Needs Debian's chromium and the dev extras (Playwright).
 
     .venv/bin/python scripts/screenshot.py [-o docs/view.png]
 """
@@ -13,6 +13,7 @@ import argparse
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,8 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1400, "height": 860})
             page.goto(page_file.as_uri())
-            page.wait_for_function("window.minerReady === true")
+            while not page.evaluate("(window.minerLaidOut || 0) >= 1"):  # the page's CSP forbids wait_for_function
+                time.sleep(0.05)
             point = page.evaluate("""() => {
                 const cy = window.minerCy;
                 const edge = cy.edges().filter(e => e.data('relation') === 'decreases'

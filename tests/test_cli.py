@@ -21,7 +21,7 @@ def test_mine_inspect_export(tmp_path):
     assert result.exit_code == 0, result.output
     assert "6 articles mined" in result.stderr
 
-    shown = _run("inspect", "--db", db, "--subject", "swimming", "--object", "TNF")
+    shown = _run("inspect", "--db", db, "--subject", "swimming", "--object", "TNF", "--ids")
     table = shown.stdout
     assert "Swimming" in table and "decreases" in table and "TNF-α" in table and "HGNC:11892" in table
     evidence = _run("inspect", "--db", db, "--subject", "swimming", "--object", "TNF", "--evidence").stdout
@@ -107,9 +107,112 @@ def test_annotate_draws_entities_effects_and_findings(tmp_path):
     result = _run("annotate", article, "-o", out)
     assert result.exit_code == 0, result.output
     page = out.read_text()
-    assert "intervention MESH:D013550" in page and "biomarker HGNC:11892" in page and "effect p_value" in page
+    import re
+
+    assert re.search(r"intervention\s*<a [^>]*>MESH:D013550</a>", page)
+    assert re.search(r"biomarker\s*<a [^>]*>HGNC:11892</a>", page)
+    assert "effect p_value" in page
     assert "<td>decreases</td>" in page
     assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_mining_a_folder_that_does_not_exist_is_a_usage_error_and_creates_nothing(tmp_path):
+    db = tmp_path / "out" / "e.db"
+    result = CliRunner().invoke(cli, ["mine", str(tmp_path / "no-such-folder"), "--db", str(db)])
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_mine_stats_and_inspect_count_in_the_same_words(tmp_path):
+    """A finding is one (subject, relation, object); an evidence sentence one sentence stating one."""
+    import re
+
+    db = tmp_path / "e.db"
+    mined = _run("mine", SAMPLE, "--db", db)
+    said = re.search(r"holds (\d+) articles, (\d+) findings, (\d+) evidence sentences", mined.stderr)
+    assert said, mined.stderr
+    articles, findings, evidence = map(int, said.groups())
+    stats = json.loads(_run("stats", "--db", db, "--json").stdout)
+    assert (stats["articles"], stats["findings"], stats["evidence"]) == (articles, findings, evidence) == (6, 31, 37)
+    assert stats["evidence_own"] + stats["evidence_background"] == evidence
+    table = _run("stats", "--db", db).stdout
+    assert re.search(rf"findings\s+{findings}\b", table) and re.search(rf"evidence sentences\s+{evidence} ", table)
+    shown = _run("inspect", "--db", db, "--limit", "0", "--json").stdout.splitlines()
+    assert len(shown) == findings
+    assert f"{findings} of {findings} findings shown" in _run("inspect", "--db", db, "--limit", "0").stderr
+    again = _run("mine", SAMPLE, "--db", db)
+    assert f"holds {articles} articles, {findings} findings, {evidence} evidence sentences" in again.stderr
+
+
+def test_mining_progress_counts_the_input_bytes_first(tmp_path, nlp):
+    from miner.mining import mine
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for number in range(4):
+        (folder / f"a{number}.txt").write_text(f"Yoga reduced pain in trial {number}. " * (number + 1))
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # skipped, yet counted as read
+    total = sum(p.stat().st_size for p in folder.iterdir())
+    seen: list[tuple[int, int, int]] = []
+    mine([folder], tmp_path / "e.db", nlp=nlp, batch_size=1,
+         on_progress=lambda r: seen.append((r.input_bytes, r.done_bytes, r.mined)))
+    assert seen[0] == (total, 0, 0)  # the total is known before anything is mined
+    assert all(t == total for t, _, _ in seen)
+    done = [d for _, d, _ in seen]
+    assert done == sorted(done) and done[-1] == total and len(set(done)) >= 4  # it moves batch by batch
+    again: list[int] = []
+    mine([folder], tmp_path / "e.db", nlp=nlp, on_progress=lambda r: again.append(r.done_bytes))
+    assert again[0] == 0
+
+
+def test_mining_shows_a_bar_with_total_and_eta_on_a_terminal(tmp_path):
+    result = CliRunner(env={"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1", "COLUMNS": "120"}).invoke(
+        cli, ["mine", str(SAMPLE), "--db", str(tmp_path / "e.db"), "--workers", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert "ETA" in result.stderr and "/5.8 kB" in result.stderr
+    assert result.stdout == ""  # progress goes to stderr only
+
+
+PUBMED_RECORD = """<?xml version="1.0"?>
+<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>39000004</PMID><Article>
+<Journal><Title>Pain Reports</Title><JournalIssue><PubDate><Year>2023</Year></PubDate></JournalIssue></Journal>
+<ArticleTitle>Yoga and low back pain: a pilot trial</ArticleTitle>
+<Abstract><AbstractText>Yoga reduced pain intensity by 30% at 12 weeks.</AbstractText></Abstract>
+</Article></MedlineCitation>
+<PubmedData><ArticleIdList><ArticleId IdType="pubmed">39000004</ArticleId><ArticleId IdType="pmc">PMC11000004</ArticleId>
+</ArticleIdList></PubmedData></PubmedArticle></PubmedArticleSet>
+"""
+
+
+def test_the_full_text_supersedes_the_abstract_of_the_same_article(tmp_path):
+    """fetch pubmed, then fetch pmc --from-pubmed, then mine both: the full text is kept."""
+    import shutil
+
+    from miner.store import Store
+
+    (tmp_path / "pubmed").mkdir()
+    (tmp_path / "pubmed" / "PMID_39000004.xml").write_text(PUBMED_RECORD, encoding="utf-8")
+    (tmp_path / "pmc").mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "sources" / "bioc_pmc.json", tmp_path / "pmc" / "PMC11000004.json")
+    db = tmp_path / "e.db"
+    for order in (["pubmed", "pmc"], ["pmc", "pubmed"], ["pubmed", "pmc"]):  # either order; then a re-run
+        result = _run("mine", *(tmp_path / o for o in order), "--db", db)
+        assert result.exit_code == 0, result.stderr
+        assert "same article id" not in result.stderr and "1 read twice (the fuller record kept)" in result.stderr
+        with Store.open(db) as store:
+            assert [a.id for a in store.articles()] == ["PMID:39000004"]
+            assert store.article_origin("PMID:39000004")[0] == "PMC11000004.json"
+            assert "Low back pain is common." in store.article_text("PMID:39000004")
+    assert "0 articles mined, 1 unchanged" in result.stderr  # the re-run mines nothing again
+
+
+def test_evaluate_says_it_mines_first():
+    gold = Path(__file__).parent / "fixtures" / "gold"
+    result = CliRunner().invoke(cli, ["evaluate", str(gold), "--mine", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"mining the texts of {gold} first")
+    assert json.loads(result.stdout)["gold"]  # stdout keeps the scores only
 
 
 def test_denied_findings_are_shown_as_evidence_against(tmp_path):

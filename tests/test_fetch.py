@@ -351,6 +351,20 @@ def test_read_errors_name_the_file(tmp_path):
     assert [str(e) for e in errors] == ["bad.json: BioC document without passages"]
 
 
+def test_a_host_that_does_not_resolve_fails_at_once(tmp_path):
+    """Offline (or a mistyped address): one clear line at once, not a minute of retries."""
+    retries: list[str] = []
+    http = _http(retries=5, backoff=1.0, on_retry=retries.append)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"^PubMed search: cannot resolve eutils\.invalid \(no network"):
+        http.get("https://eutils.invalid/esearch.fcgi", "PubMed search", lambda body: body)
+    assert time.monotonic() - started < 1.0 and retries == []
+    result = _cli("fetch", "pubmed", "pain", "-o", tmp_path / "o", "--base-url", "https://eutils.invalid/")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: PubMed search 'pain': cannot resolve eutils.invalid (no network, or a wrong --base-url?)"]
+
+
 # ----------------------------------------------------------------------------- issue 13
 
 def test_retries_go_through_the_rate_limiter(services, tmp_path):

@@ -126,3 +126,84 @@ def test_sample_store_export_validates(sample_db):
         for ev in edge["evidence"]:
             assert ev["article"] in ids
             assert edge["support"] == len({e["article"] for e in edge["evidence"]})
+
+
+def _graph_with_background() -> nx.MultiDiGraph:
+    """One finding stated by a trial's result and by a citation in another paper, and one
+    finding that only a background sentence states."""
+    concepts = {"MESH:D015444": Concept("MESH:D015444", "Exercise", "intervention"),
+                "MESH:D010146": Concept("MESH:D010146", "Pain", "outcome"),
+                "HGNC:6018": Concept("HGNC:6018", "IL-6", "biomarker"),
+                "NCBITaxon:9606": Concept("NCBITaxon:9606", "Human", "species")}
+    trial = {"claim": "own", "design": "randomized_trial", "sample_size": 120, "dose": "3 sessions a week",
+             "condition": "Low back pain", "timepoint": "12 weeks"}
+    findings = merge_findings([
+        Finding("MESH:D015444", "decreases", "MESH:D010146", [
+            _evidence("trial", species="NCBITaxon:9606", context=trial, confidence=0.8, section="results"),
+            _evidence("review", context={"claim": "citation", "design": "review"}, section="background")]),
+        Finding("MESH:D015444", "decreases", "HGNC:6018", [
+            _evidence("review", context={"claim": "background", "design": "review"})]),
+    ])
+    articles = [ArticleRecord("trial", study_type="randomized_trial"), ArticleRecord("review", study_type="review")]
+    stats = {"NCBITaxon:9606": {"mentions": 1, "articles": ["trial"], "texts": ["adults"]}}
+    return build_graph(articles, concepts, stats, findings)
+
+
+def _flat_rows(graph: nx.MultiDiGraph, fmt: str, path) -> list[dict]:
+    """The rows of a CSV or JSON Lines export of ``graph`` written to ``path``, as read back
+    by a spreadsheet or a JSON reader (CSV cells are text)."""
+    import csv
+
+    WRITERS[fmt](graph, path)
+    if fmt == "csv":
+        with path.open(newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_flat_exports_keep_claim_design_confidence_and_context(tmp_path, fmt):
+    graph = _graph_with_background()
+    path = tmp_path / f"evidence.{fmt}"
+    rows = _flat_rows(graph, fmt, path)
+    assert len(rows) == 3  # every sentence, the citation and the background one included
+    by_claim = {(row["article"], row["claim"], row["object_name"]): row for row in rows}
+    trial = by_claim[("trial", "own", "Pain")]
+    assert (trial["design"], str(trial["support"]), str(trial["sample_size"]), trial["dose"], trial["timepoint"],
+            trial["species_name"], trial["condition"]) == (
+        "randomized_trial", "1", "120", "3 sessions a week", "12 weeks", "Human", "Low back pain")
+    edge = graph.edges["MESH:D015444", "MESH:D010146", "decreases"]
+    assert float(trial["finding_confidence"]) == edge["confidence"] and str(trial["cited_support"]) == "1"
+    citation = by_claim[("review", "citation", "Pain")]
+    assert citation["design"] == "review" and str(citation["cited_only"]) in ("False", "false")
+    background = by_claim[("review", "background", "IL-6")]
+    assert str(background["cited_only"]) == "True"
+
+    again = READERS[fmt](path)
+    for key in (("MESH:D015444", "MESH:D010146", "decreases"), ("MESH:D015444", "HGNC:6018", "decreases")):
+        for part in ("evidence", "cited"):
+            assert json.dumps(again.edges[key].get(part), sort_keys=True) == \
+                json.dumps(graph.edges[key].get(part), sort_keys=True), (key, part)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_flat_exports_say_what_a_sentence_denies(tmp_path, fmt):
+    """'IL-6 was not associated with pain' is a row of the no_effect finding that says it
+    denies associated_with (not a mere negation), and reads back so."""
+    concepts = {"HGNC:6018": Concept("HGNC:6018", "IL-6", "biomarker"),
+                "MESH:D010146": Concept("MESH:D010146", "Pain", "outcome")}
+    own = {"claim": "own"}
+    findings = merge_findings([
+        Finding("HGNC:6018", "associated_with", "MESH:D010146", [_evidence("a", negated=True, context=own)]),
+        Finding("HGNC:6018", "associated_with", "MESH:D010146", [_evidence("b", context=own)]),
+    ])
+    graph = build_graph([ArticleRecord("a"), ArticleRecord("b")], concepts, {}, findings)
+    path = tmp_path / f"evidence.{fmt}"
+    rows = _flat_rows(graph, fmt, path)
+    by_article = {row["article"]: row for row in rows}
+    assert (by_article["a"]["relation"], by_article["a"]["denies"]) == ("no_effect", "associated_with")
+    assert (by_article["b"]["relation"], by_article["b"]["denies"] or None) == ("associated_with", None)
+    again = READERS[fmt](path)
+    for key in (("HGNC:6018", "MESH:D010146", "no_effect"), ("HGNC:6018", "MESH:D010146", "associated_with")):
+        assert json.dumps(again.edges[key]["evidence"], sort_keys=True) == \
+            json.dumps(graph.edges[key]["evidence"], sort_keys=True), key

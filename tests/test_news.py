@@ -68,3 +68,32 @@ def test_a_news_report_does_not_count_as_a_second_study(graph):
             assert "pooled" not in attrs  # one study: nothing to pool
             return
     raise AssertionError("no Swimming decreases Neuropathic pain edge")
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Swimming eases nerve pain in rats, study finds", "Rats that swam had less pain."),
+    ("Walking helps knees", "According to a new study of 300 adults, walking eased knee pain."),
+    ("Tai chi and balance", "The research team followed older adults for a year."),
+])
+def test_a_news_piece_is_told_by_its_headline_or_its_wording(title, text):
+    from miner.pipeline.context import study_type
+
+    assert study_type(text, title, ["NCBITaxon:10116"], has_sections=False) == "news"
+    assert study_type(text, "Swimming and nerve pain in rats", ["NCBITaxon:10116"], has_sections=False) \
+        == ("animal" if "study" not in text and "research team" not in text else "news")
+
+
+def test_the_sample_news_piece_is_listed_by_news(sample_db):
+    from click.testing import CliRunner
+
+    from miner.cli import cli
+
+    result = CliRunner().invoke(cli, ["news", "--db", str(sample_db)])
+    assert result.exit_code == 0, result.stderr
+    assert "Swimming eases nerve pain in rats, study finds" in result.stdout
+    assert result.stderr.strip().startswith("1 news report")
+    helped = CliRunner().invoke(cli, ["news", "-h"]).stdout
+    from tests.conftest import ROOT
+
+    paths = [word for word in helped.split() if word.startswith("corpora/")]
+    assert paths and all((ROOT / p).exists() for p in paths)  # its example names folders that exist

@@ -115,3 +115,39 @@ def test_re_mining_an_unchanged_folder_does_not_load_spacy(tmp_path, nlp):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_no_lock_file_is_left_after_a_run(tmp_path, nlp):
+    from miner.mining import mine
+
+    db = tmp_path / "e.db"
+    mine([SAMPLE / "rct-yoga-low-back-pain.md"], db, nlp=nlp)
+    mine([SAMPLE / "rct-yoga-low-back-pain.md"], db, nlp=nlp)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.db"]
+
+
+def test_a_writer_that_locked_a_removed_lock_file_locks_the_new_one(tmp_path, monkeypatch):
+    """B opens the lock file; before B locks it, writer A removes it as it closes and C
+    creates and locks a new one. B then holds a lock on a file nobody else uses: it must see
+    that and try the file that is there, which C holds."""
+    import fcntl
+
+    from miner.errors import StoreError
+
+    db = tmp_path / "e.db"
+    lock = tmp_path / "e.db.lock"
+    Store.open(db).close()
+    real_flock = fcntl.flock
+    held: list = []
+
+    def flock_after_a_race(fd, operation):
+        if not held:
+            lock.unlink()  # A closes
+            held.append(open(lock, "a+"))  # C takes the new file
+            real_flock(held[0].fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return real_flock(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", flock_after_a_race)
+    with pytest.raises(StoreError, match="another miner is writing"):
+        Store.open(db, writer=True)
+    held[0].close()

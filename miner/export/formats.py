@@ -6,20 +6,26 @@
   only, so list attributes are flattened: lists of strings joined with ``|``, nested
   data (each edge's evidence) as a JSON string; :func:`read_graphml` / :func:`read_gexf`
   restore them.
-- ``csv``: one row per evidence, for spreadsheets, R and pandas.
+- ``csv``: one row per evidence, with its finding, claim kind, design and study
+  context (:func:`evidence_rows`), for spreadsheets, R and pandas.
 
 Every writer writes to a temporary file beside the target and renames it into place,
-so a failed export never leaves half a file.
+so a failed export never leaves half a file; ``-`` writes to stdout. A symbolic link's
+target is replaced (not the link); a folder, a device or a pipe never is.
 """
 
 from __future__ import annotations
 
 import csv
+import glob
 import io
 import json
 import os
+import stat
+import sys
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -30,30 +36,123 @@ from miner.errors import ExportError
 LIST_NODE_ATTRS = ("synonyms", "articles")
 JSON_EDGE_ATTRS = ("evidence", "cited", "support_by_species", "support_by_design", "pooled", "conflicts",
                    "confidence_basis", "news_of_the_same_study", "denies")
-CSV_COLUMNS = [
-    "subject", "subject_name", "subject_type", "relation", "object", "object_name", "object_type",
-    "support", "article", "sentence", "start", "end", "subject_text", "object_text",
-    "effect_text", "effect_kind", "effect_value", "effect_low", "effect_high", "effect_unit",
-    "p_value", "species", "anatomy", "anatomy_name", "negated", "hedged", "confidence", "section",
-]
+#: One row per evidence (CSV and JSON Lines): the finding it states ...
+FINDING_COLUMNS = ["subject", "subject_name", "subject_type", "relation", "object", "object_name", "object_type",
+                   "support", "cited_support", "cited_only", "finding_confidence", "conflicts_with"]
+#: ... the sentence, whether it is the paper's own result (``claim``) and in what design ...
+EVIDENCE_COLUMNS = ["article", "claim", "design", "section", "sentence", "start", "end", "subject_text",
+                    "object_text", "effect_text", "effect_kind", "effect_value", "effect_low", "effect_high",
+                    "effect_unit", "effect_start", "effect_end", "p_value", "species", "species_name", "anatomy",
+                    "anatomy_name", "negated", "denies", "hedged", "confidence", "trigger", "subject_source"]
+#: ... and the study context the sentence or its article gives.
+CONTEXT_COLUMNS = ["strain", "sex", "model", "condition", "sample_size", "dose", "timepoint"]
+CSV_COLUMNS = FINDING_COLUMNS + EVIDENCE_COLUMNS + CONTEXT_COLUMNS
+_EFFECT_FIELDS = ("text", "kind", "value", "low", "high", "unit", "start", "end")
+
+
+#: ``-o -``: write to standard output instead of a file.
+STDOUT = "-"
+#: A temporary file without a live writer's pid in its name is stale after this many seconds.
+STALE_SECONDS = 3600
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def export_target(path: Path | str) -> Path:
+    """The file that an export to ``path`` replaces: ``path`` itself, or the file a symbolic
+    link points to (the link stays a link).
+
+    Raises :class:`ExportError` for a folder and for anything that exists and is not a
+    regular file (a device such as ``/dev/full``, a named pipe, a socket): an export never
+    replaces those.
+    """
+    path = Path(path)
+    target = Path(os.path.realpath(path))
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write here ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise ExportError(f"{path}: is a folder; give the file to write (e.g. -o {path / 'graph.json'})")
+    if not stat.S_ISREG(mode):
+        raise ExportError(f"{path}: exists and is {_kind(mode)}; refusing to replace it (-o - writes to stdout)")
+    return target
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Delete the temporary files that killed exports to ``target`` left behind.
+
+    Each is named ``.<name>.<pid>.<random>.tmp``: stale when that process is gone (or,
+    without a pid, when it is older than :data:`STALE_SECONDS`).
+    """
+    prefix = f".{target.name}."
+    for leftover in target.parent.glob(glob.escape(prefix) + "*.tmp"):
+        middle = leftover.name[len(prefix):-len(".tmp")].split(".")[0]
+        try:
+            if middle.isdigit():
+                if _alive(int(middle)):
+                    continue
+            elif time.time() - leftover.lstat().st_mtime < STALE_SECONDS:
+                continue
+            leftover.unlink()
+        except OSError:
+            continue
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
 
 
 def atomic_write(path: Path | str, write: Callable[[io.TextIOBase], None], *, newline: str | None = None) -> None:
-    """Write a text file through a temporary file and a rename."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
+    """Write a text file through a temporary file and a rename (``-``: to stdout).
+
+    The temporary file sits beside the target (the file a symbolic link points to, see
+    :func:`export_target`); one that a killed export left there is removed first.
+    """
+    if str(path) == STDOUT:
+        sys.stdout.flush()
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline=newline, write_through=True)
+        try:
+            write(stream)
+            stream.flush()
+        finally:
+            stream.detach()
+        return
+    target = export_target(path)
+    directory = target.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        _remove_stale_temporaries(target)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise ExportError(f"{path}: cannot write here ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
             write(handle)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an export is an ordinary file
-        os.replace(tmp, path)
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)  # a replaced file keeps its permissions
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask  # mkstemp makes it private; an export is an ordinary file
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -180,29 +279,87 @@ def read_gexf(path: Path | str) -> nx.MultiDiGraph:
 
 # ----------------------------------------------------------------------------- CSV
 
-def csv_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+def evidence_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """One flat record per evidence sentence (the CSV and JSON Lines exports): the finding's
+    subject, relation, object, support and confidence, the sentence with its claim kind
+    (``own`` result, ``background``, ``citation``, ``methods``, ``baseline``), design, effect
+    size and species, and its study context; columns :data:`CSV_COLUMNS`. Sentences that
+    are not the paper's own result are rows too, told apart by ``claim``."""
+    designs = {a["id"]: a.get("study_type") for a in graph.graph.get("articles", [])}
     rows = []
     for u, v, _key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
-        for ev in attrs.get("evidence", []):
+        conflicts = sorted({c["relation"] for c in attrs.get("conflicts", []) if c.get("status") == "conflict"})
+        finding = {
+            "subject": u, "subject_name": graph.nodes[u].get("name"), "subject_type": graph.nodes[u].get("type"),
+            "relation": attrs["relation"],
+            "object": v, "object_name": graph.nodes[v].get("name"), "object_type": graph.nodes[v].get("type"),
+            "support": attrs.get("support"), "cited_support": attrs.get("cited_support", 0),
+            "cited_only": bool(attrs.get("cited_only")), "finding_confidence": attrs.get("confidence"),
+            "conflicts_with": "|".join(conflicts) or None,
+        }
+        for ev in [*attrs.get("evidence", []), *attrs.get("cited", [])]:
             effect = ev.get("effect") or {}
-            rows.append({
-                "subject": u, "subject_name": graph.nodes[u].get("name"), "subject_type": graph.nodes[u].get("type"),
-                "relation": attrs["relation"],
-                "object": v, "object_name": graph.nodes[v].get("name"), "object_type": graph.nodes[v].get("type"),
-                "support": attrs.get("support"), "article": ev["article"], "sentence": ev["sentence"],
-                "start": ev["start"], "end": ev["end"], "subject_text": ev.get("subject_text"),
-                "object_text": ev.get("object_text"), "effect_text": effect.get("text"),
-                "effect_kind": effect.get("kind"), "effect_value": effect.get("value"),
-                "effect_low": effect.get("low"), "effect_high": effect.get("high"),
-                "effect_unit": effect.get("unit"), "p_value": ev.get("p_value"), "species": ev.get("species"),
-                "anatomy": ev.get("anatomy"), "anatomy_name": ev.get("anatomy_name"), "negated": ev.get("negated"), "hedged": ev.get("hedged"),
-                "confidence": ev.get("confidence"), "section": ev.get("section"),
+            context = ev.get("context") or {}
+            species = ev.get("species")
+            row = dict(finding)
+            row.update({
+                "article": ev["article"], "claim": context.get("claim", "own"),
+                "design": context.get("design") or designs.get(ev["article"]), "section": ev.get("section"),
+                "sentence": ev["sentence"], "start": ev["start"], "end": ev["end"],
+                "subject_text": ev.get("subject_text"), "object_text": ev.get("object_text"),
+                **{f"effect_{name}": effect.get(name) for name in _EFFECT_FIELDS},
+                "p_value": ev.get("p_value"), "species": species,
+                "species_name": graph.nodes[species].get("name") if species in graph else None,
+                "anatomy": ev.get("anatomy"), "anatomy_name": ev.get("anatomy_name"),
+                "negated": bool(ev.get("negated")), "denies": ev.get("denies"), "hedged": bool(ev.get("hedged")),
+                "confidence": ev.get("confidence"), "trigger": ev.get("trigger"),
+                "subject_source": ev.get("subject_source"),
+                **{name: context.get(name) for name in CONTEXT_COLUMNS},
             })
+            rows.append(row)
     return rows
 
 
+def graph_from_rows(rows: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
+    """The edges and evidence of :func:`evidence_rows` records as a graph (nodes carry name
+    and type only); values typed as JSON gives them (CSV readers convert first)."""
+    graph = nx.MultiDiGraph()
+    for row in rows:
+        for role in ("subject", "object"):
+            graph.add_node(row[role], name=row[f"{role}_name"], type=row[f"{role}_type"])
+        effect = None
+        if row.get("effect_text") or row.get("effect_kind"):
+            effect = {name: row.get(f"effect_{name}") for name in _EFFECT_FIELDS}
+        context = {name: row.get(name) for name in ("claim", *CONTEXT_COLUMNS, "design")}
+        evidence = {
+            "article": row["article"], "sentence": row["sentence"], "start": row["start"], "end": row["end"],
+            "subject_text": row.get("subject_text"), "object_text": row.get("object_text"), "effect": effect,
+            "p_value": row.get("p_value"), "species": row.get("species"), "anatomy": row.get("anatomy"),
+            "anatomy_name": row.get("anatomy_name"), "negated": bool(row.get("negated")),
+            "hedged": bool(row.get("hedged")), "confidence": row.get("confidence"), "section": row.get("section"),
+            "trigger": row.get("trigger"), "subject_source": row.get("subject_source"),
+            "context": {k: v for k, v in context.items() if v is not None},
+        }
+        if row.get("denies"):
+            evidence["denies"] = row["denies"]
+        u, v, key = row["subject"], row["object"], row["relation"]
+        if not graph.has_edge(u, v, key):
+            graph.add_edge(u, v, key=key, relation=key, support=row["support"], evidence=[])
+            attrs = graph.edges[u, v, key]
+            if row.get("cited_only"):
+                attrs["cited_only"] = True
+            if row.get("cited_support"):
+                attrs["cited_support"] = row["cited_support"]
+            if row.get("finding_confidence") is not None:
+                attrs["confidence"] = row["finding_confidence"]
+        attrs = graph.edges[u, v, key]
+        own = evidence["context"].get("claim", "own") == "own"
+        attrs.setdefault("evidence" if own or attrs.get("cited_only") else "cited", []).append(evidence)
+    return graph
+
+
 def write_csv(graph: nx.MultiDiGraph, path: Path | str) -> None:
-    rows = csv_rows(graph)
+    rows = evidence_rows(graph)
 
     def write(handle: io.TextIOBase) -> None:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
@@ -212,38 +369,32 @@ def write_csv(graph: nx.MultiDiGraph, path: Path | str) -> None:
     atomic_write(path, write, newline="")
 
 
+_INT_COLUMNS = ("support", "cited_support", "start", "end", "effect_start", "effect_end", "sample_size")
+_FLOAT_COLUMNS = ("finding_confidence", "effect_value", "effect_low", "effect_high", "confidence")
+_BOOL_COLUMNS = ("cited_only", "negated", "hedged")
+
+
+def _typed(row: dict[str, str]) -> dict[str, Any]:
+    """A CSV row with the types of :func:`evidence_rows` restored (empty cells are None)."""
+    out: dict[str, Any] = {}
+    for key, text in row.items():
+        if text in (None, ""):
+            out[key] = None
+        elif key in _INT_COLUMNS:
+            out[key] = int(text)
+        elif key in _FLOAT_COLUMNS:
+            out[key] = float(text)
+        elif key in _BOOL_COLUMNS:
+            out[key] = text == "True"
+        else:
+            out[key] = text
+    return out
+
+
 def read_csv(path: Path | str) -> nx.MultiDiGraph:
     """The edges and evidence of a CSV export as a graph (nodes carry name and type only)."""
-    graph = nx.MultiDiGraph()
-
-    def number(text: str | None) -> float | None:
-        return float(text) if text not in (None, "") else None
-
     with Path(path).open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            for role in ("subject", "object"):
-                graph.add_node(row[role], name=row[f"{role}_name"], type=row[f"{role}_type"])
-            effect = None
-            if row["effect_text"]:
-                effect = {"text": row["effect_text"], "kind": row["effect_kind"],
-                          "value": number(row["effect_value"]), "low": number(row["effect_low"]),
-                          "high": number(row["effect_high"]), "unit": row["effect_unit"] or None}
-            evidence = {
-                "article": row["article"], "sentence": row["sentence"], "start": int(row["start"]),
-                "end": int(row["end"]), "subject_text": row["subject_text"], "object_text": row["object_text"],
-                "effect": effect, "p_value": row["p_value"] or None, "species": row["species"] or None,
-                "anatomy": row["anatomy"] or None, "anatomy_name": row.get("anatomy_name") or None,
-                "negated": row["negated"] == "True",
-                "hedged": row["hedged"] == "True", "confidence": number(row["confidence"]),
-                "section": row["section"] or None,
-            }
-            key = row["relation"]
-            if graph.has_edge(row["subject"], row["object"], key):
-                graph.edges[row["subject"], row["object"], key]["evidence"].append(evidence)
-            else:
-                graph.add_edge(row["subject"], row["object"], key=key, relation=key,
-                               support=int(row["support"]), evidence=[evidence])
-    return graph
+        return graph_from_rows(_typed(row) for row in csv.DictReader(handle))
 
 
 def _tools() -> Any:

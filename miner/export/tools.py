@@ -5,8 +5,9 @@
 - ``neo4j``: a folder of CSV files with the headers ``neo4j-admin database import full``
   expects (``concepts.csv``, ``findings.csv``), plus ``load.cypher`` for ``LOAD CSV`` into a
   running database.
-- ``jsonl``: one evidence per line (the finding's subject, relation, object and support
-  repeated on each), for streaming tools and ``jq``.
+- ``jsonl``: one evidence per line, the same columns as the CSV export (the finding's
+  subject, relation, object, support and confidence repeated on each, the claim kind,
+  design and study context), for streaming tools and ``jq``.
 - ``bioc``: the mined articles as BioC JSON, their concept mentions as annotations (with
   the concept id as ``identifier``) and their findings as relations.
 """
@@ -22,7 +23,7 @@ from typing import Any
 import networkx as nx
 
 from miner.errors import ExportError
-from miner.export.formats import atomic_write
+from miner.export.formats import STDOUT, atomic_write, evidence_rows, graph_from_rows
 
 ARRAY_DELIMITER = ";"
 
@@ -111,6 +112,8 @@ RETURN count(rel);
 
 def write_neo4j(graph: nx.MultiDiGraph, path: Path | str) -> None:
     """A folder with concepts.csv, findings.csv and load.cypher."""
+    if str(path) == STDOUT:
+        raise ExportError("the neo4j export is a folder of files; give its path to -o")
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder}: the neo4j export is a folder; this is a file")
@@ -144,36 +147,15 @@ def read_neo4j(path: Path | str) -> nx.MultiDiGraph:
 
 # ----------------------------------------------------------------------------- JSON Lines
 
-def evidence_lines(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    lines = []
-    for u, v, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
-        for ev in attrs.get("evidence", []):
-            lines.append({"subject": u, "subject_name": graph.nodes[u].get("name"), "relation": key, "object": v,
-                          "object_name": graph.nodes[v].get("name"), "support": attrs.get("support"), **ev})
-    return lines
-
-
 def write_jsonl(graph: nx.MultiDiGraph, path: Path | str) -> None:
-    lines = evidence_lines(graph)
+    """One evidence per line: the CSV export's columns (:func:`~miner.export.formats.evidence_rows`) as JSON."""
+    lines = evidence_rows(graph)
     atomic_write(path, lambda h: h.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
 
 
 def read_jsonl(path: Path | str) -> nx.MultiDiGraph:
-    graph = nx.MultiDiGraph()
     with Path(path).open(encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            u, v, key = row.pop("subject"), row.pop("object"), row.pop("relation")
-            graph.add_node(u, name=row.pop("subject_name"))
-            graph.add_node(v, name=row.pop("object_name"))
-            support = row.pop("support")
-            if graph.has_edge(u, v, key):
-                graph.edges[u, v, key]["evidence"].append(row)
-            else:
-                graph.add_edge(u, v, key=key, relation=key, support=support, evidence=[row])
-    return graph
+        return graph_from_rows(json.loads(line) for line in handle if line.strip())
 
 
 # ----------------------------------------------------------------------------- BioC

@@ -1,6 +1,6 @@
 """Questions asked of the evidence graph (pure functions on a networkx graph).
 
-- :func:`find_concepts`: concepts by name, synonym or id;
+- :func:`find_concepts`, :func:`concept_matches`: concepts by name, synonym or id;
 - :func:`concept_summary`: a concept, its names, and its relations in and out;
 - :func:`mechanism_paths`: chains such as exercise → increases → HSP27 → decreases →
   cytokines → associated_with → neuropathic pain, ranked by their weakest link;
@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -20,26 +22,47 @@ from miner.pipeline.normalize import norm_text
 
 
 def find_concepts(graph: nx.MultiDiGraph, query: str) -> list[str]:
-    """Node ids matching ``query``: the id itself, then exact names or synonyms, then
-    names that contain it. Best matches first."""
+    """Node ids matching ``query``: those it names (:func:`concept_matches`), then those
+    whose names contain it as whole words. Best matches first."""
+    named, containing = concept_matches(graph, query)
+    return named + containing
+
+
+def concept_matches(graph: nx.MultiDiGraph, query: str) -> tuple[list[str], list[str]]:
+    """(the concepts ``query`` names, the concepts whose names contain it as whole words).
+
+    A query names a concept when it is its id, or its name or a synonym on the lexicon's
+    normal form (case, Greek letters, hyphens, spelling). "control" names no concept of a
+    graph that has "Glycemic Control", but is contained in that name. A query with ``*``
+    is a pattern over names and synonyms, case aside ("*exercise" names "Aerobic exercise").
+    Each list is ordered by how connected the concept is.
+    """
     q = query.strip()
     if not q:
-        return []
+        return [], []
+    if "*" in q:
+        pattern = q.lower()
+        hits = [n for n, attrs in graph.nodes(data=True)
+                if any(fnmatch.fnmatchcase(str(name).lower(), pattern)
+                       for name in (attrs.get("name", ""), *attrs.get("synonyms", [])))]
+        return sorted(hits, key=_weight(graph)), []
     if q in graph:
-        return [q]
+        return [q], []
     lowered = q.lower()
-    if lowered in {n.lower() for n in graph}:
-        return [n for n in graph if n.lower() == lowered]
+    by_id = [n for n in graph if n.lower() == lowered]
+    if by_id:
+        return by_id, []
     nq = norm_text(q)
-    exact, partial = [], []
+    words = re.compile(r"(?<!\w)" + re.escape(lowered) + r"(?!\w)")
+    named, containing = [], []
     for node, attrs in graph.nodes(data=True):
         names = [attrs.get("name", ""), *attrs.get("synonyms", [])]
         if any(norm_text(n) == nq for n in names):
-            exact.append(node)
-        elif lowered in str(attrs.get("name", "")).lower():
-            partial.append(node)
+            named.append(node)
+        elif words.search(str(attrs.get("name", "")).lower()):
+            containing.append(node)
     key = _weight(graph)
-    return sorted(exact, key=key) + sorted(partial, key=key)
+    return sorted(named, key=key), sorted(containing, key=key)
 
 
 def _weight(graph: nx.MultiDiGraph):
@@ -190,10 +213,18 @@ def _describe(graph: nx.MultiDiGraph, step: list[tuple[str, str, str]]) -> dict[
 
 
 def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict[str, Any]:
-    """Counts: articles, concepts by type, findings by relation, evidence, top concepts."""
+    """Counts: articles, concepts by type, findings by relation, evidence, top concepts.
+
+    The words are those of every command: a *finding* is one (subject, relation, object),
+    an edge, however many articles state it; an *evidence sentence* is one sentence of one
+    article that states a finding (``evidence``: all of them; ``evidence_own``: those that
+    give the paper's own result, ``evidence_background``: background, citations, methods).
+    """
     types = Counter(attrs.get("type", "other") for _, attrs in graph.nodes(data=True))
     relations = Counter(key for _, _, key in graph.edges(keys=True))
-    evidence = sum(len(attrs.get("evidence", [])) for *_, attrs in graph.edges(data=True))
+    sentences = [e for *_, attrs in graph.edges(data=True)
+                 for e in (*attrs.get("evidence", []), *attrs.get("cited", []))]
+    own = sum(1 for e in sentences if (e.get("context") or {}).get("claim", "own") == "own")
     supported = sum(1 for *_, attrs in graph.edges(data=True) if edge_support(attrs) >= 2)
     degree = sorted(graph.nodes, key=lambda n: (-(graph.in_degree(n) + graph.out_degree(n)), n))[:top]
     mentioned = sorted(graph.nodes, key=lambda n: (-int(graph.nodes[n].get("mentions", 0)), n))[:top]
@@ -206,7 +237,9 @@ def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict[str, Any]:
         "findings": graph.number_of_edges(),
         "findings_by_relation": dict(relations.most_common()),
         "findings_with_support_2_or_more": supported,
-        "evidence": evidence,
+        "evidence": len(sentences),
+        "evidence_own": own,
+        "evidence_background": len(sentences) - own,
         "top_connected": [{"id": n, "name": graph.nodes[n].get("name", n),
                            "findings": graph.in_degree(n) + graph.out_degree(n)} for n in degree],
         "top_mentioned": [{"id": n, "name": graph.nodes[n].get("name", n),

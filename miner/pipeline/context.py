@@ -27,7 +27,13 @@ _RCT = re.compile(rf"\brandomi[sz](?:ed|ation)\b|\brandomly\s+(?:and\s+\w+\s+)?{
 _META = re.compile(r"\bmeta-?analys[ie]s\b", re.I)
 _REVIEW = re.compile(r"\bsystematic review\b|\breview of (?:the )?literature\b|\bnarrative review\b|\bwe review\b", re.I)
 _OBSERVATIONAL = re.compile(r"\bcohort\b|\bcross-sectional\b|\bcase-control\b|\bobservational\b|\bprospective study\b|\bsurvey\b", re.I)
-_NEWS = re.compile(r"\bresearchers\b.{0,80}\b(?:report|found|say|said|show)|\bpublished (?:today|in the journal)\b|\bthe study\b.{0,40}\bsaid\b|\boriginally published\b", re.I)
+_NEWS = re.compile(r"\bresearchers\b.{0,80}\b(?:report|found|say|said|show)|\bthe study\b.{0,40}\bsaid\b"
+                   r"|\bpublished (?:today|yesterday|this (?:week|month)|last (?:week|month)|in the journal)\b"
+                   r"|\boriginally published\b|\bthe research team\b"
+                   r"|\baccording to (?:a|the) (?:new |recent )?(?:[a-z]+ )?(?:study|trial|paper)\b", re.I)
+#: A headline that reports a finding: "Swimming eases nerve pain in rats, study finds".
+_NEWS_TITLE = re.compile(r"[,:;]\s*(?:a |new |a new )?(?:study|research|researchers|scientists|trial)\s+"
+                         r"(?:finds?|says?|suggests?|shows?|reports?)\s*[.!]?$", re.I)
 
 
 def main_interventions(mentions: Sequence[dict[str, Any]], head_end: int) -> list[str]:
@@ -176,7 +182,7 @@ def study_type(text: str, title: str | None, species: Sequence[str], has_section
         return "meta_analysis"
     if _REVIEW.search(title or "") or any(_REVIEW.search(sentence) for start, sentence in sentences if start < 1500):
         return "review"
-    if not has_sections and _NEWS.search(text):
+    if not has_sections and (_NEWS.search(text) or _NEWS_TITLE.search((title or "").strip())):
         return "news"  # a news report, whatever study it reports on
     if species and species[0] != HUMAN:
         return "animal"

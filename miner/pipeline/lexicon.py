@@ -201,17 +201,33 @@ def read_patterns(path: Path | str, what: str) -> Any:
         raise LexiconError(f"{path}: invalid JSON ({exc.msg}, line {exc.lineno})") from None
 
 
-def default_models_dir() -> Path:
-    """``models/`` beside the package (a source checkout or editable install).
+#: A file that every models folder holds (the trained pipeline's spaCy config), by which
+#: :func:`default_models_dir` recognises one.
+MODELS_MARKER = Path("pipeline") / "config.cfg"
 
-    ``MINER_MODELS`` overrides it.
+
+def default_models_dir() -> Path:
+    """The folder of the trained pipeline, lexicons and patterns.
+
+    ``$MINER_MODELS`` if set; else ``models/`` of the source checkout that miner runs from
+    (an editable install); else the installed package ``miner_models`` (a wheel carries
+    ``models/`` under that name). A folder counts if it holds :data:`MODELS_MARKER`.
     """
     import os
+    from importlib.util import find_spec
 
     env = os.environ.get("MINER_MODELS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent.parent / "models"
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "models" / MODELS_MARKER).is_file():
+        return checkout / "models"
+    spec = find_spec("miner_models")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / MODELS_MARKER).is_file():
+            return Path(location)
+    raise LexiconError(f"miner's models are missing (no models/ beside {checkout / 'miner'}, no package "
+                       "miner_models); reinstall miner or set MINER_MODELS to the models folder")
 
 
 def default_lexicon_path() -> Path:

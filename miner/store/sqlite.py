@@ -97,8 +97,16 @@ os.register_at_fork(after_in_child=_close_inherited_locks)
 
 
 def _release(handle: Any) -> None:
-    """Release a write lock taken by :func:`_write_lock`."""
+    """Release a write lock taken by :func:`_write_lock` and remove its file.
+
+    The file is removed while the lock is still held, so that no writer is left holding
+    a lock on a file that no longer has a name; a file that the path no longer names
+    (replaced as stale by another writer) is left alone.
+    """
     _HELD_LOCKS.discard(handle)
+    lock_path = Path(handle.name)
+    if _same_file(lock_path, handle):
+        lock_path.unlink(missing_ok=True)
     handle.close()
 
 
@@ -116,7 +124,10 @@ def _write_lock(path: Path) -> Any:
 
     The lock file names the process that holds it. A lock whose named process is gone
     is stale (a process that inherited it lives on): the file is replaced by a new one,
-    which this process locks.
+    which this process locks. The lock file is removed when the store is closed
+    (:func:`_release`); a writer that opened the file just before it was removed finds,
+    once it holds the lock, that the path no longer names the file it locked, and tries
+    again.
     """
     import fcntl
 
@@ -239,7 +250,7 @@ class Store:
     def close(self) -> None:
         self.db.close()
         if self._lock is not None:
-            _release(self._lock)
+            _release(self._lock)  # removes the lock file and releases the write lock
             self._lock = None
 
     def __enter__(self) -> Store:
@@ -424,6 +435,14 @@ class Store:
         if row is None or row["text"] is None:
             return None
         return zlib.decompress(row["text"]).decode("utf-8")
+
+    def article_origin(self, article_id: str) -> tuple[str | None, int] | None:
+        """(the file an article was read from, the length of its stored text), if stored."""
+        row = self.db.execute("SELECT source, text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        text = zlib.decompress(row["text"]).decode("utf-8") if row["text"] is not None else ""
+        return row["source"], len(text)
 
     def counts(self) -> dict[str, int]:
         out = {}

@@ -10,6 +10,7 @@ element, with ``<``, ``>`` and ``&`` escaped, and is put into the document with
 from __future__ import annotations
 
 import json
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -32,17 +33,31 @@ def safe_json(data: Any) -> str:
 
 
 def select(graph: nx.MultiDiGraph, max_nodes: int | None) -> nx.MultiDiGraph:
-    """The ``max_nodes`` best-connected concepts and the findings between them."""
+    """The ``max_nodes`` concepts with the most support (summed over their findings) and
+    the findings between them."""
     if max_nodes is None or graph.number_of_nodes() <= max_nodes:
         return graph
-    ranked = sorted(graph.nodes, key=lambda n: (-(graph.in_degree(n) + graph.out_degree(n)),
+    weight: Counter[str] = Counter()
+    for u, v, attrs in graph.edges(data=True):
+        weight[u] += int(attrs.get("support") or 1)
+        weight[v] += int(attrs.get("support") or 1)
+    ranked = sorted(graph.nodes, key=lambda n: (-weight[n], -(graph.in_degree(n) + graph.out_degree(n)),
                                                 -int(graph.nodes[n].get("mentions", 0) or 0), n))
     return graph.subgraph(ranked[:max_nodes]).copy()
 
 
-def render_page(graph: nx.MultiDiGraph, max_nodes: int | None = 400) -> str:
-    """The page for ``graph`` (its best-connected ``max_nodes`` concepts)."""
+def render_page(graph: nx.MultiDiGraph, max_nodes: int | None = 400, top: int = 60) -> str:
+    """The page for ``graph``: its ``max_nodes`` best-supported concepts and the findings
+    between them, of which the ``top`` best supported are drawn first (the page says how
+    many it leaves out; its controls draw more)."""
     data = to_json_data(select(graph, max_nodes))
+    data["view"] = {
+        "top": top,
+        "concepts": graph.number_of_nodes(),
+        "findings": graph.number_of_edges(),
+        # species and anatomy by name, also where their node is not on the page
+        "names": {n: a.get("name", n) for n, a in graph.nodes(data=True) if a.get("type") in ("species", "anatomy")},
+    }
     script = _asset("vendor/cytoscape.min.js").replace("</script", "<\\/script")
     page = _asset("page.html")
     return page.replace("__GRAPH_DATA__", safe_json(data)).replace("__CYTOSCAPE__", script)

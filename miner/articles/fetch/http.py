@@ -73,6 +73,26 @@ def _short(exc: BaseException) -> str:
     return text.split("\n")[0][:120]
 
 
+def _unresolvable(exc: BaseException) -> bool:
+    """Whether a connection failed because the host name did not resolve (DNS)."""
+    import socket
+
+    from urllib3.exceptions import NameResolutionError
+
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        error = stack.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, (NameResolutionError, socket.gaierror)):
+            return True
+        stack.extend(e for e in (error.__cause__, error.__context__, getattr(error, "reason", None), *error.args)
+                     if isinstance(e, BaseException))
+    return False
+
+
 class Http:
     """GET and POST with retries, back-off and a rate limit.
 
@@ -138,6 +158,9 @@ class Http:
             except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
                 last = f"connection to {host} broke mid-answer ({_short(exc)})"
             except requests.exceptions.ConnectionError as exc:
+                if _unresolvable(exc):  # offline, or a mistyped address: asking again will not help
+                    raise FetchError(f"{what}: cannot resolve {urlsplit(url).hostname or host} "
+                                     "(no network, or a wrong --base-url?)") from None
                 reason = _short(exc)
                 last = (f"no answer from {host} within {self.timeout:g}s" if reason == "timed out"
                         else f"cannot reach {host} ({reason})")
