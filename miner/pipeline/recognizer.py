@@ -52,13 +52,21 @@ def in_focus(text: str, sentences: Sequence[tuple[int, int]], head_end: int, rul
 
 
 def doc_focus(doc: Doc, rules: Rules, head_chars: int = HEAD_CHARS) -> list[bool]:
-    """:func:`in_focus` for each of the Doc's sentences, computed once per Doc."""
+    """:func:`in_focus` for each of the Doc's sentences but the title, computed once per Doc."""
     focus = doc.user_data.get(FOCUS_KEY)
     if focus is None:
         text = extensions.doc_text(doc)
         sections = extensions.get(doc, "miner_article").get("sections") or []
         head_end = next((s["start"] for s in sections if s["label"].upper().startswith("BODY")), head_chars)
-        focus = in_focus(text, extensions.sentence_bounds(doc), head_end, rules, sections)
+        sentences = extensions.sentence_bounds(doc)
+        focus = in_focus(text, sentences, head_end, rules, sections)
+        title = title_span(text, extensions.get(doc, "miner_article").get("title"))
+        if title is not None:
+            # A headline is unlike the abstracts the models learned from (no annotated
+            # abstract has one): the title keeps the lexicon's candidates and states no
+            # finding; the text restates what it announces.
+            focus = [chosen and not (start < title[1] and title[0] < end)
+                     for (start, end), chosen in zip(sentences, focus)]
         doc.user_data[FOCUS_KEY] = focus
     return focus
 
@@ -77,6 +85,32 @@ def focus_ranges(sentences: Sequence[tuple[int, int]], focus: Sequence[bool], te
             else:
                 out.append((start, end))
     return out
+
+
+def _extended(doc: Doc, spans: list[Span], candidates: list[Span]) -> list[Span]:
+    """The recognizer's spans, where a lexicon term holds one or more of them whole
+    ("heat shock" inside "heat shock protein-27"), replaced by the term: a term of the
+    lexicon is a complete name."""
+    spans = sorted(spans, key=lambda s: s.start)
+    starts = [s.start for s in spans]
+    drop: set[int] = set()
+    added: list[Span] = []
+    for candidate in candidates:
+        lo = bisect.bisect_left(starts, candidate.start)
+        inside = []
+        index = lo
+        while index < len(spans) and spans[index].start < candidate.end:
+            inside.append(index)
+            index += 1
+        if lo > 0 and spans[lo - 1].end > candidate.start:
+            continue  # a span crosses the term's start
+        if not inside or any(spans[i].end > candidate.end for i in inside):
+            continue
+        if len(inside) == 1 and (spans[inside[0]].start, spans[inside[0]].end) == (candidate.start, candidate.end):
+            continue
+        drop.update(inside)
+        added.append(Span(doc, candidate.start, candidate.end, label=candidate.label))
+    return [s for i, s in enumerate(spans) if i not in drop] + added
 
 
 def title_span(text: str, title: str | None) -> tuple[int, int] | None:
@@ -99,26 +133,20 @@ class FocusedRecognizer:
     """Sets ``doc.ents``: the recognizer's entities where it ran, the candidates elsewhere."""
 
     def __init__(self, nlp: Language, name: str, tok2vec: str = "tok2vec", ner: str = "ner",
-                 head_chars: int = HEAD_CHARS, fill: Sequence[str] = ()) -> None:
+                 head_chars: int = HEAD_CHARS, fill: Sequence[str] = (), extend: Sequence[str] = ()) -> None:
         self.nlp = nlp
         self.name = name
         self.tok2vec_name = tok2vec
         self.ner_name = ner
         self.head_chars = head_chars
         self.fill = set(fill)  # candidate types that fill where the recognizer found nothing
+        self.extend = set(extend)  # candidate types whose terms replace the recognizer's spans inside them
         self.cues = Rules.load()
 
     def __call__(self, doc: Doc) -> Doc:
         text = extensions.doc_text(doc)
         sentences = extensions.sentence_bounds(doc)
-        focus = list(doc_focus(doc, self.cues, self.head_chars))
-        title = title_span(text, extensions.get(doc, "miner_article").get("title"))
-        if title is not None:
-            # Headline capitals are unlike the abstracts the recognizer learned from: the
-            # title keeps the lexicon's candidates.
-            focus = [chosen and not (start < title[1] and title[0] < end)
-                     for (start, end), chosen in zip(sentences, focus)]
-        ranges = focus_ranges(sentences, focus, text)
+        ranges = focus_ranges(sentences, doc_focus(doc, self.cues, self.head_chars), text)
         candidates = sorted(doc.spans[SPAN_KEY], key=lambda c: c.start) if SPAN_KEY in doc.spans else []
         candidate_starts = [c.start for c in candidates]
         pieces: list[tuple[Span, Doc]] = []
@@ -140,6 +168,8 @@ class FocusedRecognizer:
             for (span, _), piece in zip(pieces, docs):
                 for ent in piece.ents:
                     spans.append(Span(doc, span.start + ent.start, span.start + ent.end, label=ent.label))
+        if self.extend and spans:
+            spans = _extended(doc, spans, [c for c in candidates if c.label_ in self.extend])
         covered_starts = [span.start for span, _ in pieces]
         taken = bytearray(len(doc) + 1)
         for span in spans:
@@ -155,12 +185,13 @@ class FocusedRecognizer:
 
 @Language.factory(
     "miner_recognizer",
-    default_config={"tok2vec": "tok2vec", "ner": "ner", "head_chars": HEAD_CHARS, "fill": []},
+    default_config={"tok2vec": "tok2vec", "ner": "ner", "head_chars": HEAD_CHARS, "fill": [], "extend": []},
     requires=["doc.spans"],
     assigns=["doc.ents"],
 )
 def make_focused_recognizer(nlp: Language, name: str, tok2vec: str, ner: str, head_chars: int,
-                            fill: list[str]) -> Any:
+                            fill: list[str], extend: list[str]) -> Any:
     """The trained tok2vec and entity recognizer on the head and the result sentences;
     the lexicon's candidates elsewhere."""
-    return FocusedRecognizer(nlp, name, tok2vec=tok2vec, ner=ner, head_chars=head_chars, fill=fill)
+    return FocusedRecognizer(nlp, name, tok2vec=tok2vec, ner=ner, head_chars=head_chars, fill=fill,
+                             extend=extend)

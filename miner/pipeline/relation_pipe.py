@@ -192,10 +192,12 @@ class RelationClassifier(TrainablePipe):
                pair_probs: numpy.ndarray) -> list[tuple[int, str, float]]:
         """(pair index, label, confidence) of each finding: an object whose ``none`` is
         below ``threshold``, with the likeliest other label, and its subjects - every
-        pair at ``subject_threshold``, else the best pair at ``subject_floor``."""
+        pair at ``subject_threshold`` and at ``subject_ratio`` of the best one, else the
+        best pair at ``subject_floor``."""
         threshold = self.cfg.get("threshold", 0.5)
         subject_threshold = self.cfg.get("subject_threshold", 0.5)
         floor = self.cfg.get("subject_floor", 0.2)
+        ratio = self.cfg.get("subject_ratio", 0.0)
         by_object: dict[int, list[int]] = {}
         for index, owner in enumerate(candidates.owner):
             by_object.setdefault(owner, []).append(index)
@@ -206,7 +208,8 @@ class RelationClassifier(TrainablePipe):
                 continue
             best = 1 + int(row[1:].argmax())
             members = by_object.get(o, [])
-            chosen = [i for i in members if pair_probs[i, 1] >= subject_threshold]
+            best_subject = max((pair_probs[i, 1] for i in members), default=0.0)
+            chosen = [i for i in members if pair_probs[i, 1] >= max(subject_threshold, ratio * best_subject)]
             if not chosen and members:
                 top = max(members, key=lambda i: pair_probs[i, 1])
                 if pair_probs[top, 1] >= floor:
