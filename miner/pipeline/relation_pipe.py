@@ -57,6 +57,16 @@ GOLD_KEY = "miner_gold"
 _WINDOW = 5
 
 
+def finding_label(row: numpy.ndarray, threshold: float) -> int | None:
+    """The label index of an object's finding, None for no finding: there is one when
+    the labels other than ``none`` (column 0) together reach ``threshold``, and it is
+    the likeliest of them. (An argmax over all labels would miss a finding whose
+    probability is split between two directions.)"""
+    if 1.0 - float(row[0]) < threshold:
+        return None
+    return 1 + int(row[1:].argmax())
+
+
 class DocCandidates:
     """The candidate objects and pairs of one Doc, with their inputs for the model."""
 
@@ -190,8 +200,9 @@ class RelationClassifier(TrainablePipe):
 
     def decide(self, candidates: DocCandidates, object_probs: numpy.ndarray,
                pair_probs: numpy.ndarray) -> list[tuple[int, str, float]]:
-        """(pair index, label, confidence) of each finding: an object with a label
-        other than ``none`` (at ``threshold``), and its subjects - every pair at
+        """(pair index, label, confidence) of each finding: an object whose
+        probability of some finding (all labels but ``none``) reaches ``threshold``,
+        with its likeliest label (:func:`finding_label`), and its subjects - every pair at
         ``subject_threshold``, else the best pair at ``subject_floor``."""
         threshold = self.cfg.get("threshold", 0.5)
         subject_threshold = self.cfg.get("subject_threshold", 0.5)
@@ -201,8 +212,8 @@ class RelationClassifier(TrainablePipe):
             by_object.setdefault(owner, []).append(index)
         out = []
         for o, row in enumerate(object_probs):
-            best = int(row.argmax())
-            if self.labels[best] == "none" or row[best] < threshold:
+            best = finding_label(row, threshold)
+            if best is None:
                 continue
             members = by_object.get(o, [])
             chosen = [i for i in members if pair_probs[i, 1] >= subject_threshold]
