@@ -250,7 +250,36 @@ def direction_features(obj: MentionRef, sentence: SentenceFeatures, valence: str
     feats = [f"dir={category}", f"dir_w={category}_{where}_{distance}", f"dir_n={category}_{negated}",
              f"dir_nv={category}_{negated}_{valence}", f"dir_wv={category}_{where}_{valence}"]
     feats += [f"dir_ow={category}_{negated}_{w}" for w in _head_words(obj)]
+    cue_word = _word(sentence.text[cue[0]:cue[1]])
+    feats += [f"dir_cw={cue_word}", f"dir_cwo={cue_word}_{where}"]
+    feats += [f"dir_cw_ow={cue_word}_{w}" for w in _head_words(obj)[-1:]]
+    inner = sentence.tokens_between(cue[1], o0) if where == "pre" else sentence.tokens_between(o1, cue[0])
+    if len(inner) <= 6:
+        feats += [f"dir_bw={w}" for w in inner]
+    # "lower in the control group than ...": the comparator's side of the control arm
+    # turns the direction round.
+    side = _control_side(sentence)
+    if side:
+        feats += [f"ctrl={side}", f"ctrl_dir={side}_{category}_{negated}"]
     return feats
+
+
+_CONTROL_WORDS = ("control", "controls", "placebo", "sham", "usual")
+
+
+def _control_side(sentence: SentenceFeatures) -> str | None:
+    """Where a control word stands relative to the sentence's first comparator
+    ("than", "compared with"): right after it, before it, or None (no comparator or
+    no control word)."""
+    if not sentence.comparators:
+        return None
+    places = _word_places(sentence, _CONTROL_WORDS)
+    if not places:
+        return None
+    comparator = sentence.word_index(sentence.comparators[0])
+    if any(0 <= i - comparator <= 4 for i in places):
+        return "after_cmp"
+    return "before_cmp" if any(i < comparator for i in places) else "far_after_cmp"
 
 
 def _valence(mention: MentionRef) -> str:
@@ -305,8 +334,35 @@ def object_features(obj: MentionRef, sentence: SentenceFeatures, others: Sequenc
     return feats
 
 
-def pair_features(pair: Pair, sentence: SentenceFeatures, others: Sequence[MentionRef]) -> list[str]:
-    """The sparse features of one pair (strings; the model hashes them)."""
+def _word_places(sentence: SentenceFeatures, words: Iterable[str]) -> list[int]:
+    return sorted(i for w in words for i in sentence.positions.get(w, ()))
+
+
+def arm_reference_features(arm: Arm, arms: Sequence[Arm], sentence: SentenceFeatures) -> list[str]:
+    """How a sentence that does not name an arm may still point at it: its words
+    ("the aerobic group" for aerobic training), right after a comparator ("than the
+    aerobic group": the comparator) or before "group"; another arm's words instead."""
+    feats = [f"arm_count={min(len(arms), 3)}"]
+    places = _word_places(sentence, arm.words)
+    if places:
+        feats.append("arm_word")
+        forms = sentence._forms
+        if any(w in ("group", "groups", "arm", "arms") for i in places for w in forms[i + 1:i + 3]):
+            feats.append("arm_word_group")
+        cmp_words = [sentence.word_index(c) for c in sentence.comparators]
+        if any(0 < i - c <= 3 for i in places for c in cmp_words):
+            feats.append("arm_word_after_cmp")
+        elif cmp_words and all(i < c for i in places for c in cmp_words):
+            feats.append("arm_word_before_cmp")
+    elif any(_word_places(sentence, other.words) for other in arms if other.concept != arm.concept):
+        feats.append("other_arm_word")
+    return feats
+
+
+def pair_features(pair: Pair, sentence: SentenceFeatures, others: Sequence[MentionRef],
+                  arms: Sequence[Arm] = ()) -> list[str]:
+    """The sparse features of one pair (strings; the model hashes them); ``arms`` are
+    the article's main interventions (:func:`article_arms`)."""
     base = sentence.start
     s, o = pair.subject, pair.object
     o0, o1 = o.start - base, o.end - base
@@ -331,6 +387,7 @@ def pair_features(pair: Pair, sentence: SentenceFeatures, others: Sequence[Menti
             feats.append("arm_both")
         if any(b < o0 for b in sentence.betweens):
             feats.append("arm_between_before_obj")
+        feats += [f"{f}_{pair.arm.rank}" for f in arm_reference_features(pair.arm, arms, sentence)]
         order = "arm"
     else:
         s0, s1 = s.start - base, s.end - base
@@ -339,6 +396,13 @@ def pair_features(pair: Pair, sentence: SentenceFeatures, others: Sequence[Menti
             feats.append("s_control")
         if "class" in s.flags:
             feats.append("s_class")
+        rank = next((a.rank for a in arms if a.concept == s.concept), None)
+        feats.append(f"s_arm={rank}" if rank is not None else f"s_notarm={s.type}")
+        if s.type == "intervention":
+            earlier = {m.concept for m in others if m.type == "intervention" and m.start < s.start}
+            feats.append(f"s_int_index={min(len(earlier), 2)}")
+        if any(w in ("group", "groups", "arm", "arms") for w in sentence.tokens_between(s1, s1 + 12)):
+            feats.append("s_group")
         left, right = (s0, o1) if s0 < o0 else (o0, s1)
         inner_start, inner_end = (s1, o0) if s0 < o0 else (o1, s0)
         order = "so" if s0 < o0 else "os"

@@ -164,7 +164,7 @@ class RelationClassifier(TrainablePipe):
                 owner.append(object_index[concept])
                 p_segments.append(_segments(pair, t_lo, t_hi))
                 p_flags.append(1.0 if pair.arm is not None else 0.0)
-                p_features.append(pair_features(pair, sentence, inside))
+                p_features.append(pair_features(pair, sentence, inside, arms))
         batch = DocBatch(_instances(o_segments, OBJECT_SEGMENTS, [0.0] * len(o_segments), o_features),
                          _instances(p_segments, PAIR_SEGMENTS, p_flags, p_features))
         return DocCandidates(objects, pairs, owner, batch)
