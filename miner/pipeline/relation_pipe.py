@@ -54,6 +54,10 @@ from miner.pipeline.study import article_study_context, evidence_context
 
 LABELS = ("none", "decreases", "increases", "no_effect", "associated_with", "not_associated")
 GOLD_KEY = "miner_gold"
+# The decision thresholds of RelationClassifier.decide, chosen by 5-fold cross-validation
+# on the training abstracts (scripts/cv_relations.py --grid: the same setting won on each
+# fold's other four folds).
+THRESHOLD, SUBJECT_THRESHOLD, SUBJECT_FLOOR = 0.4, 0.7, 0.3
 _WINDOW = 5
 
 
@@ -94,11 +98,13 @@ class RelationClassifier(TrainablePipe):
     """Decides the candidate pairs into ``doc._.miner_relations``."""
 
     def __init__(self, vocab: Vocab, model: Model, name: str = "miner_relations", *, patterns: str = "",
-                 lexicon: str = "", threshold: float = 0.5) -> None:
+                 lexicon: str = "", threshold: float = THRESHOLD, subject_threshold: float = SUBJECT_THRESHOLD,
+                 subject_floor: float = SUBJECT_FLOOR) -> None:
         self.vocab = vocab
         self.model = model
         self.name = name
-        self.cfg = {"labels": list(LABELS), "threshold": threshold, "subject_threshold": 0.5, "subject_floor": 0.2}
+        self.cfg = {"labels": list(LABELS), "threshold": threshold, "subject_threshold": subject_threshold,
+                    "subject_floor": subject_floor}
         self.cues = Rules.load(patterns or None)
         self.lexicon = Lexicon.load(lexicon or default_lexicon_path())
 
@@ -204,9 +210,9 @@ class RelationClassifier(TrainablePipe):
         probability of some finding (all labels but ``none``) reaches ``threshold``,
         with its likeliest label (:func:`finding_label`), and its subjects - every pair at
         ``subject_threshold``, else the best pair at ``subject_floor``."""
-        threshold = self.cfg.get("threshold", 0.5)
-        subject_threshold = self.cfg.get("subject_threshold", 0.5)
-        floor = self.cfg.get("subject_floor", 0.2)
+        threshold = self.cfg.get("threshold", THRESHOLD)
+        subject_threshold = self.cfg.get("subject_threshold", SUBJECT_THRESHOLD)
+        floor = self.cfg.get("subject_floor", SUBJECT_FLOOR)
         by_object: dict[int, list[int]] = {}
         for index, owner in enumerate(candidates.owner):
             by_object.setdefault(owner, []).append(index)
@@ -416,13 +422,16 @@ def _segments(pair: Pair, t_lo: int, t_hi: int) -> list[tuple[int, int]]:
         },
         "patterns": "",
         "lexicon": "",
-        "threshold": 0.5,
+        "threshold": THRESHOLD,
+        "subject_threshold": SUBJECT_THRESHOLD,
+        "subject_floor": SUBJECT_FLOOR,
     },
     requires=["doc._.miner_entities", "doc._.miner_effects"],
     assigns=["doc._.miner_relations", "doc._.miner_context"],
     default_score_weights={"rel_f": 1.0, "rel_p": 0.0, "rel_r": 0.0},
 )
 def make_relation_classifier(nlp: Language, name: str, model: Model, patterns: str, lexicon: str,
-                             threshold: float) -> RelationClassifier:
+                             threshold: float, subject_threshold: float, subject_floor: float) -> RelationClassifier:
     """The trained finding classifier over candidate objects and pairs."""
-    return RelationClassifier(nlp.vocab, model, name, patterns=patterns, lexicon=lexicon, threshold=threshold)
+    return RelationClassifier(nlp.vocab, model, name, patterns=patterns, lexicon=lexicon, threshold=threshold,
+                              subject_threshold=subject_threshold, subject_floor=subject_floor)
