@@ -8,8 +8,8 @@ import numpy
 import pytest
 
 from miner.pipeline.grouping import Form, form_pair_features, group_forms, related
-from miner.pipeline.pairs import Arm, MentionRef, SentenceFeatures, article_arms, object_features, pair_features, \
-    sentence_pairs
+from miner.pipeline.pairs import Arm, MentionRef, SentenceFeatures, article_arms, content_words, \
+    direction_features, nearest_cue, object_features, pair_features, sentence_pairs
 from miner.pipeline.relation_model import segment_means, segment_means_backward
 from miner.training.gold import assign_folds, locate_sentence, mention_places
 
@@ -154,6 +154,7 @@ def _cues():
     ([0.1, 0.8, 0.05, 0.05, 0.0, 0.0], [[0.2, 0.8], [0.9, 0.1]], [(0, "decreases")]),  # the subject, not the comparator
     ([0.7, 0.2, 0.1, 0.0, 0.0, 0.0], [[0.1, 0.9]], []),  # no finding about the object
     ([0.0, 0.0, 0.0, 0.9, 0.1, 0.0], [[0.7, 0.3], [0.75, 0.25]], [(0, "no_effect")]),  # the best subject, above the floor
+    ([0.4, 0.3, 0.3, 0.0, 0.0, 0.0], [[0.1, 0.9]], [(0, "decreases")]),  # a finding, its mass split over two labels
 ])
 def test_the_decision_rule(object_row, pair_rows, expected):
     from miner.pipeline.relation_pipe import DocCandidates, RelationClassifier
@@ -179,3 +180,40 @@ def test_group_references_are_compared_with_the_main_arms():
     rows = dict(zip(pairs, pair_rows(forms, pairs)))
     assert "group_reference" in rows[(0, 1)] and "reference_arm_rank=0" in rows[(0, 1)]
     assert "reference_word=experimental" in rows[(0, 1)]
+
+def test_finding_label_sums_the_labels_other_than_none():
+    from miner.pipeline.relation_pipe import finding_label
+
+    assert finding_label(numpy.array([0.4, 0.25, 0.35, 0.0]), 0.5) == 2
+    assert finding_label(numpy.array([0.6, 0.25, 0.15, 0.0]), 0.5) is None
+    assert finding_label(numpy.array([0.6, 0.25, 0.15, 0.0]), 0.35) == 1
+
+
+def test_arm_words_leave_out_function_words_and_words_two_arms_share():
+    assert content_words("Aerobic exercise with music") == {"aerobic", "exercise", "music"}
+    mentions = [_mention("aerobic training", 10, "intervention", "AER", 1),
+                _mention("resistance training", 40, "intervention", "RES", 6),
+                _mention("aerobic exercise", 90, "intervention", "AER", 15)]
+    words = {a.concept: a.words for a in article_arms(mentions)}
+    assert words == {"AER": {"aerobic", "exercise"}, "RES": {"resistance"}}
+
+
+def test_the_nearest_direction_cue_and_its_negation():
+    sentence = "Yoga did not reduce pain, but sleep increased markedly."
+    cues = SentenceFeatures(sentence, 0, _words(sentence), _cues(), "results").cues
+    pain, sleep = sentence.index("pain"), sentence.index("sleep")
+    assert sentence[slice(*nearest_cue(cues, pain, pain + 4)[:2])] == "reduce"
+    assert nearest_cue(cues, sleep, sleep + 5)[2] == "increase"
+    assert nearest_cue(cues, pain, pain + 4, categories=("worsen",)) is None
+
+
+def test_direction_features_join_the_cue_to_the_objects_words():
+    sentence = "Yoga did not reduce back pain, but sleep quality improved."
+    features = SentenceFeatures(sentence, 0, _words(sentence), _cues(), "results")
+    pain = _mention("back pain", sentence.index("back pain"), "outcome", "PAIN", 4, ["valence=bad"])
+    sleep = _mention("sleep quality", sentence.index("sleep"), "outcome", "SLEEP", 7)
+    pain_features = direction_features(pain, features, "bad")
+    assert "dir_n=decrease_neg" in pain_features and "dir_ow=decrease_neg_pain" in pain_features
+    sleep_features = direction_features(sleep, features, "none")
+    assert "dir_w=improve_post_near" in sleep_features and "dir_ow=improve_pos_quality" in sleep_features
+    assert direction_features(pain, SentenceFeatures("Pain.", 0, [(0, 4)], _cues(), None), "bad") == ["dir=none"]

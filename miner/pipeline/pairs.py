@@ -62,6 +62,7 @@ class Arm:
     concept: str
     rank: int
     mention: MentionRef  # its first mention, which stands for it in a sentence that does not name it
+    words: frozenset[str] = frozenset()  # the content words of its mentions ("exercise group" refers to it)
 
 
 @dataclass(frozen=True)
@@ -85,13 +86,28 @@ def article_arms(mentions: Sequence[MentionRef], limit: int = MAX_ARMS) -> list[
     name the tested arms)."""
     counts: Counter[str] = Counter()
     first: dict[str, MentionRef] = {}
+    words: dict[str, set[str]] = {}
     for mention in mentions:
         if mention.type != "intervention" or "control" in mention.flags:
             continue
         counts[mention.concept] += 3 if mention.start < 3000 else 1
         first.setdefault(mention.concept, mention)
-    ranked = sorted(counts, key=lambda c: (-counts[c], first[c].start))
-    return [Arm(c, i, first[c]) for i, c in enumerate(ranked[:limit])]
+        words.setdefault(mention.concept, set()).update(content_words(mention.text))
+    ranked = sorted(counts, key=lambda c: (-counts[c], first[c].start))[:limit]
+    # A word shared by two arms ("training" in "aerobic training" and "resistance training")
+    # does not tell them apart.
+    shared = Counter(w for c in ranked for w in words[c])
+    return [Arm(c, i, first[c], frozenset(w for w in words[c] if shared[w] == 1)) for i, c in enumerate(ranked)]
+
+
+_CONTENT = re.compile(r"[a-z][a-z-]{3,}")
+_FUNCTION_WORDS = frozenset({"with", "without", "plus", "alone", "only", "group", "groups", "arm", "arms", "from",
+                             "that", "this", "than", "into", "after", "before", "during", "their", "both", "each"})
+
+
+def content_words(text: str) -> set[str]:
+    """The lowercased words of four or more letters of a mention, but function words."""
+    return {w for w in _CONTENT.findall(text.lower()) if w not in _FUNCTION_WORDS}
 
 
 def _closest(subjects: list[MentionRef], objects: list[MentionRef]) -> tuple[MentionRef, MentionRef]:
@@ -168,6 +184,9 @@ class SentenceFeatures:
         self.words = words  # (start, end) of each token, relative to the sentence
         self._starts = [a for a, b in words if text[a:b].strip()]
         self._forms = [_word(text[a:b]) for a, b in words if text[a:b].strip()]
+        self.positions: dict[str, list[int]] = {}
+        for index, form in enumerate(self._forms):
+            self.positions.setdefault(form, []).append(index)
         self.section = section or "none"
         self.cues = [(c.start, c.end, c.category) for category in _CATEGORIES for c in cues.find(category, text)]
         self.comparators = [m.start() for m in _COMPARATOR.finditer(text)]
@@ -178,9 +197,89 @@ class SentenceFeatures:
         self.both = bool(_BOTH.search(text))
         self.group = bool(_GROUP.search(text))
 
+    def word_index(self, offset: int) -> int:
+        """The index of the first word starting at or after ``offset``."""
+        return bisect.bisect_left(self._starts, offset)
+
     def tokens_between(self, start: int, end: int) -> list[str]:
         """The words whose start lies in [start, end) (sentence-relative characters)."""
         return self._forms[bisect.bisect_left(self._starts, start):bisect.bisect_left(self._starts, end)]
+
+
+_DIRECTIONS = ("decrease", "increase", "improve", "worsen", "no_effect", "association")
+
+
+def nearest_cue(cues: Sequence[tuple[int, int, str]], start: int, end: int,
+                categories: Sequence[str] = _DIRECTIONS) -> tuple[int, int, str] | None:
+    """The cue of ``categories`` closest to the span [start, end) (sentence-relative
+    characters; a cue inside the span counts as distance 0)."""
+    best, best_distance = None, None
+    for cue in cues:
+        if cue[2] not in categories:
+            continue
+        distance = max(0, start - cue[1], cue[0] - end)
+        if best_distance is None or distance < best_distance:
+            best, best_distance = cue, distance
+    return best
+
+
+def _negated(cues: Sequence[tuple[int, int, str]], cue: tuple[int, int, str]) -> bool:
+    """A negation cue ends at most 12 characters before ``cue`` ("did not reduce")."""
+    return any(c[2] == "negation" and 0 <= cue[0] - c[1] <= 12 for c in cues)
+
+
+def _head_words(mention: MentionRef) -> list[str]:
+    words = [w for w in _CONTENT.findall(mention.text.lower())]
+    return words[-2:]
+
+
+def direction_features(obj: MentionRef, sentence: SentenceFeatures, valence: str) -> list[str]:
+    """The direction cue closest to the object, where it is, whether it is negated, and
+    with the object's own last words (so that the model learns which outcomes are
+    better lower: "pain improved" is a decrease) and its lexicon valence."""
+    base = sentence.start
+    o0, o1 = obj.start - base, obj.end - base
+    cue = nearest_cue(sentence.cues, o0, o1)
+    if cue is None:
+        return ["dir=none"]
+    where = "pre" if cue[1] <= o0 else "post" if cue[0] >= o1 else "in"
+    gap = max(0, o0 - cue[1], cue[0] - o1)
+    distance = "near" if gap <= 25 else "mid" if gap <= 60 else "far"
+    negated = "neg" if _negated(sentence.cues, cue) else "pos"
+    category = cue[2]
+    feats = [f"dir={category}", f"dir_w={category}_{where}_{distance}", f"dir_n={category}_{negated}",
+             f"dir_nv={category}_{negated}_{valence}", f"dir_wv={category}_{where}_{valence}"]
+    feats += [f"dir_ow={category}_{negated}_{w}" for w in _head_words(obj)]
+    cue_word = _word(sentence.text[cue[0]:cue[1]])
+    feats += [f"dir_cw={cue_word}", f"dir_cwo={cue_word}_{where}"]
+    feats += [f"dir_cw_ow={cue_word}_{w}" for w in _head_words(obj)[-1:]]
+    inner = sentence.tokens_between(cue[1], o0) if where == "pre" else sentence.tokens_between(o1, cue[0])
+    if len(inner) <= 6:
+        feats += [f"dir_bw={w}" for w in inner]
+    # "lower in the control group than ...": the comparator's side of the control arm
+    # turns the direction round.
+    side = _control_side(sentence)
+    if side:
+        feats += [f"ctrl={side}", f"ctrl_dir={side}_{category}_{negated}"]
+    return feats
+
+
+_CONTROL_WORDS = ("control", "controls", "placebo", "sham", "usual")
+
+
+def _control_side(sentence: SentenceFeatures) -> str | None:
+    """Where a control word stands relative to the sentence's first comparator
+    ("than", "compared with"): right after it, before it, or None (no comparator or
+    no control word)."""
+    if not sentence.comparators:
+        return None
+    places = _word_places(sentence, _CONTROL_WORDS)
+    if not places:
+        return None
+    comparator = sentence.word_index(sentence.comparators[0])
+    if any(0 <= i - comparator <= 4 for i in places):
+        return "after_cmp"
+    return "before_cmp" if any(i < comparator for i in places) else "far_after_cmp"
 
 
 def _valence(mention: MentionRef) -> str:
@@ -231,11 +330,39 @@ def object_features(obj: MentionRef, sentence: SentenceFeatures, others: Sequenc
         feats.append("respectively")
     if sentence.comparators:
         feats.append("comparator")
+    feats += direction_features(obj, sentence, valence)
     return feats
 
 
-def pair_features(pair: Pair, sentence: SentenceFeatures, others: Sequence[MentionRef]) -> list[str]:
-    """The sparse features of one pair (strings; the model hashes them)."""
+def _word_places(sentence: SentenceFeatures, words: Iterable[str]) -> list[int]:
+    return sorted(i for w in words for i in sentence.positions.get(w, ()))
+
+
+def arm_reference_features(arm: Arm, arms: Sequence[Arm], sentence: SentenceFeatures) -> list[str]:
+    """How a sentence that does not name an arm may still point at it: its words
+    ("the aerobic group" for aerobic training), right after a comparator ("than the
+    aerobic group": the comparator) or before "group"; another arm's words instead."""
+    feats = [f"arm_count={min(len(arms), 3)}"]
+    places = _word_places(sentence, arm.words)
+    if places:
+        feats.append("arm_word")
+        forms = sentence._forms
+        if any(w in ("group", "groups", "arm", "arms") for i in places for w in forms[i + 1:i + 3]):
+            feats.append("arm_word_group")
+        cmp_words = [sentence.word_index(c) for c in sentence.comparators]
+        if any(0 < i - c <= 3 for i in places for c in cmp_words):
+            feats.append("arm_word_after_cmp")
+        elif cmp_words and all(i < c for i in places for c in cmp_words):
+            feats.append("arm_word_before_cmp")
+    elif any(_word_places(sentence, other.words) for other in arms if other.concept != arm.concept):
+        feats.append("other_arm_word")
+    return feats
+
+
+def pair_features(pair: Pair, sentence: SentenceFeatures, others: Sequence[MentionRef],
+                  arms: Sequence[Arm] = ()) -> list[str]:
+    """The sparse features of one pair (strings; the model hashes them); ``arms`` are
+    the article's main interventions (:func:`article_arms`)."""
     base = sentence.start
     s, o = pair.subject, pair.object
     o0, o1 = o.start - base, o.end - base
@@ -260,6 +387,7 @@ def pair_features(pair: Pair, sentence: SentenceFeatures, others: Sequence[Menti
             feats.append("arm_both")
         if any(b < o0 for b in sentence.betweens):
             feats.append("arm_between_before_obj")
+        feats += [f"{f}_{pair.arm.rank}" for f in arm_reference_features(pair.arm, arms, sentence)]
         order = "arm"
     else:
         s0, s1 = s.start - base, s.end - base
@@ -268,6 +396,13 @@ def pair_features(pair: Pair, sentence: SentenceFeatures, others: Sequence[Menti
             feats.append("s_control")
         if "class" in s.flags:
             feats.append("s_class")
+        rank = next((a.rank for a in arms if a.concept == s.concept), None)
+        feats.append(f"s_arm={rank}" if rank is not None else f"s_notarm={s.type}")
+        if s.type == "intervention":
+            earlier = {m.concept for m in others if m.type == "intervention" and m.start < s.start}
+            feats.append(f"s_int_index={min(len(earlier), 2)}")
+        if any(w in ("group", "groups", "arm", "arms") for w in sentence.tokens_between(s1, s1 + 12)):
+            feats.append("s_group")
         left, right = (s0, o1) if s0 < o0 else (o0, s1)
         inner_start, inner_end = (s1, o0) if s0 < o0 else (o1, s0)
         order = "so" if s0 < o0 else "os"

@@ -54,7 +54,21 @@ from miner.pipeline.study import article_study_context, evidence_context
 
 LABELS = ("none", "decreases", "increases", "no_effect", "associated_with", "not_associated")
 GOLD_KEY = "miner_gold"
+# The decision thresholds of RelationClassifier.decide, chosen by 5-fold cross-validation
+# on the training abstracts (scripts/cv_relations.py --grid: the same setting won on each
+# fold's other four folds).
+THRESHOLD, SUBJECT_THRESHOLD, SUBJECT_FLOOR = 0.4, 0.7, 0.3
 _WINDOW = 5
+
+
+def finding_label(row: numpy.ndarray, threshold: float) -> int | None:
+    """The label index of an object's finding, None for no finding: there is one when
+    the labels other than ``none`` (column 0) together reach ``threshold``, and it is
+    the likeliest of them. (An argmax over all labels would miss a finding whose
+    probability is split between two directions.)"""
+    if 1.0 - float(row[0]) < threshold:
+        return None
+    return 1 + int(row[1:].argmax())
 
 
 class DocCandidates:
@@ -84,11 +98,13 @@ class RelationClassifier(TrainablePipe):
     """Decides the candidate pairs into ``doc._.miner_relations``."""
 
     def __init__(self, vocab: Vocab, model: Model, name: str = "miner_relations", *, patterns: str = "",
-                 lexicon: str = "", threshold: float = 0.5) -> None:
+                 lexicon: str = "", threshold: float = THRESHOLD, subject_threshold: float = SUBJECT_THRESHOLD,
+                 subject_floor: float = SUBJECT_FLOOR) -> None:
         self.vocab = vocab
         self.model = model
         self.name = name
-        self.cfg = {"labels": list(LABELS), "threshold": threshold, "subject_threshold": 0.5, "subject_floor": 0.2}
+        self.cfg = {"labels": list(LABELS), "threshold": threshold, "subject_threshold": subject_threshold,
+                    "subject_floor": subject_floor}
         self.cues = Rules.load(patterns or None)
         self.lexicon = Lexicon.load(lexicon or default_lexicon_path())
 
@@ -154,7 +170,7 @@ class RelationClassifier(TrainablePipe):
                 owner.append(object_index[concept])
                 p_segments.append(_segments(pair, t_lo, t_hi))
                 p_flags.append(1.0 if pair.arm is not None else 0.0)
-                p_features.append(pair_features(pair, sentence, inside))
+                p_features.append(pair_features(pair, sentence, inside, arms))
         batch = DocBatch(_instances(o_segments, OBJECT_SEGMENTS, [0.0] * len(o_segments), o_features),
                          _instances(p_segments, PAIR_SEGMENTS, p_flags, p_features))
         return DocCandidates(objects, pairs, owner, batch)
@@ -190,23 +206,23 @@ class RelationClassifier(TrainablePipe):
 
     def decide(self, candidates: DocCandidates, object_probs: numpy.ndarray,
                pair_probs: numpy.ndarray) -> list[tuple[int, str, float]]:
-        """(pair index, label, confidence) of each finding: an object whose ``none`` is
-        below ``threshold``, with the likeliest other label, and its subjects - every
-        pair at ``subject_threshold`` and at ``subject_ratio`` of the best one, else the
-        best pair at ``subject_floor``."""
-        threshold = self.cfg.get("threshold", 0.5)
-        subject_threshold = self.cfg.get("subject_threshold", 0.5)
-        floor = self.cfg.get("subject_floor", 0.2)
+        """(pair index, label, confidence) of each finding: an object whose
+        probability of some finding (all labels but ``none``) reaches ``threshold``,
+        with its likeliest label (:func:`finding_label`), and its subjects - every pair at
+        ``subject_threshold`` and at ``subject_ratio`` of the best one, else the best
+        pair at ``subject_floor``."""
+        threshold = self.cfg.get("threshold", THRESHOLD)
+        subject_threshold = self.cfg.get("subject_threshold", SUBJECT_THRESHOLD)
+        floor = self.cfg.get("subject_floor", SUBJECT_FLOOR)
         ratio = self.cfg.get("subject_ratio", 0.0)
         by_object: dict[int, list[int]] = {}
         for index, owner in enumerate(candidates.owner):
             by_object.setdefault(owner, []).append(index)
         out = []
         for o, row in enumerate(object_probs):
-            # A finding when "none" is unlikely enough; its label the likeliest of the others.
-            if row[0] >= threshold:
+            best = finding_label(row, threshold)
+            if best is None:
                 continue
-            best = 1 + int(row[1:].argmax())
             members = by_object.get(o, [])
             best_subject = max((pair_probs[i, 1] for i in members), default=0.0)
             chosen = [i for i in members if pair_probs[i, 1] >= max(subject_threshold, ratio * best_subject)]
@@ -410,13 +426,16 @@ def _segments(pair: Pair, t_lo: int, t_hi: int) -> list[tuple[int, int]]:
         },
         "patterns": "",
         "lexicon": "",
-        "threshold": 0.7,
+        "threshold": THRESHOLD,
+        "subject_threshold": SUBJECT_THRESHOLD,
+        "subject_floor": SUBJECT_FLOOR,
     },
     requires=["doc._.miner_entities", "doc._.miner_effects"],
     assigns=["doc._.miner_relations", "doc._.miner_context"],
     default_score_weights={"rel_f": 1.0, "rel_p": 0.0, "rel_r": 0.0},
 )
 def make_relation_classifier(nlp: Language, name: str, model: Model, patterns: str, lexicon: str,
-                             threshold: float) -> RelationClassifier:
+                             threshold: float, subject_threshold: float, subject_floor: float) -> RelationClassifier:
     """The trained finding classifier over candidate objects and pairs."""
-    return RelationClassifier(nlp.vocab, model, name, patterns=patterns, lexicon=lexicon, threshold=threshold)
+    return RelationClassifier(nlp.vocab, model, name, patterns=patterns, lexicon=lexicon, threshold=threshold,
+                              subject_threshold=subject_threshold, subject_floor=subject_floor)
