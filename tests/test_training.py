@@ -202,7 +202,7 @@ def test_the_nearest_direction_cue_and_its_negation():
     sentence = "Yoga did not reduce pain, but sleep increased markedly."
     cues = SentenceFeatures(sentence, 0, _words(sentence), _cues(), "results").cues
     pain, sleep = sentence.index("pain"), sentence.index("sleep")
-    assert sentence[slice(*nearest_cue(cues, pain, pain + 4)[:2])] == "reduce"
+    assert sentence[slice(*nearest_cue(cues, pain, pain + 4)[:2])] == "did not reduce"  # the no-effect cue holds "reduce"
     assert nearest_cue(cues, sleep, sleep + 5)[2] == "increase"
     assert nearest_cue(cues, pain, pain + 4, categories=("worsen",)) is None
 
@@ -213,7 +213,33 @@ def test_direction_features_join_the_cue_to_the_objects_words():
     pain = _mention("back pain", sentence.index("back pain"), "outcome", "PAIN", 4, ["valence=bad"])
     sleep = _mention("sleep quality", sentence.index("sleep"), "outcome", "SLEEP", 7)
     pain_features = direction_features(pain, features, "bad")
-    assert "dir_n=decrease_neg" in pain_features and "dir_ow=decrease_neg_pain" in pain_features
+    assert "dir=no_effect" in pain_features and "dir_ow=no_effect_pos_pain" in pain_features
+    failed = "Yoga failed to lower back pain."
+    negated = direction_features(_mention("back pain", failed.index("back pain"), "outcome", "PAIN", 4, ["valence=bad"]),
+                                 SentenceFeatures(failed, 0, _words(failed), _cues(), "results"), "bad")
+    assert "dir_n=decrease_neg" in negated
     sleep_features = direction_features(sleep, features, "none")
     assert "dir_w=improve_post_near" in sleep_features and "dir_ow=improve_pos_quality" in sleep_features
     assert direction_features(pain, SentenceFeatures("Pain.", 0, [(0, 4)], _cues(), None), "bad") == ["dir=none"]
+
+
+def test_the_longer_of_two_equally_near_cues_wins():
+    sentence = "Yoga did not significantly reduce pain."
+    cues = SentenceFeatures(sentence, 0, _words(sentence), _cues(), "results").cues
+    pain = sentence.index("pain")
+    assert nearest_cue(cues, pain, pain + 4)[2] == "no_effect"
+
+
+def test_the_previous_sentences_interventions_are_candidate_subjects():
+    from miner.pipeline.pairs import with_previous
+
+    yoga = _mention("yoga", 10, "intervention", "YOGA", 1)
+    swim = _mention("swam", 300, "intervention", "SWIM", 50)
+    arms = with_previous([Arm("YOGA", 0, yoga)], [swim, yoga])
+    assert [(a.concept, a.rank, a.previous) for a in arms] == [("YOGA", 0, True), ("SWIM", 9, True)]
+    sentence = "They had less pain."
+    pain = _mention("pain", 14, "outcome", "PAIN", 3)
+    pairs = sentence_pairs((0, len(sentence)), (0, 5), [pain], arms)
+    features = SentenceFeatures(sentence, 0, _words(sentence), _cues(), "results")
+    assert {p.subject.concept for p in pairs} == {"YOGA", "SWIM"}
+    assert all("arm_previous" in pair_features(p, features, [pain]) for p in pairs)

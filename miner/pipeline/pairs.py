@@ -63,6 +63,7 @@ class Arm:
     rank: int
     mention: MentionRef  # its first mention, which stands for it in a sentence that does not name it
     words: frozenset[str] = frozenset()  # the content words of its mentions ("exercise group" refers to it)
+    previous: bool = False  # named in the previous sentence ("The rats swam. They showed less pain.")
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,22 @@ def article_arms(mentions: Sequence[MentionRef], limit: int = MAX_ARMS) -> list[
     # does not tell them apart.
     shared = Counter(w for c in ranked for w in words[c])
     return [Arm(c, i, first[c], frozenset(w for w in words[c] if shared[w] == 1)) for i, c in enumerate(ranked)]
+
+
+#: The rank given to an arm that only the previous sentence names.
+PREVIOUS_RANK = 9
+
+
+def with_previous(arms: Sequence[Arm], previous: Sequence[MentionRef]) -> list[Arm]:
+    """The study's arms, and the interventions the previous sentence named, as candidate
+    subjects of a sentence that may speak of them without naming them."""
+    named = {m.concept: m for m in previous}
+    out = [Arm(a.concept, a.rank, a.mention, a.words, a.concept in named) for a in arms]
+    known = {a.concept for a in arms}
+    for concept, mention in named.items():
+        if concept not in known:
+            out.append(Arm(concept, PREVIOUS_RANK, mention, frozenset(content_words(mention.text)), True))
+    return out
 
 
 _CONTENT = re.compile(r"[a-z][a-z-]{3,}")
@@ -212,14 +229,15 @@ _DIRECTIONS = ("decrease", "increase", "improve", "worsen", "no_effect", "associ
 def nearest_cue(cues: Sequence[tuple[int, int, str]], start: int, end: int,
                 categories: Sequence[str] = _DIRECTIONS) -> tuple[int, int, str] | None:
     """The cue of ``categories`` closest to the span [start, end) (sentence-relative
-    characters; a cue inside the span counts as distance 0)."""
-    best, best_distance = None, None
+    characters; a cue inside the span counts as distance 0); of two as close, the
+    longer ("did not significantly reduce" over the "reduce" inside it)."""
+    best, best_key = None, None
     for cue in cues:
         if cue[2] not in categories:
             continue
-        distance = max(0, start - cue[1], cue[0] - end)
-        if best_distance is None or distance < best_distance:
-            best, best_distance = cue, distance
+        key = (max(0, start - cue[1], cue[0] - end), -(cue[1] - cue[0]))
+        if best_key is None or key < best_key:
+            best, best_key = cue, key
     return best
 
 
@@ -377,6 +395,8 @@ def pair_features(pair: Pair, sentence: SentenceFeatures, others: Sequence[Menti
     if pair.arm is not None:
         feats += ["arm", f"arm_rank={pair.arm.rank}", f"arm_ot={pair.arm.rank}_{o.type}",
                   f"arm_nint={min(len(interventions), 2)}", f"arm_sec={sentence.section}"]
+        if pair.arm.previous:
+            feats += ["arm_previous", f"arm_previous_rank={pair.arm.rank}", f"arm_previous_nint={min(len(interventions), 2)}"]
         left, right = o0, o1
         feats += [f"v_pre={w}" for w in sentence.tokens_between(max(0, o0 - 40), o0)[-3:]]
         feats += [f"v_post={w}" for w in sentence.tokens_between(o1, o1 + 40)[:3]]

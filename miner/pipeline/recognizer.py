@@ -118,11 +118,20 @@ def title_span(text: str, title: str | None) -> tuple[int, int] | None:
 
     >>> title_span("TITLE:\\nSwimming eases pain\\n\\nText.", "Swimming eases pain")
     (7, 26)
+    >>> title_span("Swimming eases pain.", "Swimming eases pain.") is None
+    True
     """
     if not title:
         return None
     start = text.find(title, 0, 1000 + len(title))
-    return (start, start + len(title)) if start >= 0 else None
+    if start < 0:
+        return None
+    end = start + len(title)
+    rest = text[end:]
+    # A title is a line of its own with a text after it, not a text's first sentence.
+    if not rest.startswith(("\n", "\r")) or not rest.strip():
+        return None
+    return (start, end)
 
 
 def _only_space(text: str, a: int, b: int) -> bool:

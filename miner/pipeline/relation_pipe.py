@@ -44,6 +44,7 @@ from miner.pipeline.pairs import (
     Pair,
     SentenceFeatures,
     article_arms,
+    with_previous,
     object_features,
     pair_features,
     sentence_pairs,
@@ -141,15 +142,20 @@ class RelationClassifier(TrainablePipe):
         pairs: list[Pair] = []
         owner: list[int] = []
         o_segments, o_features, p_segments, p_flags, p_features = [], [], [], [], []
+        previous: list[MentionRef] = []
+        last_section = -1
         for (lo, hi), chosen in zip(extensions.sentence_bounds(doc), doc_focus(doc, self.cues)):
-            if not chosen:
-                continue
             hi = lo + len(text[lo:hi].rstrip())
             i, j = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
             inside = refs[i:j]
-            if not any(m.type in OBJECT_TYPES for m in inside):
+            section_index = bisect.bisect_right(section_starts, lo) - 1
+            if section_index != last_section:
+                previous, last_section = [], section_index
+            before, previous = previous, [m for m in inside if m.type == "intervention" and "control" not in m.flags]
+            if not chosen or not any(m.type in OBJECT_TYPES for m in inside):
+                previous = previous or before
                 continue
-            found = sentence_pairs((lo, hi), (0, 0), inside, arms)
+            found = sentence_pairs((lo, hi), (0, 0), inside, with_previous(arms, before))
             if not found:
                 continue
             t_lo = bisect.bisect_left(token_starts, lo)
@@ -269,7 +275,7 @@ class RelationClassifier(TrainablePipe):
                 relation="associated_with" if negated else label, negated=negated,
                 hedge=hedged(sentence, lo, target, self.cues), mentions=records[a:b], effects=effects[e0:e1],
                 rules=self.cues, section=section, species=species, confidence=confidence,
-                subject_source="arm" if pair.arm is not None else "sentence"))
+                subject_source="sentence" if pair.arm is None else "previous" if pair.arm.previous else "arm"))
         if relations:
             study = article_study_context(text, sections)
             study["condition"] = main_condition(records, head_end)
