@@ -232,3 +232,27 @@ def test_a_recognised_span_outside_the_lexicon_is_a_concept_of_its_own(nlp):
     doc = _with_ents(nlp, "Handgrip endurance time rose.", [("Handgrip endurance time", "outcome")])
     (mention,) = doc._.miner_entities
     assert mention["id"] == "MINER:handgrip-endurance-time" and mention["name"] == "Handgrip endurance time"
+
+
+def test_header_labels_are_outside_the_recognizers_focus():
+    from miner.pipeline.cues import Rules
+    from miner.pipeline.recognizer import in_focus
+
+    text = "TITLE: Swimming and pain\n\nABSTRACT.RESULTS::\nSwimming reduced pain (p < 0.01).\n"
+    sections = [{"start": 7, "end": 24, "kind": "title", "label": "TITLE"},
+                {"start": 45, "end": len(text), "kind": "results", "label": "ABSTRACT.RESULTS"}]
+    sentences = [(0, 6), (7, 24), (26, 44), (45, len(text) - 1)]
+    assert in_focus(text, sentences, 3000, Rules.load(), sections) == [False, True, False, True]
+
+
+def test_a_recognised_name_does_not_end_in_a_verb_of_change(nlp):
+    from spacy.tokens import Doc, Span
+
+    from miner.pipeline.cues import Rules
+    from miner.pipeline.recognizer import _trimmed
+
+    doc = Doc(nlp.vocab, words="Treadmill running raised IL-6 ; the journal Pain ; reduced pain".split())
+    spans = [Span(doc, 0, 3, label="intervention"), Span(doc, 6, 8, label="outcome"),
+             Span(doc, 9, 11, label="outcome")]
+    assert [(s.text, s.label_) for s in _trimmed(spans, Rules.load())] == [
+        ("Treadmill running", "intervention"), ("reduced pain", "outcome")]

@@ -16,7 +16,7 @@ Researchers found that swimming reduced neuropathic pain in rats with sciatic ne
 
 The rats that swam every day showed a 50% reduction in neuropathic pain behaviours compared with rats that did not exercise.
 
-Swimming also lowered TNF-α in the injured nerve, the researchers said. Swimming raised IL-10 as well.
+Swimming also lowered TNF-α in the injured nerve, the researchers said. Swimming also raised IL-10 in the nerve.
 """
 STUDY = {"pmid": "31000001", "title": "Swimming reduces neuropathic pain after sciatic nerve injury in rats",
          "journal": "Pain Reports", "year": 2021,

@@ -126,15 +126,26 @@ def test_pairs_offer_the_study_arms_when_the_sentence_names_none():
 
 
 def test_pair_features_see_the_comparator():
+    sentence = "Pain was lower with yoga than with massage."
+    pain = _mention("Pain", 0, "outcome", "PAIN", 0)
+    yoga = _mention("yoga", 20, "intervention", "YOGA", 4)
+    massage = _mention("massage", 35, "intervention", "MASSAGE", 7)
+    pairs = {p.subject.concept: p for p in sentence_pairs((0, len(sentence)), (0, 9), [pain, yoga, massage])}
+    features = SentenceFeatures(sentence, 0, _words(sentence), _cues(), "results")
+    assert "cmp_after_s" in pair_features(pairs["YOGA"], features, [pain, yoga, massage])
+    assert "s_after_cmp" in pair_features(pairs["MASSAGE"], features, [pain, yoga, massage])
+
+
+def test_a_control_arm_is_neither_subject_nor_object():
     sentence = "Pain was lower with yoga than with usual care."
     pain = _mention("Pain", 0, "outcome", "PAIN", 0)
     yoga = _mention("yoga", 20, "intervention", "YOGA", 4)
     care = _mention("usual care", 35, "intervention", "CARE", 7, ["control"])
-    pairs = {p.subject.concept: p for p in sentence_pairs((0, len(sentence)), (0, 9), [pain, yoga, care])}
-    features = SentenceFeatures(sentence, 0, _words(sentence), _cues(), "results")
-    assert "cmp_after_s" in pair_features(pairs["YOGA"], features, [pain, yoga, care])
-    care_features = pair_features(pairs["CARE"], features, [pain, yoga, care])
-    assert "s_after_cmp" in care_features and "s_control" in care_features
+    sedentary = _mention("sedentary rats", 35, "condition", "SEDENTARY", 7, ["control"])
+    pairs = sentence_pairs((0, len(sentence)), (0, 9), [pain, yoga, care])
+    assert [(p.subject.concept, p.object.concept) for p in pairs] == [("YOGA", "PAIN")]
+    pairs = sentence_pairs((0, len(sentence)), (0, 9), [pain, yoga, sedentary])
+    assert [(p.subject.concept, p.object.concept) for p in pairs] == [("YOGA", "PAIN")]
 
 
 def test_arms_are_ranked_by_mentions_without_controls():

@@ -142,6 +142,26 @@ def denied_association(text: str, offset: int, target: dict[str, Any], rules: Ru
     return False
 
 
+_P_STATED = re.compile(r"\bp\s*(?P<op>[=<>≤≥]|&lt;|&gt;)\s*(?P<value>0?[.·]\d+|1(?:\.0+)?)", re.I)
+
+
+def not_significant(text: str, offset: int, target: dict[str, Any], p_value: str | None, rules: Rules) -> bool:
+    """Whether the sentence says that the difference it reports for ``target`` is not
+    significant: the p-value given for the target is above 0.05 ("p = 0.21", "p > 0.05"),
+    or, with no p-value of its own, a statement of non-significance follows it ("...,
+    but this difference was not significant"). A difference that is not significant is
+    no effect, whatever its direction."""
+    if p_value:
+        stated = _P_STATED.search(p_value)
+        if stated is not None:
+            op, value = stated["op"], float(stated["value"].replace("·", "."))
+            if op in ("<", "≤", "&lt;"):
+                return False
+            return value > 0.05 if op == "=" else op in (">", "≥", "&gt;") and value >= 0.05
+    local = target["end"] - offset
+    return bool(rules.find("non_significance", text, local))
+
+
 def hedged(text: str, offset: int, target: dict[str, Any], rules: Rules) -> bool:
     """A speculation cue (may, could, suggests, a trend toward...) before the target in
     its own clause, or one that frames the whole sentence ("This suggests that...")."""

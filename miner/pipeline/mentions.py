@@ -45,17 +45,27 @@ _MEASURED = re.compile(
     r"ratings?|results?|measures?|measurements?)\s*)+$", re.I)
 
 
-def measured_rest(span_text: str, head_text: str) -> bool:
-    """Whether ``span_text`` is ``head_text`` with only measurement words around it.
+#: Words before a symptom that say how much of it there was ("more severe pain").
+_DEGREE = re.compile(r"^(?:(?:more|less|most|least|very|severe|mild|moderate|intense|greater|worse|overall)\s*)+$", re.I)
+
+
+def measured_rest(span_text: str, head_text: str, degree: bool = False) -> bool:
+    """Whether ``span_text`` is ``head_text`` with only measurement words around it
+    (with ``degree``, also words of degree before it).
 
     >>> measured_rest("serum IL-6 levels", "IL-6"), measured_rest("knee pain", "pain")
     (True, False)
+    >>> measured_rest("more severe pain", "pain"), measured_rest("more severe pain", "pain", degree=True)
+    (False, True)
     """
     index = span_text.find(head_text)
     if index < 0:
         return False
-    rest = (span_text[:index] + " " + span_text[index + len(head_text):]).strip()
-    return not rest or bool(_MEASURED.match(rest))
+    before, after = span_text[:index].strip(), span_text[index + len(head_text):].strip()
+    rest = (before + " " + after).strip()
+    if not rest or _MEASURED.match(rest):
+        return True
+    return degree and bool(before) and bool(_DEGREE.match(before)) and (not after or bool(_MEASURED.match(after)))
 
 
 def mention_record(text: str, span: Span, kind: str, cid: str, name: str, source: str,
@@ -349,7 +359,8 @@ class MentionBuilder(TrainablePipe):
             written = arm
         inside = [c for c in candidates if c.start >= span.start and c.end <= span.end]
         for candidate in sorted(inside, key=lambda c: c.end - c.start, reverse=True):
-            if measured_rest(written, text[candidate.start_char:candidate.end_char]):
+            if measured_rest(written, text[candidate.start_char:candidate.end_char],
+                             degree=span.label_ in ("outcome", "condition")):
                 return candidate.kb_id_, "candidate"
         cid = f"MINER:{slugify(norm_text(written))}"
         names.setdefault(cid, _as_name(" ".join(written.split())))

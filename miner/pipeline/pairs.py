@@ -138,12 +138,13 @@ def sentence_pairs(sentence: tuple[int, int], tokens: tuple[int, int], mentions:
     by_concept: dict[str, list[MentionRef]] = {}
     for mention in mentions:
         by_concept.setdefault(mention.concept, []).append(mention)
-    objects = [c for c, ms in by_concept.items() if ms[0].type in OBJECT_TYPES]
+    # A control arm ("sedentary rats", "usual care") is what a finding compares with, never its object.
+    objects = [c for c, ms in by_concept.items() if ms[0].type in OBJECT_TYPES and "control" not in ms[0].flags]
     pairs: list[Pair] = []
     for obj in objects:
         for subj, subject_mentions in by_concept.items():
-            if subj == obj or subject_mentions[0].type not in SUBJECT_TYPES:
-                continue
+            if subj == obj or subject_mentions[0].type not in SUBJECT_TYPES or "control" in subject_mentions[0].flags:
+                continue  # nor is a control arm a finding's subject: the arm compared with it is
             s, o = _closest(subject_mentions, by_concept[obj])
             if s.type != "intervention" and s.start >= o.start:
                 continue

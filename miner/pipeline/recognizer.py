@@ -12,6 +12,7 @@ run them on the whole Doc); this component runs them on the selected stretches.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,6 +40,10 @@ def in_focus(text: str, sentences: Sequence[tuple[int, int]], head_end: int, rul
     starts = [s["start"] for s in sections]
     out = []
     for start, end in sentences:
+        index = bisect.bisect_right(starts, end - 1) - 1 if sections else -1
+        if sections and (index < 0 or sections[index]["end"] <= start):
+            out.append(False)  # a header label ("TITLE:", "ABSTRACT.RESULTS::") names no entity
+            continue
         if start < head_end:
             out.append(True)
             continue
@@ -113,6 +118,29 @@ def _extended(doc: Doc, spans: list[Span], candidates: list[Span]) -> list[Span]
     return [s for i, s in enumerate(spans) if i not in drop] + added
 
 
+_CHANGE_CATEGORIES = ("decrease", "increase", "improve", "worsen")
+_PAST = re.compile(r"\w+ed|fell|rose|grew")
+_NOT_A_NAME_START = frozenset({"journal"})
+
+
+def _trimmed(spans: list[Span], cues: Rules) -> list[Span]:
+    """The recognizer's spans without a verb of change at their end ("Swimming raised"
+    is the arm and the verb that follows it: a name does not end in "raised" or
+    "fell"), and without the name of a journal ("the journal Pain")."""
+    out = []
+    for span in spans:
+        end = span.end
+        while end - span.start > 1:
+            word = span.doc[end - 1].text
+            if not (_PAST.fullmatch(word.lower()) and any(cues.regex[c].fullmatch(word) for c in _CHANGE_CATEGORIES)):
+                break
+            end -= 1
+        if span.doc[span.start].lower_ in _NOT_A_NAME_START:
+            continue
+        out.append(span if end == span.end else Span(span.doc, span.start, end, label=span.label))
+    return out
+
+
 def title_span(text: str, title: str | None) -> tuple[int, int] | None:
     """Where the article's title is written at the start of its text, if it is.
 
@@ -177,6 +205,7 @@ class FocusedRecognizer:
             for (span, _), piece in zip(pieces, docs):
                 for ent in piece.ents:
                     spans.append(Span(doc, span.start + ent.start, span.start + ent.end, label=ent.label))
+        spans = _trimmed(spans, self.cues)
         if self.extend and spans:
             spans = _extended(doc, spans, [c for c in candidates if c.label_ in self.extend])
         covered_starts = [span.start for span, _ in pieces]

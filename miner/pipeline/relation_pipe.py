@@ -35,7 +35,7 @@ from thinc.api import Model, Optimizer
 from miner.pipeline import extensions
 from miner.pipeline.context import CONTROL_IDS, article_species, main_condition, main_interventions, study_type
 from miner.pipeline.cues import Rules
-from miner.pipeline.findings import denied_association, finding_record, hedged
+from miner.pipeline.findings import denied_association, finding_record, hedged, not_significant
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
 from miner.pipeline.pairs import (
     OBJECT_TYPES,
@@ -270,12 +270,16 @@ class RelationClassifier(TrainablePipe):
             e0, e1 = bisect.bisect_left(effect_starts, lo), bisect.bisect_left(effect_starts, hi)
             negated = label == "not_associated" or (
                 label in ("no_effect", "associated_with") and denied_association(sentence, lo, target, self.cues))
-            relations.append(finding_record(
+            record = finding_record(
                 text=sentence, offset=lo, subject=subject, target=target,
                 relation="associated_with" if negated else label, negated=negated,
                 hedge=hedged(sentence, lo, target, self.cues), mentions=records[a:b], effects=effects[e0:e1],
                 rules=self.cues, section=section, species=species, confidence=confidence,
-                subject_source="sentence" if pair.arm is None else "previous" if pair.arm.previous else "arm"))
+                subject_source="sentence" if pair.arm is None else "previous" if pair.arm.previous else "arm")
+            if (record["relation"] in ("decreases", "increases") and self.cfg.get("non_significance", True)
+                    and not_significant(sentence, lo, target, record["p_value"], self.cues)):
+                record["relation"] = "no_effect"
+            relations.append(record)
         if relations:
             study = article_study_context(text, sections)
             study["condition"] = main_condition(records, head_end)

@@ -72,7 +72,7 @@ def pretrain_tok2vec(config: Path, output: Path, raw_text: Path, train: Path, de
     if output.exists():
         shutil.rmtree(output)
     output.mkdir(parents=True)
-    loaded = load_config(config, overrides=settings, interpolate=False)
+    loaded = load_config(config, overrides=settings, interpolate=False).interpolate()  # as `spacy pretrain` does
     with (output / "pretrain.log").open("w") as handle, contextlib.redirect_stdout(handle):
         pretrain(loaded, output, silent=True)
     return output / "model-last.bin"
