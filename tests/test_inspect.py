@@ -58,10 +58,10 @@ def test_a_name_selects_that_concept_not_those_containing_the_word(sample_db):
     said = _inspect(sample_db, "--subject", "control").stderr
     assert "also in the names of Wait-list control (MESH:D014850); not included" in said
 
-    named = _inspect(sample_db, "--object", "withdrawal", "--json", "--limit", "0")
-    assert "'withdrawal' names no concept; taking those whose names contain it: Withdrawal" in named.stderr
+    named = _inspect(sample_db, "--object", "inflammatory", "--json", "--limit", "0")
+    assert "'inflammatory' names no concept; taking those whose names contain it: Anti-inflammatory" in named.stderr
     assert {json.loads(line)["object"] for line in named.stdout.splitlines()} <= {
-        "MINER:withdrawal-threshold", "MINER:withdrawal-latency"}
+        "MINER:anti-inflammatory-cytokines", "MINER:pro-inflammatory-cytokines"}
     assert named.stdout
     pattern = _inspect(sample_db, "--subject", "*exercise", "--json", "--limit", "0").stdout.splitlines()
     subjects = {json.loads(line)["subject"] for line in pattern}  # names and synonyms ("swimming exercise")

@@ -358,6 +358,11 @@ class MentionBuilder(TrainablePipe):
                 return candidate.kb_id_, "candidate"
             written = arm
         inside = [c for c in candidates if c.start >= span.start and c.end <= span.end]
+        if span.label_ == "species":
+            # The head noun names the organism: "orthodontic patients", "adult goats".
+            head = next((c for c in inside if c.label_ == "species" and c.end == span.end), None)
+            if head is not None:
+                return head.kb_id_, "candidate"
         for candidate in sorted(inside, key=lambda c: c.end - c.start, reverse=True):
             if measured_rest(written, text[candidate.start_char:candidate.end_char],
                              degree=span.label_ in ("outcome", "condition")):

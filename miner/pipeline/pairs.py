@@ -139,7 +139,9 @@ def sentence_pairs(sentence: tuple[int, int], tokens: tuple[int, int], mentions:
     for mention in mentions:
         by_concept.setdefault(mention.concept, []).append(mention)
     # A control arm ("sedentary rats", "usual care") is what a finding compares with, never its object.
-    objects = [c for c, ms in by_concept.items() if ms[0].type in OBJECT_TYPES and "control" not in ms[0].flags]
+    # Nor is the population ("patients with fibromyalgia"), unless the sentence also names it otherwise.
+    objects = [c for c, ms in by_concept.items() if ms[0].type in OBJECT_TYPES and "control" not in ms[0].flags
+               and not all("population" in m.flags for m in ms)]
     pairs: list[Pair] = []
     for obj in objects:
         for subj, subject_mentions in by_concept.items():
