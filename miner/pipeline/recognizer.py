@@ -28,8 +28,10 @@ HEAD_CHARS = 3000
 FOCUS_KEY = "miner_focus"
 
 
-#: Sections of a full text whose sentences may state the article's findings.
-RESULT_SECTIONS = frozenset({"results", "discussion", "conclusions", "abstract", "title"})
+#: Sections of a full text whose sentences may state the article's findings. Not the
+#: discussion: it restates the results and weighs other work (half of the cue sentences
+#: of a full text stand there, and the graph's aggregation never counted them firm).
+RESULT_SECTIONS = frozenset({"results", "conclusions", "abstract", "title"})
 
 
 def in_focus(text: str, sentences: Sequence[tuple[int, int]], head_end: int, rules: Rules,
