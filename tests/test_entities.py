@@ -256,3 +256,13 @@ def test_a_recognised_name_does_not_end_in_a_verb_of_change(nlp):
              Span(doc, 9, 11, label="outcome")]
     assert [(s.text, s.label_) for s in _trimmed(spans, Rules.load())] == [
         ("Treadmill running", "intervention"), ("reduced pain", "outcome")]
+
+
+def test_the_discussion_is_read_where_it_speaks_of_this_study():
+    from miner.pipeline.cues import Rules
+    from miner.pipeline.recognizer import in_focus
+
+    text = ("Yoga reduced pain in our trial (p < 0.01). Massage reduced pain in older adults (p < 0.01).")
+    sections = [{"start": 0, "end": len(text), "kind": "discussion", "label": "BODY.DISCUSSION"}]
+    sentences = [(0, 42), (43, len(text))]
+    assert in_focus(text, sentences, 0, Rules.load(), sections) == [True, False]

@@ -28,10 +28,12 @@ HEAD_CHARS = 3000
 FOCUS_KEY = "miner_focus"
 
 
-#: Sections of a full text whose sentences may state the article's findings. Not the
-#: discussion: it restates the results and weighs other work (half of the cue sentences
-#: of a full text stand there, and the graph's aggregation never counted them firm).
-RESULT_SECTIONS = frozenset({"results", "conclusions", "abstract", "title"})
+#: Sections of a full text whose sentences may state the article's findings.
+RESULT_SECTIONS = frozenset({"results", "discussion", "conclusions", "abstract", "title"})
+#: In the discussion, which restates the results and weighs other work (half of a full
+#: text's cue sentences stand there), only the sentences that speak of this study.
+OWN_WORK = re.compile(r"\b(?:we|our)\b|\b(?:this|the present|the current|the) (?:study|trial|investigation|work)\b",
+                      re.I)
 
 
 def in_focus(text: str, sentences: Sequence[tuple[int, int]], head_end: int, rules: Rules,
@@ -52,6 +54,9 @@ def in_focus(text: str, sentences: Sequence[tuple[int, int]], head_end: int, rul
         if sections:
             index = bisect.bisect_right(starts, start) - 1
             if index < 0 or start >= sections[index]["end"] or sections[index]["kind"] not in RESULT_SECTIONS:
+                out.append(False)
+                continue
+            if sections[index]["kind"] == "discussion" and not OWN_WORK.search(text, start, end):
                 out.append(False)
                 continue
         out.append(may_state_finding(text, rules, start, end))
