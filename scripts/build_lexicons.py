@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from miner.pipeline.normalize import norm_text  # noqa: E402
+from miner.text import norm_text  # noqa: E402
 
 TYPES = ("intervention", "condition", "biomarker", "outcome", "species", "anatomy")
 
@@ -119,7 +119,7 @@ def common_word_filter():
         from wordfreq import zipf_frequency
     except ImportError:  # pragma: no cover - the lexicons extra is missing
         sys.exit("wordfreq is needed: pip install -r requirements/lexicons.lock")
-    from miner.pipeline.normalize import singular
+    from miner.text import singular
 
     def common(word: str) -> bool:
         forms = {word, singular(word), word.rstrip("s")}

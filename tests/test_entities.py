@@ -7,7 +7,7 @@ import pytest
 
 from miner.errors import LexiconError
 from miner.pipeline.lexicon import Lexicon
-from miner.pipeline.normalize import norm_word
+from miner.text import norm_word
 from miner.pipeline.sentences import sentence_starts
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from miner.articles.model import Article
-from miner.articles.sections import _PLAIN_HEADER
+from miner.articles.sections import PLAIN_HEADER
 from miner.errors import ReadError
 
 #: PDFs carry figures, so they may be larger than text files (bytes: 100 MB).
@@ -39,7 +39,7 @@ def unwrap(page_text: str) -> str:
                 paragraphs.append(" ".join(current))
                 current = []
             continue
-        if len(line) <= 60 and _PLAIN_HEADER.fullmatch(line):
+        if len(line) <= 60 and PLAIN_HEADER.fullmatch(line):
             if current:
                 paragraphs.append(" ".join(current))
             paragraphs.append(f"\0{line}")  # a heading: its own line, the paragraph right after

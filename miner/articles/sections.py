@@ -49,12 +49,12 @@ _HEADING_WORDS = sorted(
 _PMC_LINE = re.compile(r"^[ \t]*\d{0,3}(?P<label>(?:TITLE|ABSTRACT|BODY)(?=[.:\s]|$)[^\n]{0,200})$", re.M)
 _GLUED_COLON = re.compile(r":(?=\S)")
 _MD_HEADER = re.compile(r"^#{1,6}[ \t]+(?P<label>[^\n]{1,120}?)[ \t#]*$", re.M)
-_PLAIN_HEADER = re.compile(
+PLAIN_HEADER = re.compile(
     r"^(?P<label>(?:\d+(?:\.\d+)*\.?\s+)?(?:" + "|".join(re.escape(w) for w in _HEADING_WORDS)
     + r")(?:\s+(?:and|&)\s+[A-Za-z ]{2,40})?)[ \t]*:?[ \t]*$",
     re.M | re.I,
 )
-_INLINE_LABEL = re.compile(
+INLINE_LABEL = re.compile(
     r"^(?:\*\*|__)?(?P<label>(?:" + "|".join(re.escape(w) for w in _HEADING_WORDS)
     + r")(?:\s+(?:and|&)\s+[A-Za-z]{2,20})?)[ \t]*[:.](?:\*\*|__)?[ \t]+(?=\S)",
     re.M | re.I,
@@ -156,11 +156,11 @@ def detect_sections(text: str) -> list[Section]:
         if header is not None:
             label, content = header
             marks.append((match.start(), 0, min(content, len(text)), label))
-    for rank, pattern in enumerate((_MD_HEADER, _PLAIN_HEADER), 1):
+    for rank, pattern in enumerate((_MD_HEADER, PLAIN_HEADER), 1):
         for match in _at_line_starts(pattern, text, line_starts):
             content = match.end() + 1 if match.end() < len(text) else match.end()
             marks.append((match.start(), rank, content, match.group("label").strip()))
-    for match in _at_line_starts(_INLINE_LABEL, text, line_starts):
+    for match in _at_line_starts(INLINE_LABEL, text, line_starts):
         marks.append((match.start(), 3, match.start(), match.group("label").strip()))
     if not marks:
         return []

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from miner.pipeline.normalize import content_words
+from miner.text import content_words
 
 
 @dataclass

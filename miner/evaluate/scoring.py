@@ -19,7 +19,7 @@ from typing import Any
 from miner.errors import EvaluationError
 from miner.evaluate.matching import ConceptForms, matches_text, one_to_one, same_concept
 from miner.evidence.model import Finding, Mention
-from miner.pipeline.normalize import content_words
+from miner.text import content_words
 
 TYPES = ("intervention", "condition", "biomarker", "outcome", "species", "anatomy")
 LABELS = {

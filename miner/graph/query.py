@@ -18,7 +18,7 @@ from typing import Any
 import networkx as nx
 
 from miner.graph.aggregate import compared, context_key
-from miner.pipeline.normalize import norm_text
+from miner.text import norm_text
 
 
 def find_concepts(graph: nx.MultiDiGraph, query: str) -> list[str]:

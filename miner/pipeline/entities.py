@@ -5,7 +5,7 @@ patterns propose; :mod:`miner.pipeline.mentions` turns them (or the trained enti
 recognizer's spans, which use them as features) into the article's mentions.
 
 A spaCy ``PhraseMatcher`` on the ``NORM`` attribute (see
-:mod:`miner.pipeline.normalize`) finds every lexicon term, longest match first.
+:mod:`miner.text`) finds every lexicon term, longest match first.
 Acronym terms must also match in upper case ("VAS", not "vas"). Short forms that an
 article defines ("chronic constriction injury (CCI)") take the concept of their long
 form wherever they occur; a defined short form whose long form names no concept but
@@ -35,7 +35,7 @@ from miner.pipeline.abbreviations import find_definitions
 from miner.pipeline.caseless import lowered
 from miner.pipeline.context import CONTROL_IDS
 from miner.pipeline.phrases import find_phrases
-from miner.pipeline.normalize import norm_text
+from miner.text import norm_text
 from miner.pipeline.lexicon import (
     Concept,
     Lexicon,
@@ -103,8 +103,8 @@ def pattern_cache_path(lexicon_digest: str) -> Path | None:
 
     digest = hashlib.sha1(lexicon_digest.encode())
     here = Path(__file__).resolve().parent
-    for name in ("entities.py", "lexicon.py", "tokenizer.py", "normalize.py"):
-        digest.update((here / name).read_bytes())
+    for path in (here / "entities.py", here / "lexicon.py", here / "tokenizer.py", here.parent / "text.py"):
+        digest.update(path.read_bytes())
     digest.update(f"{spacy.__version__} {scispacy.__version__} {_CACHE_FORMAT}".encode())
     return folder / f"patterns-{digest.hexdigest()[:20]}.pickle"
 

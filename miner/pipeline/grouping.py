@@ -21,7 +21,7 @@ import spacy
 from spacy.strings import get_string_id
 from thinc.api import Logistic, Model, SparseLinear, chain
 
-from miner.pipeline.normalize import content_words
+from miner.text import content_words
 
 _WORDS = re.compile(r"[A-Za-z\u0370-\u03ff]+|\d+")
 

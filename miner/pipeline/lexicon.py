@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from miner.errors import LexiconError
-from miner.pipeline.normalize import norm_text
+from miner.text import norm_text
 
 TYPES = ("intervention", "condition", "biomarker", "outcome", "species", "anatomy")
 _COLUMNS = ["id", "type", "name", "terms", "abbrevs", "flags", "xrefs"]
@@ -67,7 +67,7 @@ def term_variants(term: str, every_junction: bool = False) -> list[str]:
     written "heat-shock protein-27", and "TNF-alpha" also "TNF alpha".
 
     A junction between two words may be a space or a hyphen; hyphens already match
-    their joined form through :func:`~miner.pipeline.normalize.norm_word`. Junctions
+    their joined form through :func:`~miner.text.norm_word`. Junctions
     that vary are hyphens, and spaces next to a number, a letter or a Greek letter
     ("protein 27", "type 2") - or every junction when ``every_junction``.
 

@@ -36,7 +36,7 @@ from miner.pipeline import extensions
 from miner.pipeline.entities import SPAN_KEY, slugify
 from miner.pipeline.grouping import Form, candidate_pairs, group_forms, hashed, pair_rows
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
-from miner.pipeline.normalize import norm_text
+from miner.text import norm_text
 
 #: Words around a named concept that say what was measured of it, or where.
 _MEASURED = re.compile(

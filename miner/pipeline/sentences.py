@@ -18,7 +18,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from miner.articles.sections import _INLINE_LABEL
+from miner.articles.sections import INLINE_LABEL
 from miner.pipeline import extensions
 
 _NO_BREAK_AFTER = frozenset(
@@ -91,7 +91,7 @@ def sentence_starts(text: str) -> list[int]:
     for match in _GLUED.finditer(text):
         starts.add(match.end())
     # An inline section label ("RESULTS: Pain fell", "**Methods:** We...") ends there.
-    for match in _INLINE_LABEL.finditer(text):
+    for match in INLINE_LABEL.finditer(text):
         starts.add(match.end())
     return sorted(s for s in starts if 0 < s < len(text))
 

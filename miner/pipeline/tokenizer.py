@@ -15,11 +15,11 @@ from spacy.attrs import NORM
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 
-from miner.pipeline.normalize import norm_word
+from miner.text import norm_word
 
 
 def install_norms(nlp: Language) -> None:
-    """Make :func:`~miner.pipeline.normalize.norm_word` the NORM of every lexeme.
+    """Make :func:`~miner.text.norm_word` the NORM of every lexeme.
 
     The getter runs once per distinct word of the vocabulary, not once per token.
     """

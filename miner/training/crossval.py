@@ -62,6 +62,7 @@ def _code_digest() -> str:
         for path in sorted((root / folder).glob("*.py")):
             if path.name not in _ASSEMBLY_ONLY:
                 digest.update(path.read_bytes())
+    digest.update((root / "text.py").read_bytes())
     return digest.hexdigest()[:16]
 
 
