@@ -42,7 +42,7 @@ from miner.text import norm_text
 _MEASURED = re.compile(
     r"^(?:(?:the|of|in|blood|serum|plasma|salivary|urinary|circulating|muscle|changes?|mean|total|"
     r"concentrations?|levels?|counts?|expression|activity|content|values?|amounts?|scores?|"
-    r"ratings?|results?|measures?|measurements?)\s*)+$", re.I)
+    r"ratings?|results?|measures?|measurements?|measured|observed|observable|reported|self-reported)\s*)+$", re.I)
 
 
 #: Words before a symptom that say how much of it there was ("more severe pain").
