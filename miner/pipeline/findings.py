@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from miner.pipeline.cues import Cue, Rules
+from miner.pipeline.effects import parse_effect_size
 
 TARGET_TYPES = ("outcome", "biomarker", "condition")
 
@@ -142,22 +143,17 @@ def denied_association(text: str, offset: int, target: dict[str, Any], rules: Ru
     return False
 
 
-_P_STATED = re.compile(r"\bp\s*(?P<op>[=<>≤≥]|&lt;|&gt;)\s*(?P<value>0?[.·]\d+|1(?:\.0+)?)", re.I)
-
-
 def not_significant(text: str, offset: int, target: dict[str, Any], p_value: str | None, rules: Rules) -> bool:
     """Whether the sentence says that the difference it reports for ``target`` is not
     significant: the p-value given for the target is above 0.05 ("p = 0.21", "p > 0.05"),
     or, with no p-value of its own, a statement of non-significance follows it ("...,
     but this difference was not significant"). A difference that is not significant is
     no effect, whatever its direction."""
-    if p_value:
-        stated = _P_STATED.search(p_value)
-        if stated is not None:
-            op, value = stated["op"], float(stated["value"].replace("·", "."))
-            if op in ("<", "≤", "&lt;"):
-                return False
-            return value > 0.05 if op == "=" else op in (">", "≥", "&gt;") and value >= 0.05
+    stated = parse_effect_size(p_value) if p_value else None
+    if stated is not None and stated.kind == "p_value":
+        if stated.comparator in ("<", "≤"):
+            return False
+        return stated.value > 0.05 if stated.comparator == "=" else stated.value >= 0.05
     local = target["end"] - offset
     return bool(rules.find("non_significance", text, local))
 
