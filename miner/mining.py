@@ -67,11 +67,7 @@ class MineReport:
 
 
 def article_record(article: Article) -> ArticleRecord:
-    return ArticleRecord(
-        id=article.id, title=article.title, source=article.source, pmid=article.pmid,
-        pmcid=article.pmcid, doi=article.doi, year=article.year, journal=article.journal,
-        species=list(article.species), study_type=article.study_type, sha1=article.sha1,
-    )
+    return ArticleRecord.from_article(article)
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

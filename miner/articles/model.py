@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 #: Section kinds, normalised from the labels that articles use.
@@ -47,8 +48,10 @@ class Section:
 
 
 @dataclass
-class Article:
-    """One article: its stable id, its text as read, and what is known about it.
+class ArticleMetadata:
+    """What is known about an article besides its text: the fields that every record of
+    it carries, the :class:`Article` that readers make and the
+    :class:`~miner.evidence.model.ArticleRecord` that the store keeps.
 
     Attributes
     ----------
@@ -56,16 +59,15 @@ class Article:
         ``PMID:…``, ``PMC…``, ``DOI:…``, else the file's path relative to the mined
         folder (to the first folder mined into the store that holds it, see
         :func:`miner.articles.readers.source_files`).
-    text
-        The text that is mined; every offset in miner points into it.
     source
         Where it was read from (path relative to the mined folder, or URL).
-    sections
-        Labelled stretches of ``text``, in order; may be empty.
+    species
+        NCBI Taxonomy ids of the organisms studied (from the indexing, or the pipeline's guess).
+    study_type
+        The study's design (:func:`miner.articles.study.study_type_from_index`).
     """
 
     id: str
-    text: str
     title: str | None = None
     source: str | None = None
     pmid: str | None = None
@@ -73,9 +75,31 @@ class Article:
     doi: str | None = None
     year: int | None = None
     journal: str | None = None
-    sections: list[Section] = field(default_factory=list)
-    study_type: str | None = None
     species: list[str] = field(default_factory=list)
+    study_type: str | None = None
+
+    def metadata(self) -> dict[str, Any]:
+        """The fields of :class:`ArticleMetadata` (lists copied), to make another record of the article."""
+        return {f.name: copy.copy(getattr(self, f.name)) for f in fields(ArticleMetadata)}
+
+
+@dataclass
+class Article(ArticleMetadata):
+    """One article: its stable id, its text as read, and what is known about it
+    (:class:`ArticleMetadata`).
+
+    Attributes
+    ----------
+    text
+        The text that is mined; every offset in miner points into it (keyword-only).
+    sections
+        Labelled stretches of ``text``, in order; may be empty.
+    mesh_terms, publication_types
+        The indexing that a source gives (PubMed, Europe PMC), if any.
+    """
+
+    text: str = field(kw_only=True)
+    sections: list[Section] = field(default_factory=list)
     mesh_terms: list[str] = field(default_factory=list)
     publication_types: list[str] = field(default_factory=list)
 
@@ -96,22 +120,8 @@ class Article:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "text": self.text,
-            "title": self.title,
-            "source": self.source,
-            "pmid": self.pmid,
-            "pmcid": self.pmcid,
-            "doi": self.doi,
-            "year": self.year,
-            "journal": self.journal,
-            "sections": [s.to_dict() for s in self.sections],
-            "study_type": self.study_type,
-            "species": list(self.species),
-            "mesh_terms": list(self.mesh_terms),
-            "publication_types": list(self.publication_types),
-        }
+        """Every field as plain data (sections as :meth:`Section.to_dict`); :meth:`from_dict` reads it back."""
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:

@@ -10,12 +10,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from miner.articles.model import Article, ArticleMetadata
+
 RELATIONS = ("decreases", "increases", "no_effect", "associated_with")
 
 
 @dataclass(frozen=True)
 class Concept:
-    """A graph node: a normalised concept."""
+    """A normalised concept, a node of the evidence graph: its id (a CURIE), name and type,
+    and other names for it. The lexicon's entries (:class:`miner.pipeline.lexicon.Entry`)
+    hold one each, with the terms that the pipeline matches."""
 
     id: str
     name: str
@@ -94,20 +98,16 @@ class Finding:
 
 
 @dataclass
-class ArticleRecord:
-    """What the store and the export keep about a mined article."""
+class ArticleRecord(ArticleMetadata):
+    """What the store and the export keep about a mined article: its
+    :class:`~miner.articles.model.ArticleMetadata`, and the hash of the text it was mined from."""
 
-    id: str
-    title: str | None = None
-    source: str | None = None
-    pmid: str | None = None
-    pmcid: str | None = None
-    doi: str | None = None
-    year: int | None = None
-    journal: str | None = None
-    species: list[str] = field(default_factory=list)
-    study_type: str | None = None
     sha1: str | None = None
+
+    @classmethod
+    def from_article(cls, article: Article) -> ArticleRecord:
+        """The record of an article as read."""
+        return cls(**article.metadata(), sha1=article.sha1)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -37,7 +37,7 @@ from miner.pipeline.context import CONTROL_IDS
 from miner.pipeline.phrases import find_phrases
 from miner.text import norm_text
 from miner.pipeline.lexicon import (
-    Concept,
+    Entry,
     Lexicon,
     case_key,
     default_lexicon_path,
@@ -291,7 +291,7 @@ class CandidateTagger:
         """
         if _JOURNAL_BEFORE.search(long_text):
             return None
-        concept: Concept | None = self.lexicon.lookup(long_text)
+        concept: Entry | None = self.lexicon.lookup(long_text)
         if concept is not None:
             return concept.id, concept.type, concept.name, None
         words = long_text.split()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from miner.errors import LexiconError
+from miner.evidence.model import Concept
 from miner.text import norm_text
 
 TYPES = ("intervention", "condition", "biomarker", "outcome", "species", "anatomy")
@@ -26,16 +27,32 @@ _CURIE = re.compile(r"^(MESH:D\d+|MESH:C\d+|HGNC:\d+|NCBITaxon:\d+|MINER:[a-z0-9
 
 
 @dataclass(frozen=True)
-class Concept:
-    """A normalised concept: a node of the evidence graph."""
+class Entry:
+    """A vocabulary entry: a concept (:class:`miner.evidence.model.Concept`, its id, name
+    and type) with the terms and abbreviations that name it, its flags and cross-references.
 
-    id: str
-    type: str
-    name: str
+    Flags (from ``models/curated/concepts.tsv``) say what the code needs to know of a
+    concept: ``valence=good|bad``, ``parent=<id>``, ``class`` (a word for a group of
+    concepts), ``curated``, ``specimen``.
+    """
+
+    concept: Concept
     terms: tuple[str, ...] = ()
     abbrevs: tuple[str, ...] = ()
     flags: frozenset[str] = frozenset()
     xrefs: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.concept.id
+
+    @property
+    def name(self) -> str:
+        return self.concept.name
+
+    @property
+    def type(self) -> str:
+        return self.concept.type
 
     @property
     def valence(self) -> str | None:
@@ -107,9 +124,9 @@ def case_key(text: str) -> str:
 
 @dataclass
 class Lexicon:
-    """Concepts by id, and an index from normalised term to concept id."""
+    """Entries by concept id, and an index from normalised term to concept id."""
 
-    concepts: dict[str, Concept]
+    concepts: dict[str, Entry]
     path: Path | None = None
     digest: str = ""
     _by_norm: dict[str, str] = field(default_factory=dict, repr=False)
@@ -123,13 +140,13 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self.concepts)
 
-    def __getitem__(self, concept_id: str) -> Concept:
+    def __getitem__(self, concept_id: str) -> Entry:
         return self.concepts[concept_id]
 
-    def get(self, concept_id: str) -> Concept | None:
+    def get(self, concept_id: str) -> Entry | None:
         return self.concepts.get(concept_id)
 
-    def lookup(self, text: str) -> Concept | None:
+    def lookup(self, text: str) -> Entry | None:
         """The concept whose term or name has the normal form of ``text``, if any."""
         cid = self._by_norm.get(norm_text(text))
         return self.concepts.get(cid) if cid else None
@@ -160,7 +177,7 @@ def _load_cached(path_str: str) -> Lexicon:
     if not files or not all(f.is_file() for f in files):
         raise LexiconError(f"{path}: no lexicon found (expected concepts.tsv); run 'make lexicons'")
     digest = hashlib.sha1()
-    concepts: dict[str, Concept] = {}
+    concepts: dict[str, Entry] = {}
     for file in files:
         data = file.read_bytes()
         digest.update(data)
@@ -177,10 +194,8 @@ def _load_cached(path_str: str) -> Lexicon:
                 raise LexiconError(f"{file}: row {number}: '{cid}' is not a concept id (CURIE)")
             if kind not in TYPES:
                 raise LexiconError(f"{file}: row {number}: unknown type '{kind}'")
-            concepts[cid] = Concept(
-                id=cid,
-                type=kind,
-                name=name,
+            concepts[cid] = Entry(
+                Concept(cid, name, kind),
                 terms=tuple(t for t in terms.split("|") if t),
                 abbrevs=tuple(t for t in abbrevs.split("|") if t),
                 flags=frozenset(f for f in flags.split(",") if f),

@@ -29,7 +29,7 @@ from miner.errors import LexiconError
 from miner.pipeline import extensions
 from miner.pipeline.context import HUMAN
 from miner.pipeline.entities import SPAN_KEY
-from miner.pipeline.lexicon import Concept, Lexicon, default_lexicon_path, default_models_dir, read_patterns
+from miner.pipeline.lexicon import Entry, Lexicon, default_lexicon_path, default_models_dir, read_patterns
 from miner.pipeline.study import claim_kind
 
 #: How far around a mention its context is read.
@@ -80,12 +80,13 @@ def _load_rules(path: str) -> tuple[NotOrganism, ...]:
     return tuple(rules)
 
 
-def is_acronym(written: str, concept: Concept | None, around: str) -> bool:
+def is_acronym(written: str, concept: Entry | None, around: str) -> bool:
     """Whether a species word is an acronym: written in capitals ("PIG", "CAT") where the
     lexicon writes the species in lower case, in text that is not itself all capitals
     (a heading "EXERCISE IN RATS" names rats).
 
-    >>> is_acronym("PIG", Concept("NCBITaxon:9823", "species", "Pig", ("pig", "pigs")), "the PIG group (n = 8)")
+    >>> from miner.evidence.model import Concept
+    >>> is_acronym("PIG", Entry(Concept("NCBITaxon:9823", "Pig", "species"), ("pig", "pigs")), "the PIG group (n = 8)")
     True
     """
     letters = [c for c in written if c.isalpha()]
@@ -97,7 +98,7 @@ def is_acronym(written: str, concept: Concept | None, around: str) -> bool:
     return lower >= 3
 
 
-def not_organism(text: str, start: int, end: int, concept: Concept | None = None,
+def not_organism(text: str, start: int, end: int, concept: Entry | None = None,
                  rules: tuple[NotOrganism, ...] | None = None) -> str | None:
     """Why the species word at ``text[start:end]`` names no organism, or None.
 
