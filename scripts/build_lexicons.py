@@ -6,7 +6,9 @@ aliases, previous symbols), picks what this field needs by MeSH subtree and HGNC
 family, merges the curated concepts of models/curated/concepts.tsv on top, cleans the
 terms (un-inverts "Pain, Neuropathic", drops chemical formulae, common English words and
 ambiguous terms, keeps ontology acronyms apart so that they are used only when an
-article defines them), and writes one TSV that the pipeline loads:
+article defines them), and writes one TSV that the pipeline loads. The curated flags
+are carried into it, among them the roles that rules read (control, generic, human,
+mesh=<heading>; checked by :func:`check_roles`):
 
     models/lexicon/concepts.tsv   id, type, name, terms, abbrevs, flags, xrefs
 
@@ -250,6 +252,8 @@ def build(ontologies: Path, curated_path: Path, out_dir: Path) -> dict:
         for term in terms:
             concept.add(term, "curated")
 
+    check_roles(concepts)
+
     # 4. Merge MeSH protein descriptors into the HGNC concept they name.
     hgnc_keys: dict[str, set[str]] = defaultdict(set)
     for concept in concepts.values():
@@ -360,6 +364,25 @@ def build(ontologies: Path, curated_path: Path, out_dir: Path) -> dict:
     for warning in warnings:
         print("warning:", warning, file=sys.stderr)
     return stats
+
+
+#: The flags that rules read, and the type of concept each belongs to (see
+#: miner.pipeline.lexicon.ROLES; "mesh=<heading>" is read by miner.articles.study).
+ROLE_TYPES = {"control": "intervention", "generic": "intervention", "human": "species", "mesh=": "species"}
+
+
+def check_roles(concepts: dict[str, Concept]) -> None:
+    """Stop with a clear message when the curated roles are not where the rules look: one
+    species flagged human, and every role flag on a concept of its type."""
+    humans = sorted(cid for cid, concept in concepts.items() if "human" in concept.flags)
+    if len(humans) != 1:
+        raise SystemExit(f"curated: expected one concept flagged 'human', found {humans or 'none'}")
+    for cid, concept in concepts.items():
+        for flag in concept.flags:
+            role = "mesh=" if flag.startswith("mesh=") else flag
+            if role in ROLE_TYPES and concept.type != ROLE_TYPES[role]:
+                raise SystemExit(f"curated: {cid} is flagged '{flag}', which a {ROLE_TYPES[role]} takes, "
+                                 f"but is a {concept.type}")
 
 
 def read_curated(path: Path):

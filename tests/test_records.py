@@ -1,4 +1,4 @@
-"""One definition of each record."""
+"""One definition of each record, and the roles that rules read from the lexicon."""
 
 from __future__ import annotations
 
@@ -7,8 +7,13 @@ import dataclasses
 import pytest
 
 from miner.articles.model import Article, ArticleMetadata, Section
+from miner.articles.study import species_from_mesh
+from miner.errors import LexiconError
 from miner.evidence.model import ArticleRecord, Concept
+from miner.pipeline.context import human_id, main_interventions, role_ids
 from miner.pipeline.lexicon import Entry, Lexicon, default_lexicon_path
+
+HEADER = "id\ttype\tname\tterms\tabbrevs\tflags\txrefs\n"
 
 
 def test_the_article_record_keeps_the_articles_metadata_and_its_hash():
@@ -41,3 +46,33 @@ def test_a_lexicon_entry_holds_its_concept():
     entry = lexicon["MESH:D015444"]
     assert isinstance(entry, Entry) and entry.concept == Concept("MESH:D015444", "Exercise", "intervention")
     assert (entry.id, entry.name, entry.type) == ("MESH:D015444", "Exercise", "intervention")
+
+
+def test_roles_come_from_the_lexicon_flags():
+    assert role_ids("control") == {"MINER:control", "MESH:D010919", "MESH:D014850", "MINER:usual-care"}
+    assert role_ids("generic") == {"MESH:D015444", "MESH:D005081", "MESH:D026741", "MESH:D012046"}
+    assert human_id() == "NCBITaxon:9606"
+    mentions = [{"type": "intervention", "id": "MINER:control", "start": 0},
+                {"type": "intervention", "id": "MESH:D015444", "start": 0},
+                {"type": "intervention", "id": "MESH:D013550", "start": 0}]
+    assert main_interventions(mentions, 100) == ["MESH:D013550", "MESH:D015444"]  # swimming over exercise
+
+
+def test_species_come_from_the_mesh_flags_of_the_lexicon():
+    assert species_from_mesh([]) == []
+    assert species_from_mesh(["Humans", "Guinea Pigs", "Mesocricetus", "Drosophila melanogaster"]) == [
+        "NCBITaxon:10141", "NCBITaxon:10036", "NCBITaxon:7227", "NCBITaxon:9606"]
+    lexicon = Lexicon.load(default_lexicon_path())
+    for entry in lexicon.concepts.values():
+        assert not entry.flag_values("mesh") or entry.type == "species"
+
+
+def test_a_lexicon_without_one_human_says_so(tmp_path):
+    (tmp_path / "concepts.tsv").write_text(
+        HEADER + "NCBITaxon:9606\tspecies\tHuman\thumans\t\tcurated\t\n"
+                 "NCBITaxon:10116\tspecies\tRat\trats\t\tcurated,mesh=Rats\t\n")
+    lexicon = Lexicon.load(tmp_path)
+    assert lexicon.flagged("human") == frozenset()
+    assert lexicon["NCBITaxon:10116"].flag_values("mesh") == ["Rats"]
+    with pytest.raises(LexiconError, match="expected one concept flagged 'human', found 0"):
+        lexicon.the_one("human")

@@ -12,8 +12,7 @@ The study-type values are the ones the text-based guess uses
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-HUMAN = "NCBITaxon:9606"
+from functools import lru_cache
 
 #: Publication types, most decisive first: a meta-analysis of trials is a meta-analysis.
 _PUBLICATION_TYPES: tuple[tuple[str, str], ...] = (
@@ -42,46 +41,39 @@ _RANK = {value: rank for rank, value in enumerate(
     ("meta_analysis", "review", "randomized_trial", "clinical_trial", "observational", "case_report", "news"))}
 _TYPE_OF = dict(_PUBLICATION_TYPES)
 
-#: MeSH organism headings (and their subheadings: "Rats, Wistar") -> NCBI Taxonomy ids.
-_ORGANISMS: tuple[tuple[str, str], ...] = (
-    ("humans", HUMAN),
-    ("rats", "NCBITaxon:10116"),
-    ("mice", "NCBITaxon:10090"),
-    ("rabbits", "NCBITaxon:9986"),
-    ("dogs", "NCBITaxon:9615"),
-    ("cats", "NCBITaxon:9685"),
-    ("swine", "NCBITaxon:9823"),
-    ("sheep", "NCBITaxon:9940"),
-    ("goats", "NCBITaxon:9925"),
-    ("guinea pigs", "NCBITaxon:10141"),
-    ("cricetinae", "NCBITaxon:10036"),
-    ("mesocricetus", "NCBITaxon:10036"),
-    ("macaca mulatta", "NCBITaxon:9544"),
-    ("primates", "NCBITaxon:9443"),
-    ("horses", "NCBITaxon:9796"),
-    ("zebrafish", "NCBITaxon:7955"),
-    ("drosophila", "NCBITaxon:7227"),
-    ("drosophila melanogaster", "NCBITaxon:7227"),
-    ("caenorhabditis elegans", "NCBITaxon:6239"),
-)
-_ORGANISM_OF = dict(_ORGANISMS)
+
+@lru_cache(maxsize=1)
+def _organisms() -> tuple[dict[str, str], str]:
+    """(MeSH organism heading in lower case -> species id, the id of people): from the
+    ``mesh=<heading>`` and ``human`` flags of the lexicon's species."""
+    from miner.pipeline.lexicon import Lexicon, default_lexicon_path
+
+    lexicon = Lexicon.load(default_lexicon_path())
+    headings = {heading.lower(): entry.id for entry in lexicon.concepts.values() if entry.type == "species"
+                for heading in entry.flag_values("mesh")}
+    return headings, lexicon.the_one("human")
 
 
 def species_from_mesh(headings: Iterable[str]) -> list[str]:
-    """NCBI Taxonomy ids of the organisms among MeSH headings, animals first.
+    """NCBI Taxonomy ids of the organisms among MeSH headings (and their subheadings:
+    "Rats, Wistar"), animals first.
 
     >>> species_from_mesh(["Animals", "Rats, Sprague-Dawley", "Exercise", "Male"])
     ['NCBITaxon:10116']
     >>> species_from_mesh(["Humans", "Mice"])
     ['NCBITaxon:10090', 'NCBITaxon:9606']
     """
+    headings = list(headings)
+    if not headings:
+        return []  # the lexicon is read only for articles that have headings
+    organisms, human = _organisms()
     found: list[str] = []
     for heading in headings:
         name = heading.strip().lower()
-        taxon = _ORGANISM_OF.get(name) or _ORGANISM_OF.get(name.split(",")[0].strip())
+        taxon = organisms.get(name) or organisms.get(name.split(",")[0].strip())
         if taxon and taxon not in found:
             found.append(taxon)
-    return sorted(found, key=lambda taxon: taxon == HUMAN)
+    return sorted(found, key=lambda taxon: taxon == human)
 
 
 def study_type_from_index(publication_types: Iterable[str], headings: Iterable[str]) -> str | None:

@@ -13,13 +13,33 @@ from collections.abc import Sequence
 from typing import Any
 
 from miner.articles.sections import detect_sections
+from miner.pipeline.lexicon import Lexicon, default_lexicon_path
 from miner.pipeline.study import claim_kind
 
-HUMAN = "NCBITaxon:9606"
-#: Broad concepts that a more specific tested intervention should win over.
-GENERIC_IDS = frozenset({"MESH:D015444", "MESH:D005081", "MESH:D013812", "MESH:D026741", "MESH:D012046"})
-#: Concepts that are comparators, never the tested intervention.
-CONTROL_IDS = frozenset({"MINER:control", "MESH:D010919", "MESH:D014850", "MINER:usual-care"})
+
+def role_ids(role: str) -> frozenset[str]:
+    """The ids of the concepts that the default lexicon gives a role
+    (:data:`~miner.pipeline.lexicon.ROLES`): ``control`` (comparators, never the tested
+    intervention), ``generic`` (broad concepts that a more specific tested intervention
+    wins over)."""
+    return Lexicon.load(default_lexicon_path()).flagged(role)
+
+
+def human_id() -> str:
+    """The id of the species of people (flagged ``human`` in the lexicon)."""
+    return Lexicon.load(default_lexicon_path()).the_one("human")
+
+
+#: Names that importers read, each from the lexicon when first read (PEP 562).
+_LEXICON_NAMES = {"HUMAN": human_id, "CONTROL_IDS": lambda: role_ids("control"),
+                  "GENERIC_IDS": lambda: role_ids("generic")}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LEXICON_NAMES:
+        return _LEXICON_NAMES[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _ALLOCATED = r"(?:assigned|allocated|divided|distributed|grouped|split|stratified|placed|enrolled|sorted)"
 _RCT = re.compile(rf"\brandomi[sz](?:ed|ation)\b|\brandomly\s+(?:and\s+\w+\s+)?{_ALLOCATED}|"
@@ -43,17 +63,18 @@ def main_interventions(mentions: Sequence[dict[str, Any]], head_end: int) -> lis
     three times. Returns up to two ids, the second only if it is mentioned at least half
     as often as the first.
     """
+    control, generic = role_ids("control"), role_ids("generic")
     counts: Counter[str] = Counter()
     for mention in mentions:
-        if mention["type"] != "intervention" or mention["id"] in CONTROL_IDS:
+        if mention["type"] != "intervention" or mention["id"] in control:
             continue
         counts[mention["id"]] += 3 if mention["start"] < head_end else 1
     if not counts:
         return []
     ranked = counts.most_common()
-    if ranked[0][0] in GENERIC_IDS:
+    if ranked[0][0] in generic:
         # "Exercise" is most mentioned in most exercise trials; the arm is more specific.
-        specific = [(cid, n) for cid, n in ranked if cid not in GENERIC_IDS and n * 3 >= ranked[0][1]]
+        specific = [(cid, n) for cid, n in ranked if cid not in generic and n * 3 >= ranked[0][1]]
         if specific:
             ranked = specific + [(cid, n) for cid, n in ranked if (cid, n) not in specific]
     top = [ranked[0][0]]
@@ -101,7 +122,8 @@ def article_species(mentions: Sequence[dict[str, Any]]) -> list[str]:
     counts = Counter(m["id"] for m in mentions if m["type"] == "species" and describes_the_study(m))
     if not counts:
         return []
-    animals = [(cid, n) for cid, n in counts.most_common() if cid != HUMAN and n >= 2 and n * 4 >= counts[HUMAN]]
+    human = human_id()
+    animals = [(cid, n) for cid, n in counts.most_common() if cid != human and n >= 2 and n * 4 >= counts[human]]
     ordered = [cid for cid, _ in animals]
     ordered += [cid for cid, _ in counts.most_common() if cid not in ordered]
     return ordered
@@ -184,7 +206,7 @@ def study_type(text: str, title: str | None, species: Sequence[str], has_section
         return "review"
     if not has_sections and (_NEWS.search(text) or _NEWS_TITLE.search((title or "").strip())):
         return "news"  # a news report, whatever study it reports on
-    if species and species[0] != HUMAN:
+    if species and species[0] != human_id():
         return "animal"
     if _RCT.search(own):
         return "randomized_trial"

@@ -33,7 +33,6 @@ from spacy.util import filter_spans
 from miner.pipeline import extensions
 from miner.pipeline.abbreviations import find_definitions
 from miner.pipeline.caseless import lowered
-from miner.pipeline.context import CONTROL_IDS
 from miner.pipeline.phrases import find_phrases
 from miner.text import norm_text
 from miner.pipeline.lexicon import (
@@ -243,7 +242,7 @@ class CandidateTagger:
                      "definition" if cid in defined else "phrase"]
             if known is not None and known.is_class:
                 marks.append("class")
-            if cid in CONTROL_IDS:
+            if known is not None and "control" in known.flags:
                 marks.append("control")
             if text[span.start_char:span.end_char] in shorts:
                 marks.append("short")

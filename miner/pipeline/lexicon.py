@@ -23,6 +23,11 @@ from miner.text import norm_text
 
 TYPES = ("intervention", "condition", "biomarker", "outcome", "species", "anatomy")
 _COLUMNS = ["id", "type", "name", "terms", "abbrevs", "flags", "xrefs"]
+#: Flags that give a concept a role which the rules reason about: ``control`` (a comparator
+#: arm, never the tested intervention), ``generic`` (a broad intervention, "exercise", that a
+#: more specific tested one wins over), ``human`` (the species of people, who are named all
+#: through a paper whatever it studies).
+ROLES = ("control", "generic", "human")
 _CURIE = re.compile(r"^(MESH:D\d+|MESH:C\d+|HGNC:\d+|NCBITaxon:\d+|MINER:[a-z0-9][a-z0-9-]*)$")
 
 
@@ -33,7 +38,7 @@ class Entry:
 
     Flags (from ``models/curated/concepts.tsv``) say what the code needs to know of a
     concept: ``valence=good|bad``, ``parent=<id>``, ``class`` (a word for a group of
-    concepts), ``curated``, ``specimen``.
+    concepts), ``curated``, ``specimen``, and the roles of :data:`ROLES`.
     """
 
     concept: Concept
@@ -54,20 +59,21 @@ class Entry:
     def type(self) -> str:
         return self.concept.type
 
+    def flag_values(self, key: str) -> list[str]:
+        """The values of the flags ``key=value``, sorted ("mesh" -> ["Rats"])."""
+        prefix = key + "="
+        return sorted(flag[len(prefix):] for flag in self.flags if flag.startswith(prefix))
+
     @property
     def valence(self) -> str | None:
         """"good", "bad" or None: what an improvement of it means."""
-        for flag in self.flags:
-            if flag.startswith("valence="):
-                return flag.split("=", 1)[1]
-        return None
+        values = self.flag_values("valence")
+        return values[0] if values else None
 
     @property
     def parent(self) -> str | None:
-        for flag in self.flags:
-            if flag.startswith("parent="):
-                return flag.split("=", 1)[1]
-        return None
+        values = self.flag_values("parent")
+        return values[0] if values else None
 
     @property
     def is_class(self) -> bool:
@@ -130,6 +136,7 @@ class Lexicon:
     path: Path | None = None
     digest: str = ""
     _by_norm: dict[str, str] = field(default_factory=dict, repr=False)
+    _flagged: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self._by_norm:
@@ -150,6 +157,22 @@ class Lexicon:
         """The concept whose term or name has the normal form of ``text``, if any."""
         cid = self._by_norm.get(norm_text(text))
         return self.concepts.get(cid) if cid else None
+
+    def flagged(self, flag: str) -> frozenset[str]:
+        """The ids of the concepts with ``flag`` (one of :data:`ROLES`, or any other flag)."""
+        ids = self._flagged.get(flag)
+        if ids is None:
+            ids = self._flagged[flag] = frozenset(cid for cid, entry in self.concepts.items() if flag in entry.flags)
+        return ids
+
+    def the_one(self, flag: str) -> str:
+        """The id of the one concept with ``flag`` ("human"); a :class:`~miner.errors.LexiconError`
+        if the lexicon flags none or several."""
+        ids = self.flagged(flag)
+        if len(ids) != 1:
+            raise LexiconError(f"{self.path}: expected one concept flagged '{flag}', found {len(ids)}"
+                               + (f" ({', '.join(sorted(ids))})" if ids else ""))
+        return next(iter(ids))
 
     def terms(self) -> list[tuple[str, str]]:
         """Every (term, concept id) pair to be matched anywhere, spelling variants included."""

@@ -27,7 +27,6 @@ from spacy.tokens import Doc
 
 from miner.errors import LexiconError
 from miner.pipeline import extensions
-from miner.pipeline.context import HUMAN
 from miner.pipeline.entities import SPAN_KEY
 from miner.pipeline.lexicon import Entry, Lexicon, default_lexicon_path, default_models_dir, read_patterns
 from miner.pipeline.study import claim_kind
@@ -127,6 +126,7 @@ class SpeciesVetting:
         self.name = name
         self.rules = load_rules(patterns or None)
         self.lexicon = Lexicon.load(lexicon or default_lexicon_path())
+        self.human = self.lexicon.the_one("human")
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = extensions.get(doc, "miner_entities")
@@ -151,7 +151,7 @@ class SpeciesVetting:
             lo, hi = bounds[index] if index >= 0 else (0, len(text))
             where = bisect.bisect_right(section_starts, lo) - 1
             mention["section"] = sections[where]["kind"] if where >= 0 and lo < sections[where]["end"] else None
-            if mention["id"] != HUMAN:  # people are named all through a paper: their sections suffice
+            if mention["id"] != self.human:  # people are named all through a paper: their sections suffice
                 if index not in claims:
                     claims[index] = claim_kind(text[lo:hi], mention["section"])
                 mention["claim"] = claims[index]
