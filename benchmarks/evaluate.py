@@ -37,7 +37,9 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
     parser.add_argument("--json", action="store_true", help="scores as JSON")
-    parser.add_argument("--errors", action="store_true", help="list the dev set's misses and false findings")
+    parser.add_argument("--errors", action="store_true",
+                        help="list the dev set's misses and false findings, and write the cross-validation's "
+                             "(train/ articles) to WORK/cv/errors.txt and errors.json")
     args = parser.parse_args()
 
     from miner.evaluate import run
@@ -61,6 +63,10 @@ def main() -> None:
         pretrained = args.work / "pretrain" / "model-last.bin"
         cv, per_fold = cross_validate(args.work, args.folds, pretrained if pretrained.exists() else None, say)
         out["cross_validation"] = {**cv.to_dict(), "folds": per_fold}
+        if args.errors:
+            (args.work / "cv" / "errors.json").write_text(json.dumps(cv.to_dict(True), indent=1))
+            (args.work / "cv" / "errors.txt").write_text(run.format_gold_errors(cv) + "\n")
+            say(f"cross-validation errors: {args.work / 'cv' / 'errors.txt'}")
         text += [f"== Cross-validation on train/ ({args.folds} folds by article; models trained per fold)",
                  run.format_gold(cv), ""]
     nlp = build_pipeline(args.pipeline)
