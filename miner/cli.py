@@ -17,6 +17,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,7 +29,19 @@ DEFAULT_DB = Path("outputs") / "evidence.db"
 EXIT_SKIPPED = 3
 F = TypeVar("F", bound=Callable[..., Any])
 
-_STATE: dict[str, Any] = {"debug": False, "interrupted": "miner: interrupted"}
+
+
+@dataclass
+class CliState:
+    """What one run of the command knows beyond a command's options, on the click context
+    (``ctx.obj``): whether errors show their traceback, and what to say when interrupted
+    (each command says what an interruption keeps)."""
+
+    debug: bool = False
+    interrupted: str = "miner: interrupted"
+
+
+pass_state = click.make_pass_decorator(CliState, ensure=True)
 
 
 def db_option(create: bool = False) -> Callable[[F], F]:
@@ -47,33 +60,35 @@ class MinerGroup(click.Group):
     """Turns miner's errors into one line on stderr and exit code 1 (``--debug``: a traceback)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        state = ctx.ensure_object(CliState)
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
             _quiet_stdout()
             sys.exit(0)
         except MinerError as exc:
-            if _STATE["debug"]:
+            if state.debug:
                 raise
             raise click.ClickException(str(exc)) from None
         except sqlite3.DatabaseError as exc:
-            if _STATE["debug"]:
+            if state.debug:
                 raise
             raise click.ClickException(f"the store cannot be used ({exc}); is it damaged? (--debug for details)") from None
         except OSError as exc:
-            if _STATE["debug"]:
+            if state.debug:
                 raise
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
         except KeyboardInterrupt:
-            _err(_STATE["interrupted"])
+            _err(state.interrupted)
             sys.exit(130)
 
 
 @click.group(cls=MinerGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(package_name="miner")
-def cli(debug: bool) -> None:
+@pass_state
+def cli(state: CliState, debug: bool) -> None:
     """Mine articles on exercise and pain into an evidence graph.
 
     \b
@@ -82,8 +97,7 @@ def cli(debug: bool) -> None:
       miner inspect --subject exercise
       miner export --format graphml -o outputs/graph.graphml
     """
-    _STATE["debug"] = debug
-    _STATE["interrupted"] = "miner: interrupted"
+    state.debug = debug
 
 
 # ----------------------------------------------------------------------------- mine
@@ -107,8 +121,10 @@ def cli(debug: bool) -> None:
 @click.option("--shards", type=click.Path(file_okay=False, path_type=Path),
               help="With --engine ray: write JSON Lines shards here instead of the store (merge with 'miner ingest').")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary, only problems.")
-def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, yes: bool, strict: bool, batch_size: int,
-         workers: int | None, engine: str, address: str | None, shards: Path | None, quiet: bool) -> None:
+@pass_state
+def mine(state: CliState, sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, yes: bool, strict: bool,
+         batch_size: int, workers: int | None, engine: str, address: str | None, shards: Path | None,
+         quiet: bool) -> None:
     """Mine the articles in FOLDER(s) (or files) into the store.
 
     Folders are walked recursively; .txt, .md, .html/.htm, .json/.jsonl (also BioC and
@@ -131,7 +147,7 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, yes: boo
 
     from miner.mining import mine as run_mine
 
-    _STATE["interrupted"] = "miner: interrupted; everything mined before this point is in the store"
+    state.interrupted = "miner: interrupted; everything mined before this point is in the store"
     console = Console(stderr=True)
     if engine != "ray" and (address or shards):
         raise click.UsageError("--address and --shards go with --engine ray")
@@ -223,7 +239,8 @@ def _mining_progress(console: Any, disabled: bool) -> Iterator[tuple[Any, Callab
 @cli.command()
 @click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option(create=True)
-def ingest(shards: tuple[Path, ...], db: Path) -> None:
+@pass_state
+def ingest(state: CliState, shards: tuple[Path, ...], db: Path) -> None:
     """Merge shards written by 'miner mine --engine ray --shards DIR' into the store.
 
     \b
@@ -232,7 +249,7 @@ def ingest(shards: tuple[Path, ...], db: Path) -> None:
     """
     from miner.distributed import ingest as run_ingest
 
-    _STATE["interrupted"] = "miner: interrupted; every shard row ingested before this point is in the store"
+    state.interrupted = "miner: interrupted; every shard row ingested before this point is in the store"
     report = run_ingest(shards, db, on_problem=lambda e: _err(f"skipped: {e}"))
     _err(f"{report.mined} articles ingested, {report.unchanged} unchanged, {len(report.problems)} skipped, "
          f"{len(report.failed)} failed; {report.findings} findings -> {db}")
@@ -291,7 +308,8 @@ def _http_options(retries: int, timeout: float, backoff: float) -> dict[str, Any
 
 
 @cli.group()
-def fetch() -> None:
+@pass_state
+def fetch(state: CliState) -> None:
     """Fetch articles from PubMed, PMC or Europe PMC into a folder, for 'miner mine'.
 
     Every source saves one file per article, written whole or not at all; running the
@@ -304,7 +322,7 @@ def fetch() -> None:
       miner fetch pmc --from-pubmed corpora/downloads/pubmed -o corpora/downloads/pmc
       miner fetch europepmc "exercise AND allodynia" --fulltext -o corpora/downloads/epmc
     """
-    _STATE["interrupted"] = ("miner: interrupted; every file saved before this point is whole; run the same "
+    state.interrupted = ("miner: interrupted; every file saved before this point is whole; run the same "
                              "command again to fetch the rest")
 
 
