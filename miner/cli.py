@@ -733,6 +733,8 @@ def news(db: Path, as_json: bool) -> None:
       miner mine corpora/sample --db outputs/evidence.db
       miner news --db outputs/evidence.db
     """
+    from miner.terminal import print_news
+
     graph = _load_graph(db)
     reports = [a for a in graph.graph["articles"] if a.get("study_type") == "news"]
     if as_json:
@@ -740,21 +742,7 @@ def news(db: Path, as_json: bool) -> None:
             click.echo(json.dumps({"article": report["id"], "title": report.get("title"),
                                    "reports_on": report.get("reports_on", [])}, ensure_ascii=False))
         return
-    console = _stdout()
-    for report in reports:
-        console.print(f"[bold]{report.get('title') or report['id']}[/]  [dim]{report['id']}[/]")
-        links = report.get("reports_on", [])
-        if not links:
-            console.print("  no mined study matches it")
-        for link in links:
-            console.print(f"  reports on [bold]{link.get('title') or link['article']}[/] [dim]{link['article']}, "
-                          f"score {link['score']}[/]")
-            for key, value in link["shared"].items():
-                console.print(f"    shared {key}: {value if not isinstance(value, list) else '; '.join(map(str, value))}",
-                              highlight=False)
-            for difference in link["differences"]:
-                console.print(f"    [yellow]differs[/]: {difference}", highlight=False)
-        console.print()
+    print_news(_stdout(), reports)
     _err(f"{len(reports)} news report{'s' if len(reports) != 1 else ''}, "
          f"{sum(1 for r in reports if r.get('reports_on'))} linked to a study")
 
