@@ -380,32 +380,19 @@ def fetch_pmc(pmcids: tuple[str, ...], from_pubmed: Path | None, fmt: str, base_
       miner fetch pmc PMC6039336 PMC3531190 -o corpora/downloads/pmc
       miner fetch pmc --from-pubmed corpora/downloads/pubmed --format jats -o corpora/downloads/pmc
     """
-    from miner.articles.fetch import PMC, FetchReport, ids_from_pubmed_folder
+    from miner.articles.fetch import PMC, split_ids
 
     if not pmcids and from_pubmed is None:
         raise click.UsageError("give PMCIDs (or PMIDs), or --from-pubmed FOLDER")
+    try:
+        given, pmids = split_ids(pmcids)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     client = PMC(base_url, idconv_url=idconv_url, eutils_url=eutils_url, api_key=api_key, email=email,
                  **_http_options(retries, timeout, backoff))
-    wanted = [p.strip() for p in pmcids if p.strip().upper().startswith("PMC")]
-    pmids = [p.strip() for p in pmcids if p.strip().isdigit()]
-    odd = [p for p in pmcids if p.strip() and p.strip() not in wanted and p.strip() not in pmids]
-    if odd:
-        raise click.UsageError(f"not a PMCID or PMID: {odd[0]}")
-    if from_pubmed is not None:
-        given, without = ids_from_pubmed_folder(from_pubmed)
-        wanted += given
-        pmids += without
-        if not quiet:
-            _err(f"{from_pubmed}: {len(given):,} articles with a PMCID, {len(without):,} PMIDs to convert")
-    report = FetchReport("PMC", out)
-    if pmids:
-        converted = client.pmcids(pmids)
-        wanted += list(converted.values())
-        if not quiet:
-            _err(f"{len(converted):,} of {len(pmids):,} PMIDs have a PMC article")
-    report.matched = len(set(wanted))
-    progress = None if quiet else (lambda r: _err(f"  {r.fetched:,} fetched"))
-    report = client.fetch(wanted, out, fmt=fmt, report=report, on_progress=progress)
+    report = client.fetch_all(given, out, pmids=pmids, from_pubmed=from_pubmed, fmt=fmt,
+                              on_note=None if quiet else _err,
+                              on_progress=None if quiet else (lambda r: _err(f"  {r.fetched:,} fetched")))
     _fetch_done(report, quiet)
 
 
