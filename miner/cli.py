@@ -554,32 +554,27 @@ def inspect(db: Path, subject: str | None, object_: str | None, relation: str | 
       miner inspect --relation decreases --species rat --min-support 2
       miner inspect --type biomarker --no-hedged --json | head
     """
+    from miner.evidence import Finding, filter_findings, support
     from miner.terminal import findings_table, print_evidence
 
     graph = _load_graph(db)
     species_ids, subjects, objects = (_named(graph, q, db) for q in (species, subject, object_))
+    edges = {(u, key, v): attrs for u, v, key, attrs in graph.edges(keys=True, data=True)}
+    echoes = {k: attrs["news_of_the_same_study"] for k, attrs in edges.items() if attrs.get("news_of_the_same_study")}
+    findings = filter_findings(
+        (Finding(u, key, v, attrs["evidence"]) for (u, key, v), attrs in edges.items()),
+        min_support=min_support, relations=[relation] if relation else None, subjects=subjects, objects=objects,
+        involving={n for n, t in graph.nodes(data="type") if t == type_} if type_ else None,
+        articles={article} if article else None, species=species_ids, negated=negated, hedged=hedged,
+        not_counted=echoes)  # a study and its news: counted once
     rows = []
-    for u, v, key, attrs in graph.edges(keys=True, data=True):
-        if relation and key != relation:
-            continue
-        if type_ and type_ not in (graph.nodes[u].get("type"), graph.nodes[v].get("type")):
-            continue
-        if (subjects is not None and u not in subjects) or (objects is not None and v not in objects):
-            continue
-        evidence = [e for e in attrs["evidence"]
-                    if (not article or e["article"] == article)
-                    and (species_ids is None or e.get("species") in species_ids)
-                    and (negated is None or bool(e.get("negated")) == negated)
-                    and (hedged is None or bool(e.get("hedged")) == hedged)]
-        articles = {e["article"] for e in evidence}
-        counted = articles - set(attrs.get("news_of_the_same_study", []))  # a study and its news: once
-        support = len(counted or articles)
-        if not evidence or support < min_support:
-            continue
+    for finding in findings:
+        (u, key, v), attrs, evidence = finding.key(), edges[finding.key()], finding.evidence
         if min_confidence and (attrs.get("confidence") or 0) < min_confidence:
             continue
         row = {"subject": u, "subject_name": graph.nodes[u]["name"], "relation": key, "object": v,
-               "object_name": graph.nodes[v]["name"], "support": support, "confidence": attrs.get("confidence"),
+               "object_name": graph.nodes[v]["name"], "support": support(evidence, echoes.get((u, key, v), ())),
+               "confidence": attrs.get("confidence"),
                "support_by_species": attrs.get("support_by_species", {}),
                "support_by_design": attrs.get("support_by_design", {}),
                "cited_support": attrs.get("cited_support", 0), "evidence": evidence}
