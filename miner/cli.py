@@ -17,6 +17,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,7 +29,19 @@ DEFAULT_DB = Path("outputs") / "evidence.db"
 EXIT_SKIPPED = 3
 F = TypeVar("F", bound=Callable[..., Any])
 
-_STATE: dict[str, Any] = {"debug": False, "interrupted": "miner: interrupted"}
+
+
+@dataclass
+class CliState:
+    """What one run of the command knows beyond a command's options, on the click context
+    (``ctx.obj``): whether errors show their traceback, and what to say when interrupted
+    (each command says what an interruption keeps)."""
+
+    debug: bool = False
+    interrupted: str = "miner: interrupted"
+
+
+pass_state = click.make_pass_decorator(CliState, ensure=True)
 
 
 def db_option(create: bool = False) -> Callable[[F], F]:
@@ -47,33 +60,35 @@ class MinerGroup(click.Group):
     """Turns miner's errors into one line on stderr and exit code 1 (``--debug``: a traceback)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        state = ctx.ensure_object(CliState)
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
             _quiet_stdout()
             sys.exit(0)
         except MinerError as exc:
-            if _STATE["debug"]:
+            if state.debug:
                 raise
             raise click.ClickException(str(exc)) from None
         except sqlite3.DatabaseError as exc:
-            if _STATE["debug"]:
+            if state.debug:
                 raise
             raise click.ClickException(f"the store cannot be used ({exc}); is it damaged? (--debug for details)") from None
         except OSError as exc:
-            if _STATE["debug"]:
+            if state.debug:
                 raise
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
         except KeyboardInterrupt:
-            _err(_STATE["interrupted"])
+            _err(state.interrupted)
             sys.exit(130)
 
 
 @click.group(cls=MinerGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(package_name="miner")
-def cli(debug: bool) -> None:
+@pass_state
+def cli(state: CliState, debug: bool) -> None:
     """Mine articles on exercise and pain into an evidence graph.
 
     \b
@@ -82,8 +97,7 @@ def cli(debug: bool) -> None:
       miner inspect --subject exercise
       miner export --format graphml -o outputs/graph.graphml
     """
-    _STATE["debug"] = debug
-    _STATE["interrupted"] = "miner: interrupted"
+    state.debug = debug
 
 
 # ----------------------------------------------------------------------------- mine
@@ -107,8 +121,10 @@ def cli(debug: bool) -> None:
 @click.option("--shards", type=click.Path(file_okay=False, path_type=Path),
               help="With --engine ray: write JSON Lines shards here instead of the store (merge with 'miner ingest').")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary, only problems.")
-def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, yes: bool, strict: bool, batch_size: int,
-         workers: int | None, engine: str, address: str | None, shards: Path | None, quiet: bool) -> None:
+@pass_state
+def mine(state: CliState, sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, yes: bool, strict: bool,
+         batch_size: int, workers: int | None, engine: str, address: str | None, shards: Path | None,
+         quiet: bool) -> None:
     """Mine the articles in FOLDER(s) (or files) into the store.
 
     Folders are walked recursively; .txt, .md, .html/.htm, .json/.jsonl (also BioC and
@@ -131,7 +147,7 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, yes: boo
 
     from miner.mining import mine as run_mine
 
-    _STATE["interrupted"] = "miner: interrupted; everything mined before this point is in the store"
+    state.interrupted = "miner: interrupted; everything mined before this point is in the store"
     console = Console(stderr=True)
     if engine != "ray" and (address or shards):
         raise click.UsageError("--address and --shards go with --engine ray")
@@ -163,7 +179,7 @@ def mine(sources: tuple[Path, ...], db: Path, fresh: bool, prune: bool, yes: boo
             from miner.distributed import mine_ray
 
             report = mine_ray(sources, db, address=address, workers=workers, batch_size=batch_size, fresh=fresh,
-                              prune=prune, shards=shards, confirm=confirm, on_problem=on_problem,
+                              prune=prune, strict=strict, shards=shards, confirm=confirm, on_problem=on_problem,
                               on_progress=on_progress)
         else:
             report = run_mine(sources, db, batch_size=batch_size, workers=workers, fresh=fresh, prune=prune,
@@ -223,7 +239,8 @@ def _mining_progress(console: Any, disabled: bool) -> Iterator[tuple[Any, Callab
 @cli.command()
 @click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option(create=True)
-def ingest(shards: tuple[Path, ...], db: Path) -> None:
+@pass_state
+def ingest(state: CliState, shards: tuple[Path, ...], db: Path) -> None:
     """Merge shards written by 'miner mine --engine ray --shards DIR' into the store.
 
     \b
@@ -232,7 +249,7 @@ def ingest(shards: tuple[Path, ...], db: Path) -> None:
     """
     from miner.distributed import ingest as run_ingest
 
-    _STATE["interrupted"] = "miner: interrupted; every shard row ingested before this point is in the store"
+    state.interrupted = "miner: interrupted; every shard row ingested before this point is in the store"
     report = run_ingest(shards, db, on_problem=lambda e: _err(f"skipped: {e}"))
     _err(f"{report.mined} articles ingested, {report.unchanged} unchanged, {len(report.problems)} skipped, "
          f"{len(report.failed)} failed; {report.findings} findings -> {db}")
@@ -291,7 +308,8 @@ def _http_options(retries: int, timeout: float, backoff: float) -> dict[str, Any
 
 
 @cli.group()
-def fetch() -> None:
+@pass_state
+def fetch(state: CliState) -> None:
     """Fetch articles from PubMed, PMC or Europe PMC into a folder, for 'miner mine'.
 
     Every source saves one file per article, written whole or not at all; running the
@@ -304,7 +322,7 @@ def fetch() -> None:
       miner fetch pmc --from-pubmed corpora/downloads/pubmed -o corpora/downloads/pmc
       miner fetch europepmc "exercise AND allodynia" --fulltext -o corpora/downloads/epmc
     """
-    _STATE["interrupted"] = ("miner: interrupted; every file saved before this point is whole; run the same "
+    state.interrupted = ("miner: interrupted; every file saved before this point is whole; run the same "
                              "command again to fetch the rest")
 
 
@@ -362,32 +380,19 @@ def fetch_pmc(pmcids: tuple[str, ...], from_pubmed: Path | None, fmt: str, base_
       miner fetch pmc PMC6039336 PMC3531190 -o corpora/downloads/pmc
       miner fetch pmc --from-pubmed corpora/downloads/pubmed --format jats -o corpora/downloads/pmc
     """
-    from miner.articles.fetch import PMC, FetchReport, ids_from_pubmed_folder
+    from miner.articles.fetch import PMC, split_ids
 
     if not pmcids and from_pubmed is None:
         raise click.UsageError("give PMCIDs (or PMIDs), or --from-pubmed FOLDER")
+    try:
+        given, pmids = split_ids(pmcids)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     client = PMC(base_url, idconv_url=idconv_url, eutils_url=eutils_url, api_key=api_key, email=email,
                  **_http_options(retries, timeout, backoff))
-    wanted = [p.strip() for p in pmcids if p.strip().upper().startswith("PMC")]
-    pmids = [p.strip() for p in pmcids if p.strip().isdigit()]
-    odd = [p for p in pmcids if p.strip() and p.strip() not in wanted and p.strip() not in pmids]
-    if odd:
-        raise click.UsageError(f"not a PMCID or PMID: {odd[0]}")
-    if from_pubmed is not None:
-        given, without = ids_from_pubmed_folder(from_pubmed)
-        wanted += given
-        pmids += without
-        if not quiet:
-            _err(f"{from_pubmed}: {len(given):,} articles with a PMCID, {len(without):,} PMIDs to convert")
-    report = FetchReport("PMC", out)
-    if pmids:
-        converted = client.pmcids(pmids)
-        wanted += list(converted.values())
-        if not quiet:
-            _err(f"{len(converted):,} of {len(pmids):,} PMIDs have a PMC article")
-    report.matched = len(set(wanted))
-    progress = None if quiet else (lambda r: _err(f"  {r.fetched:,} fetched"))
-    report = client.fetch(wanted, out, fmt=fmt, report=report, on_progress=progress)
+    report = client.fetch_all(given, out, pmids=pmids, from_pubmed=from_pubmed, fmt=fmt,
+                              on_note=None if quiet else _err,
+                              on_progress=None if quiet else (lambda r: _err(f"  {r.fetched:,} fetched")))
     _fetch_done(report, quiet)
 
 
@@ -549,32 +554,27 @@ def inspect(db: Path, subject: str | None, object_: str | None, relation: str | 
       miner inspect --relation decreases --species rat --min-support 2
       miner inspect --type biomarker --no-hedged --json | head
     """
+    from miner.evidence import Finding, filter_findings, support
     from miner.terminal import findings_table, print_evidence
 
     graph = _load_graph(db)
     species_ids, subjects, objects = (_named(graph, q, db) for q in (species, subject, object_))
+    edges = {(u, key, v): attrs for u, v, key, attrs in graph.edges(keys=True, data=True)}
+    echoes = {k: attrs["news_of_the_same_study"] for k, attrs in edges.items() if attrs.get("news_of_the_same_study")}
+    findings = filter_findings(
+        (Finding(u, key, v, attrs["evidence"]) for (u, key, v), attrs in edges.items()),
+        min_support=min_support, relations=[relation] if relation else None, subjects=subjects, objects=objects,
+        involving={n for n, t in graph.nodes(data="type") if t == type_} if type_ else None,
+        articles={article} if article else None, species=species_ids, negated=negated, hedged=hedged,
+        not_counted=echoes)  # a study and its news: counted once
     rows = []
-    for u, v, key, attrs in graph.edges(keys=True, data=True):
-        if relation and key != relation:
-            continue
-        if type_ and type_ not in (graph.nodes[u].get("type"), graph.nodes[v].get("type")):
-            continue
-        if (subjects is not None and u not in subjects) or (objects is not None and v not in objects):
-            continue
-        evidence = [e for e in attrs["evidence"]
-                    if (not article or e["article"] == article)
-                    and (species_ids is None or e.get("species") in species_ids)
-                    and (negated is None or bool(e.get("negated")) == negated)
-                    and (hedged is None or bool(e.get("hedged")) == hedged)]
-        articles = {e["article"] for e in evidence}
-        counted = articles - set(attrs.get("news_of_the_same_study", []))  # a study and its news: once
-        support = len(counted or articles)
-        if not evidence or support < min_support:
-            continue
+    for finding in findings:
+        (u, key, v), attrs, evidence = finding.key(), edges[finding.key()], finding.evidence
         if min_confidence and (attrs.get("confidence") or 0) < min_confidence:
             continue
         row = {"subject": u, "subject_name": graph.nodes[u]["name"], "relation": key, "object": v,
-               "object_name": graph.nodes[v]["name"], "support": support, "confidence": attrs.get("confidence"),
+               "object_name": graph.nodes[v]["name"], "support": support(evidence, echoes.get((u, key, v), ())),
+               "confidence": attrs.get("confidence"),
                "support_by_species": attrs.get("support_by_species", {}),
                "support_by_design": attrs.get("support_by_design", {}),
                "cited_support": attrs.get("cited_support", 0), "evidence": evidence}
@@ -715,6 +715,8 @@ def news(db: Path, as_json: bool) -> None:
       miner mine corpora/sample --db outputs/evidence.db
       miner news --db outputs/evidence.db
     """
+    from miner.terminal import print_news
+
     graph = _load_graph(db)
     reports = [a for a in graph.graph["articles"] if a.get("study_type") == "news"]
     if as_json:
@@ -722,21 +724,7 @@ def news(db: Path, as_json: bool) -> None:
             click.echo(json.dumps({"article": report["id"], "title": report.get("title"),
                                    "reports_on": report.get("reports_on", [])}, ensure_ascii=False))
         return
-    console = _stdout()
-    for report in reports:
-        console.print(f"[bold]{report.get('title') or report['id']}[/]  [dim]{report['id']}[/]")
-        links = report.get("reports_on", [])
-        if not links:
-            console.print("  no mined study matches it")
-        for link in links:
-            console.print(f"  reports on [bold]{link.get('title') or link['article']}[/] [dim]{link['article']}, "
-                          f"score {link['score']}[/]")
-            for key, value in link["shared"].items():
-                console.print(f"    shared {key}: {value if not isinstance(value, list) else '; '.join(map(str, value))}",
-                              highlight=False)
-            for difference in link["differences"]:
-                console.print(f"    [yellow]differs[/]: {difference}", highlight=False)
-        console.print()
+    print_news(_stdout(), reports)
     _err(f"{len(reports)} news report{'s' if len(reports) != 1 else ''}, "
          f"{sum(1 for r in reports if r.get('reports_on'))} linked to a study")
 

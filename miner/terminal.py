@@ -249,6 +249,24 @@ def print_paths(console: Console, paths: list[dict[str, Any]]) -> None:
                               .append(highlighted(evidence)).append(f" [{evidence['article']}]", style="dim"))
 
 
+def print_news(console: Console, reports: list[dict[str, Any]]) -> None:
+    """Each news report, the mined studies it reports on, what they share and how they differ."""
+    for report in reports:
+        console.print(f"[bold]{report.get('title') or report['id']}[/]  [dim]{report['id']}[/]")
+        links = report.get("reports_on", [])
+        if not links:
+            console.print("  no mined study matches it")
+        for link in links:
+            console.print(f"  reports on [bold]{link.get('title') or link['article']}[/] [dim]{link['article']}, "
+                          f"score {link['score']}[/]")
+            for key, value in link["shared"].items():
+                console.print(f"    shared {key}: {value if not isinstance(value, list) else '; '.join(map(str, value))}",
+                              highlight=False)
+            for difference in link["differences"]:
+                console.print(f"    [yellow]differs[/]: {difference}", highlight=False)
+        console.print()
+
+
 def print_stats(console: Console, stats: dict[str, Any]) -> None:
     table = Table(show_header=False, box=None)
     table.add_row("articles", str(stats["articles"]))

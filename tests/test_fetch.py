@@ -298,6 +298,30 @@ def test_pmc_from_pubmed_folder_as_jats(services, tmp_path):
     assert all(any(s.kind == "results" for s in a.sections) for a in articles)
 
 
+def test_pmc_ids_given_split_into_pmcids_and_pmids():
+    from miner.articles.fetch import split_ids
+
+    assert split_ids([" PMC6039336", "29961234 ", "", "pmc3531190"]) == (["PMC6039336", "pmc3531190"], ["29961234"])
+    with pytest.raises(ValueError, match="not a PMCID or PMID: doi:10.1/x"):
+        split_ids(["PMC1", "doi:10.1/x", "also-odd"])
+
+
+def test_pmc_fetch_all_converts_pmids_and_counts_each_article_once(services, tmp_path):
+    ids = services.service.add(4)  # records 0 and 2 have a PMCID
+    client = PMC(services.url + "bioc/", idconv_url=services.url + "idconv/", http=_http())
+    notes: list[str] = []
+    report = client.fetch_all(["PMC12000002"], tmp_path / "pmc", pmids=ids, on_note=notes.append)
+    assert notes == ["2 of 4 PMIDs have a PMC article"]
+    assert (report.matched, report.fetched, report.complete) == (2, 2, True)
+    assert _files(tmp_path / "pmc") == ["PMC12000000.json", "PMC12000002.json"]
+
+
+def test_fetch_pmc_refuses_what_is_no_id(tmp_path):
+    result = _cli("fetch", "pmc", "PMC1", "doi:10.1/x", "-o", tmp_path / "pmc")
+    assert result.exit_code == 2 and "not a PMCID or PMID: doi:10.1/x" in result.stderr
+    assert not (tmp_path / "pmc").exists()
+
+
 def test_pmc_truncated_bioc_is_retried(services, tmp_path):
     services.service.add(1)
     services.service.fail("/unicode", "truncate")

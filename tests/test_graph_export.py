@@ -7,7 +7,7 @@ import json
 import networkx as nx
 import pytest
 
-from miner.evidence import ArticleRecord, Concept, Evidence, Finding, filter_findings, merge_findings
+from miner.evidence import ArticleRecord, Concept, Evidence, Finding, filter_findings, merge_findings, support
 from miner.export.formats import READERS, WRITERS, to_json_data
 from miner.graph import build_graph, graph_from_store
 from miner.schema import validate_graph_json
@@ -48,6 +48,43 @@ def test_filter_findings_by_hedging_and_support():
     findings = [Finding("s", "decreases", "o", [_evidence("a"), _evidence("b", hedged=True)])]
     assert filter_findings(findings, min_support=2)[0].support == 2
     assert filter_findings(findings, min_support=2, include_hedged=False) == []
+
+
+def test_filter_findings_by_concepts_articles_species_and_negation():
+    findings = [Finding("s", "decreases", "o", [_evidence("a", species="rat"), _evidence("b", negated=True)]),
+                Finding("o", "increases", "t", [_evidence("a", hedged=True)])]
+
+    def kept(**filters):
+        return [(f.key(), [e.article for e in f.evidence]) for f in filter_findings(findings, **filters)]
+
+    assert kept(subjects={"s"}) == [(("s", "decreases", "o"), ["a", "b"])]
+    assert kept(objects={"o", "t"}, relations=["increases"]) == [(("o", "increases", "t"), ["a"])]
+    assert kept(involving={"o"}) == kept() and kept(involving={"t"}) == [(("o", "increases", "t"), ["a"])]
+    assert kept(articles={"b"}) == [(("s", "decreases", "o"), ["b"])]
+    assert kept(species={"rat"}) == [(("s", "decreases", "o"), ["a"])]
+    assert kept(negated=True) == [(("s", "decreases", "o"), ["b"])]
+    assert kept(negated=False, hedged=False) == [(("s", "decreases", "o"), ["a"])]
+    assert kept(hedged=True) == [(("o", "increases", "t"), ["a"])]
+
+
+def test_filter_findings_counts_a_study_and_its_news_once():
+    """Articles not counted (a news report of a study among them) add no support, unless they are all there is."""
+    findings = [Finding("s", "decreases", "o", [_evidence("study"), _evidence("news")])]
+    not_counted = {("s", "decreases", "o"): ["news"]}
+    assert filter_findings(findings, min_support=2) != []
+    assert filter_findings(findings, min_support=2, not_counted=not_counted) == []
+    assert filter_findings(findings, articles={"news"}, not_counted=not_counted)[0].evidence[0].article == "news"
+    assert support(findings[0].evidence, ["news"]) == 1 and support(findings[0].evidence[1:], ["news"]) == 1
+
+
+def test_filter_findings_takes_the_graphs_evidence_dicts_and_keeps_them():
+    graph = _graph()
+    attrs = graph.edges["MESH:D015444", "MESH:D010146", "decreases"]
+    edge = Finding("MESH:D015444", "decreases", "MESH:D010146", attrs["evidence"])
+    (unhedged,) = filter_findings([edge], hedged=False, min_support=2)
+    assert [e["article"] for e in unhedged.evidence] == ["a", "b"]
+    assert all(any(e is kept for kept in attrs["evidence"]) for e in unhedged.evidence)
+    assert filter_findings([edge], species={"NCBITaxon:9606"}, min_support=2) == []
 
 
 def test_json_export_validates_against_the_schema():

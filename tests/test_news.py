@@ -30,14 +30,19 @@ OTHER = {"pmid": "31000002", "title": "Yoga for chronic low back pain", "journal
 
 
 @pytest.fixture(scope="module")
-def graph(tmp_path_factory, nlp):
+def news_db(tmp_path_factory, nlp):
     folder = tmp_path_factory.mktemp("news")
     (folder / "swim-news.txt").write_text(NEWS)
     (folder / "swim-study.json").write_text(json.dumps(STUDY))
     (folder / "yoga.json").write_text(json.dumps(OTHER))
     db = tmp_path_factory.mktemp("store") / "e.db"
     assert mine([folder], db, nlp=nlp).mined == 3
-    with Store.open(db) as store:
+    return db
+
+
+@pytest.fixture(scope="module")
+def graph(news_db):
+    with Store.open(news_db) as store:
         return graph_from_store(store)
 
 
@@ -68,6 +73,24 @@ def test_a_news_report_does_not_count_as_a_second_study(graph):
             assert "pooled" not in attrs  # one study: nothing to pool
             return
     raise AssertionError("no Swimming decreases Neuropathic pain edge")
+
+
+def test_inspect_counts_a_study_and_its_news_once(news_db):
+    from click.testing import CliRunner
+
+    from miner.cli import cli
+
+    def swimming_rows(*options):
+        result = CliRunner().invoke(cli, ["inspect", "--db", str(news_db), "--subject", "swimming", "--object",
+                                          "neuropathic pain", "--relation", "decreases", "--json", *options])
+        assert result.exit_code == 0, result.stderr
+        return [json.loads(line) for line in result.stdout.splitlines()]
+
+    (both,) = swimming_rows()
+    assert {e["article"] for e in both["evidence"]} == {"swim-news.txt", "PMID:31000001"} and both["support"] == 1
+    assert swimming_rows("--min-support", "2") == []
+    (news,) = swimming_rows("--article", "swim-news.txt")  # the news alone still counts, once
+    assert news["support"] == 1 and {e["article"] for e in news["evidence"]} == {"swim-news.txt"}
 
 
 @pytest.mark.parametrize("title, text", [

@@ -1,6 +1,6 @@
 """Findings and evidence, without spaCy: the records between the pipeline and the store."""
 
-from miner.evidence.assemble import filter_findings, merge_findings, mined_article
+from miner.evidence.assemble import filter_findings, merge_findings, mined_article, support
 from miner.evidence.model import (
     RELATIONS,
     ArticleRecord,
@@ -22,4 +22,5 @@ __all__ = [
     "filter_findings",
     "merge_findings",
     "mined_article",
+    "support",
 ]

