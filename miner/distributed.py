@@ -16,6 +16,7 @@ local engine.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 from miner.articles.readers import read_path, source_files
 from miner.errors import MinerError, ReadError
 from miner.evidence import ArticleRecord, mined_article
-from miner.mining import Bookkeeping, MineReport, _with_synonyms, article_record, open_run, prune_store
+from miner.mining import MineReport, _with_synonyms, article_record, open_run, prune_store
 from miner.pipeline import pipeline_fingerprint
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
 from miner.store import Store
@@ -77,14 +78,13 @@ class RayMiner:
         return {ROW_COLUMN: out}
 
 
-def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, book: Bookkeeping,
-               batch_size: int = 32, on_progress: Callable[[MineReport], None] | None = None) -> set[str]:
-    """Write mined rows into the store, one transaction per ``batch_size`` rows, each
-    article and problem on ``book``'s report.
+def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, report: MineReport,
+               problem: Callable[[ReadError, bool], None], batch_size: int = 32,
+               on_progress: Callable[[MineReport], None] | None = None) -> set[str]:
+    """Write mined rows into the store, one transaction per ``batch_size`` rows.
 
     Returns the ids of the articles seen (mined or unchanged), for ``--prune``.
     """
-    report, problem = book.report, book.problem
     lexicon = Lexicon.load(default_lexicon_path())
     seen: dict[str, str] = {}
     pending: list[dict[str, Any]] = []
@@ -97,7 +97,10 @@ def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, b
                 record = ArticleRecord(**row["article"])
                 mined = mined_article(record, row["record"], row.get("text"))
                 mined.concepts = {cid: _with_synonyms(c, lexicon) for cid, c in mined.concepts.items()}
-                book.write(store, mined, fingerprint)
+                store.write_article(mined, pipeline=fingerprint)
+                report.mined += 1
+                report.findings += len(mined.findings)
+                report.evidence += sum(len(f.evidence) for f in mined.findings)
         pending.clear()
         if on_progress:
             on_progress(report)
@@ -148,20 +151,13 @@ def mine_ray(
     batch_size: int = 16,
     fresh: bool = False,
     prune: bool = False,
-    strict: bool = False,
     shards: Path | str | None = None,
     confirm: Callable[[str], bool] | None = None,
     on_problem: Callable[[ReadError], None] | None = None,
     on_progress: Callable[[MineReport], None] | None = None,
 ) -> MineReport:
     """Mine on Ray (a local instance, or the cluster at ``address``); see the module and
-    :func:`miner.mining.mine` for ``fresh``, ``prune``, ``strict`` and ``confirm``.
-
-    With ``strict``, the run stops at the first problem the driver meets (a file that
-    cannot be listed, or a row of a file that cannot be read or mined), raising
-    :class:`MinerError`; the batches written before it are kept. With ``shards`` the rows
-    go to the shards, not through the driver, so ``strict`` is refused there.
-    """
+    :func:`miner.mining.mine` for ``fresh``, ``prune`` and ``confirm``."""
     try:
         import ray
     except ImportError:
@@ -169,11 +165,14 @@ def mine_ray(
     if shards is not None and (fresh or prune):
         raise MinerError("--fresh and --prune act on a store, and --shards writes none: "
                          "use them with 'miner ingest', or mine without --shards")
-    if shards is not None and strict:
-        raise MinerError("--strict stops at the first problem, and with --shards the problems go into the shards "
-                         "unseen: mine without --shards to stop at one, or let 'miner ingest' name them")
-    book = Bookkeeping(on_problem=on_problem, strict=strict)
-    report, problem = book.report, book.problem
+    started = time.perf_counter()
+    report = MineReport()
+
+    def problem(error: ReadError, failed: bool = False) -> None:
+        (report.failed if failed else report.problems).append(error)
+        if on_problem:
+            on_problem(error)
+
     fingerprint = pipeline_fingerprint()
     stored: dict[str, tuple[str | None, str | None]] = {}
     if shards is None:
@@ -204,20 +203,28 @@ def mine_ray(
             rows = (json.loads(row[ROW_COLUMN]) for row in ds.iter_rows())
     if shards is not None:
         report.read = len(files)  # files sent; their articles are counted by 'miner ingest'
-        return book.finish()
+        report.seconds = time.perf_counter() - started
+        return report
     with Store.open(db, writer=True) as store:
-        seen = write_rows(store, rows, fingerprint, book, batch_size, on_progress)
+        seen = write_rows(store, rows, fingerprint, report, problem, batch_size, on_progress)
         if prune:
             prune_store(store, stored, seen, report, problem, confirm)
-    return book.finish()
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def ingest(shards: Iterable[Path | str], db: Path | str, *, batch_size: int = 32,
            on_problem: Callable[[ReadError], None] | None = None) -> MineReport:
     """Merge shards written by ``miner mine --engine ray --shards DIR`` into a store."""
-    book = Bookkeeping(on_problem=on_problem)
-    problem = book.problem
+    started = time.perf_counter()
+    report = MineReport()
     fingerprint = pipeline_fingerprint()
+
+    def problem(error: ReadError, failed: bool = False) -> None:
+        (report.failed if failed else report.problems).append(error)
+        if on_problem:
+            on_problem(error)
+
     shards = list(shards)
     paths = [path for source in map(Path, shards)
              for path in (sorted(source.rglob("*.json*")) if source.is_dir() else [source])]
@@ -244,5 +251,6 @@ def ingest(shards: Iterable[Path | str], db: Path | str, *, batch_size: int = 32
                     yield row
 
     with Store.open(db, writer=True) as store:
-        write_rows(store, rows(store.article_hashes()), fingerprint, book, batch_size)
-    return book.finish()
+        write_rows(store, rows(store.article_hashes()), fingerprint, report, problem, batch_size)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -66,48 +66,6 @@ class MineReport:
         return len(self.problems)
 
 
-class Bookkeeping:
-    """The bookkeeping of a run, the same for every engine (:func:`mine`,
-    :func:`miner.distributed.mine_ray`, :func:`miner.distributed.ingest`): its
-    :class:`MineReport`, each problem put on it, each mined article written and counted,
-    and the time taken.
-
-    Parameters
-    ----------
-    on_problem
-        Called with each file or record that could not be read or mined.
-    strict
-        Stop at the first problem: :meth:`problem` raises :class:`MinerError` (once the
-        problem is on the report and ``on_problem`` has been told).
-    """
-
-    def __init__(self, *, on_problem: Callable[[ReadError], None] | None = None, strict: bool = False) -> None:
-        self.report = MineReport()
-        self.on_problem = on_problem
-        self.strict = strict
-        self.started = time.perf_counter()
-
-    def problem(self, error: ReadError, failed: bool = False) -> None:
-        """A file or record that could not be read (``failed``: could not be mined)."""
-        (self.report.failed if failed else self.report.problems).append(error)
-        if self.on_problem:
-            self.on_problem(error)
-        if self.strict:
-            raise MinerError(f"stopped at the first problem (--strict): {error}")
-
-    def write(self, store: Store, mined: MinedArticle, fingerprint: str) -> None:
-        """Write a mined article into the store (in the caller's transaction), and count it."""
-        store.write_article(mined, pipeline=fingerprint)
-        self.report.mined += 1
-        self.report.findings += len(mined.findings)
-        self.report.evidence += sum(len(f.evidence) for f in mined.findings)
-
-    def finish(self) -> MineReport:
-        """The report, with the seconds since the run started."""
-        self.report.seconds = time.perf_counter() - self.started
-        return self.report
-
-
 def article_record(article: Article) -> ArticleRecord:
     return ArticleRecord.from_article(article)
 
@@ -178,8 +136,8 @@ def mine(
         Called with what went wrong and was made up for (a worker process died; its
         batches were mined again).
     """
-    book = Bookkeeping(on_problem=on_problem, strict=strict)
-    report, problem = book.report, book.problem
+    started = time.perf_counter()
+    report = MineReport()
     fingerprint = pipeline_fingerprint()
     loaded: list[Language] = [nlp] if nlp is not None else []
 
@@ -191,6 +149,13 @@ def mine(
             loaded.append(cached_pipeline())
             report.startup_seconds = time.perf_counter() - began
         return loaded[0]
+
+    def problem(error: ReadError, failed: bool = False) -> None:
+        (report.failed if failed else report.problems).append(error)
+        if on_problem:
+            on_problem(error)
+        if strict:
+            raise MinerError(f"stopped at the first problem (--strict): {error}")
 
     def note(message: str) -> None:
         report.notes.append(message)
@@ -240,7 +205,10 @@ def mine(
                 problem(error, failed=True)
             with store.batch():
                 for mined in results:
-                    book.write(store, mined, fingerprint)
+                    store.write_article(mined, pipeline=fingerprint)
+                    report.mined += 1
+                    report.findings += len(mined.findings)
+                    report.evidence += sum(len(f.evidence) for f in mined.findings)
             report.done_bytes = inputs.written(len(batch))
             if on_progress:
                 on_progress(report)
@@ -249,7 +217,8 @@ def mine(
             on_progress(report)
         if prune:
             prune_store(store, stored, set(seen), report, problem, confirm)
-    return book.finish()
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def _fuller_in_store(store: Store, stored: dict[str, tuple[str | None, str | None]], article: Article) -> bool:

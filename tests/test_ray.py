@@ -56,37 +56,6 @@ def test_shards_carry_every_article_whatever_the_store(tmp_path, nlp, local_ray)
     assert _graph(tmp_path / "new.db") == _graph(tmp_path / "local.db")
 
 
-def test_strict_stops_a_ray_run_at_the_first_problem(tmp_path, local_ray):
-    from click.testing import CliRunner
-
-    from miner.cli import EXIT_SKIPPED, cli
-
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "yoga.md").write_bytes((SAMPLE / "rct-yoga-low-back-pain.md").read_bytes())
-    (folder / "z-empty.txt").write_bytes(b"")
-
-    def mine_on_ray(*options):
-        return CliRunner().invoke(cli, ["mine", str(folder), "--db", str(tmp_path / "e.db"), "--engine", "ray",
-                                        "--workers", "1", "-q", *options])
-
-    stopped = mine_on_ray("--strict")
-    assert stopped.exit_code == 1, stopped.output
-    assert "stopped at the first problem (--strict): z-empty.txt: empty file" in stopped.stderr
-    assert "Traceback" not in stopped.output
-
-    went_on = mine_on_ray()  # without --strict the run goes past it (and Ray is free for it)
-    assert went_on.exit_code == EXIT_SKIPPED, went_on.output
-    with Store.open(tmp_path / "e.db") as store:
-        assert store.counts()["articles"] == 1
-
-    refused = mine_on_ray("--strict", "--shards", str(tmp_path / "shards"))
-    assert refused.exit_code == 1 and not (tmp_path / "shards").exists()
-    assert refused.stderr.strip().splitlines() == [
-        "Error: --strict stops at the first problem, and with --shards the problems go into the shards unseen: "
-        "mine without --shards to stop at one, or let 'miner ingest' name them"]
-
-
 def test_ingest_of_a_folder_without_shards_is_an_error(tmp_path):
     from miner.distributed import ingest
     from miner.errors import MinerError
