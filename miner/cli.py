@@ -30,7 +30,6 @@ EXIT_SKIPPED = 3
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-
 @dataclass
 class CliState:
     """What one run of the command knows beyond a command's options, on the click context
@@ -323,7 +322,7 @@ def fetch(state: CliState) -> None:
       miner fetch europepmc "exercise AND allodynia" --fulltext -o corpora/downloads/epmc
     """
     state.interrupted = ("miner: interrupted; every file saved before this point is whole; run the same "
-                             "command again to fetch the rest")
+                         "command again to fetch the rest")
 
 
 @fetch.command("pubmed")

@@ -30,17 +30,6 @@ def human_id() -> str:
     return Lexicon.load(default_lexicon_path()).the_one("human")
 
 
-#: Names that importers read, each from the lexicon when first read (PEP 562).
-_LEXICON_NAMES = {"HUMAN": human_id, "CONTROL_IDS": lambda: role_ids("control"),
-                  "GENERIC_IDS": lambda: role_ids("generic")}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LEXICON_NAMES:
-        return _LEXICON_NAMES[name]()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 _ALLOCATED = r"(?:assigned|allocated|divided|distributed|grouped|split|stratified|placed|enrolled|sorted)"
 _RCT = re.compile(rf"\brandomi[sz](?:ed|ation)\b|\brandomly\s+(?:and\s+\w+\s+)?{_ALLOCATED}|"
                   rf"\b{_ALLOCATED}\s+(?:\w+\s+){{0,3}}?(?:at\s+)?random(?:ly)?\b|\bRCT\b|controlled trial", re.I)

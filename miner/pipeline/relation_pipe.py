@@ -35,7 +35,7 @@ from spacy.vocab import Vocab
 from thinc.api import Model, Optimizer
 
 from miner.pipeline import extensions
-from miner.pipeline.context import CONTROL_IDS, article_species, main_condition, main_interventions, study_type
+from miner.pipeline.context import article_species, main_condition, main_interventions, study_type
 from miner.pipeline.cues import Rules
 from miner.pipeline.findings import denied_association, finding_record, hedged, not_significant
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
@@ -147,7 +147,8 @@ class RelationClassifier(TrainablePipe):
     def _flags(self, mention: dict[str, Any]) -> list[str]:
         concept = self.lexicon.get(mention["id"]) or self.lexicon.lookup(mention["text"])
         flags = []
-        if mention["id"] in CONTROL_IDS or (concept is not None and concept.id in CONTROL_IDS):
+        control = self.lexicon.flagged("control")
+        if mention["id"] in control or (concept is not None and concept.id in control):
             flags.append("control")
         if concept is not None:
             if concept.is_class:
