@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -179,3 +180,15 @@ def normalise_doi(doi: str) -> str:
         if text.lower().startswith(prefix.lower()):
             text = text[len(prefix):]
     return text.strip()
+
+
+def normalise_year(value: Any) -> int | None:
+    """The publication year in a field (``2019``, ``"May 2019"``, ``"2019/03/01"``), or None.
+
+    >>> normalise_year("2019/03/01"), normalise_year("n.d.")
+    (2019, None)
+    """
+    if isinstance(value, int) and 1000 < value < 3000:
+        return value
+    match = re.search(r"\b(1[89]\d\d|2[01]\d\d)\b", str(value))
+    return int(match.group(1)) if match else None

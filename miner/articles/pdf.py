@@ -14,6 +14,7 @@ from pathlib import Path
 
 from miner.articles.model import Article
 from miner.articles.sections import PLAIN_HEADER
+from miner.articles.textfiles import article_from_text, os_problem, too_large
 from miner.errors import ReadError
 
 #: PDFs carry figures, so they may be larger than text files (bytes: 100 MB).
@@ -67,8 +68,6 @@ def read_pdf_file(path: Path, name: str) -> Iterator[Article | ReadError]:
         yield error
         return
     doi = _DOI.search(text[:5000])
-    from miner.articles.readers import article_from_text
-
     yield article_from_text(text, name, doi=doi.group(1) if doi else None, title=title)
 
 
@@ -78,8 +77,6 @@ def _pdf_text(path: Path, name: str) -> tuple[str, str | None]:
         from pypdf.errors import DependencyError, PdfReadError
     except ImportError:  # pragma: no cover - pypdf is a dependency
         raise ReadError(name, "PDF support needs pypdf (pip install pypdf)") from None
-    from miner.articles.readers import os_problem, too_large
-
     try:
         size = path.stat().st_size
     except OSError as exc:

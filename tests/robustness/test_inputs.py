@@ -124,17 +124,17 @@ def test_strict_stops_at_the_first_problem_and_keeps_what_was_mined(folder, tmp_
 
 
 def test_a_file_that_vanishes_during_the_run(folder, tmp_path, monkeypatch):
-    import miner.articles.readers as readers
+    import miner.articles.textfiles as textfiles
 
     (folder / "vanishing.txt").write_text(GOOD)
-    original = readers.read_bytes
+    original = textfiles.read_bytes
 
     def read_then_vanish(path, name):
         if path.name == "vanishing.txt":
             path.unlink()
         return original(path, name)
 
-    monkeypatch.setattr(readers, "read_bytes", read_then_vanish)
+    monkeypatch.setattr(textfiles, "read_bytes", read_then_vanish)
     problems = []
     report = mine([folder], tmp_path / "e.db", on_problem=problems.append)
     assert [(p.path, p.reason) for p in problems] == [("vanishing.txt", "file vanished before it could be read")]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from miner.articles import iter_folder
-from miner.articles import readers
+from miner.articles import records
 from miner.articles.model import Article
 from miner.articles.pdf import MAX_PDF_BYTES
 from miner.articles.readers import MAX_FILE_BYTES, MB
@@ -75,7 +75,7 @@ def test_utf8_bom_and_utf16_jsonl(tmp_path):
 
 
 def test_jsonl_is_streamed_past_the_file_limit_and_a_huge_record_is_named(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 2_000)
+    monkeypatch.setattr(records, "MAX_FILE_BYTES", 2_000)  # the JSON Lines record limit
     lines = [_record(f"Trial {i}", f"Walking reduced pain in trial {i}.") for i in range(100)]  # ~6 KB
     lines[10] = _record("Huge", "Walking reduced pain. " * 200)
     path = tmp_path / "big.jsonl"
