@@ -18,7 +18,7 @@ from typing import Any
 from miner.articles.layout import Block, lay_out
 from miner.articles.model import Article, article_with_ids
 from miner.articles.sections import section_kind
-from miner.articles.xmltools import child, children, iter_elements, text_of
+from miner.articles.xmltools import child, children, iter_elements, read_records, text_of
 from miner.errors import ReadError
 
 _KINDS = {
@@ -160,24 +160,18 @@ def _xml_document(element: Any) -> dict[str, Any]:
     }
 
 
+def _xml_documents(path: Path, name: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """(document as a dict, the collection's source) of each ``<document>``, streamed."""
+    source = ""
+    for element in iter_elements(path, name, ("document", "source")):
+        if element.tag == "source":
+            source = text_of(element)
+        else:
+            yield _xml_document(element), source
+
+
 def read_bioc_xml(path: Path, name: str) -> Iterator[Article | ReadError]:
     """Every document of a BioC XML collection, streamed."""
-    source = ""
-    count = 0
-    try:
-        for element in iter_elements(path, name, ("document", "source")):
-            if element.tag == "source":
-                source = text_of(element)
-                continue
-            count += 1
-            document = _xml_document(element)
-            where = name if count == 1 else f"{name}#{count}"
-            try:
-                yield bioc_document_article(document, where, source)
-            except ReadError as error:
-                yield error
-    except ReadError as error:
-        yield error
-        return
-    if not count:
-        yield ReadError(name, "BioC collection without documents")
+    yield from read_records(_xml_documents(path, name), name,
+                            lambda item, where: bioc_document_article(item[0], where, item[1]),
+                            none="BioC collection without documents")

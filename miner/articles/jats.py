@@ -18,7 +18,7 @@ from miner.articles.layout import Block, lay_out
 from miner.articles.model import Article, article_with_ids
 from miner.articles.sections import section_kind
 from miner.articles.study import study_type_from_index
-from miner.articles.xmltools import child, children, descendants, iter_elements, local_name, text_of
+from miner.articles.xmltools import child, children, descendants, iter_elements, local_name, read_records, text_of
 from miner.errors import ReadError
 
 #: Elements whose text is not prose: formulas, and floats handled on their own.
@@ -202,17 +202,5 @@ def jats_article(element: Any, name: str) -> Article:
 
 def read_jats_xml(path: Path, name: str) -> Iterator[Article | ReadError]:
     """Every ``<article>`` of a JATS file (one article, or a ``pmc-articleset``)."""
-    count = 0
-    try:
-        for element in iter_elements(path, name, ("article",)):
-            count += 1
-            where = name if count == 1 else f"{name}#{count}"
-            try:
-                yield jats_article(element, where)
-            except ReadError as error:
-                yield error
-    except ReadError as error:
-        yield error
-        return
-    if not count:
-        yield ReadError(name, "no <article> in the file (an access-restricted PMC record?)")
+    yield from read_records(iter_elements(path, name, ("article",)), name, jats_article,
+                            none="no <article> in the file (an access-restricted PMC record?)")

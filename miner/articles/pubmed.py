@@ -17,7 +17,7 @@ from miner.articles.layout import Block, lay_out
 from miner.articles.model import Article, normalise_doi, normalise_pmcid
 from miner.articles.sections import section_kind
 from miner.articles.study import species_from_mesh, study_type_from_index
-from miner.articles.xmltools import child, children, iter_elements, text_of
+from miner.articles.xmltools import child, children, iter_elements, read_records, text_of
 from miner.errors import ReadError
 
 #: The elements a PubMed XML file holds articles in.
@@ -139,22 +139,13 @@ def _book_article(record: Any, name: str) -> Article:
 
 
 def read_pubmed_xml(path: Path, name: str) -> Iterator[Article | ReadError]:
-    """Every article in a PubMed XML file (plain or gzip), streamed one at a time."""
-    count = 0
-    try:
-        for record in iter_elements(path, name, RECORD_TAGS):
-            count += 1
-            try:
-                yield pubmed_article(record, name)
-            except ReadError as error:
-                yield error
-    except ReadError as error:
-        if count:
-            error = ReadError(error.path, f"{error.reason} after {count} records (those were read)")
-        yield error
-        return
-    if not count:
-        yield ReadError(name, "no PubmedArticle records in the file")
+    """Every article in a PubMed XML file (plain or gzip), streamed one at a time.
+
+    A record is named by the file (and its PMID where it cannot be read), not by its place in the file.
+    """
+    yield from read_records(iter_elements(path, name, RECORD_TAGS), name,
+                            lambda record, _: pubmed_article(record, name),
+                            none="no PubmedArticle records in the file", count_read=True)
 
 
 def pmids_and_pmcids(path: Path, name: str) -> Iterator[tuple[str, str | None]]:

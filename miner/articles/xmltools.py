@@ -4,20 +4,24 @@ Every XML document miner reads goes through :func:`iter_elements`: lxml ``iterpa
 with external entities, DTD loading and network access off and entity references left
 unexpanded, so neither an XXE nor a "billion laughs" file can read local files or blow
 up memory; elements are cleared once handled, so a 200 MB PubMed baseline file streams
-in flat memory.
+in flat memory. :func:`read_records` is the reader loop of every XML format: each record
+of the stream becomes an article, a broken record is reported and the next one read.
 """
 
 from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from lxml import etree
 
+from miner.articles.model import Article
 from miner.errors import ReadError
+
+Record = TypeVar("Record")
 
 #: Keyword arguments that make an lxml parser safe for untrusted input.
 SAFE_PARSER_OPTIONS: dict[str, Any] = {
@@ -117,6 +121,45 @@ def iter_elements(path: Path, name: str, tags: Iterable[str]) -> Iterator[etree.
     except (OSError, EOFError) as exc:
         reason = "truncated or corrupt gzip file" if isinstance(exc, (EOFError, gzip.BadGzipFile)) else str(exc)
         raise ReadError(name, f"cannot read ({reason})") from None
+
+
+def read_records(records: Iterable[Record], name: str, article: Callable[[Record, str], Article], *,
+                 none: str, count_read: bool = False) -> Iterator[Article | ReadError]:
+    """The articles of a file's records, as they stream; a broken record is yielded as its
+    :class:`ReadError` and the next one read.
+
+    Parameters
+    ----------
+    records
+        The records, in file order (elements from :func:`iter_elements`, or what a
+        format makes of them). A :class:`ReadError` it raises (a syntax error, a
+        truncated file) is yielded and ends the file; the articles before it stand.
+    name
+        The file, as messages name it.
+    article
+        The article of one record, given the record and the name it goes by: ``name``
+        for the first, ``name#2``, ``name#3``... for the others. Raises
+        :class:`ReadError` for a record that makes no article.
+    none
+        The reason given when the file holds no record at all.
+    count_read
+        Whether the error that ends a file says how many records were read before it.
+    """
+    count = 0
+    try:
+        for record in records:
+            count += 1
+            try:
+                yield article(record, name if count == 1 else f"{name}#{count}")
+            except ReadError as error:
+                yield error
+    except ReadError as error:
+        if count and count_read:
+            error = ReadError(error.path, f"{error.reason} after {count} records (those were read)")
+        yield error
+        return
+    if not count:
+        yield ReadError(name, none)
 
 
 def _xml_message(exc: etree.XMLSyntaxError) -> str:
