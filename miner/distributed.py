@@ -16,7 +16,6 @@ local engine.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 from miner.articles.readers import read_path, source_files
 from miner.errors import MinerError, ReadError
 from miner.evidence import ArticleRecord, mined_article
-from miner.mining import MineReport, _with_synonyms, article_record, open_run, prune_store
+from miner.mining import Bookkeeping, MineReport, _with_synonyms, article_record, open_run, prune_store
 from miner.pipeline import pipeline_fingerprint
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
 from miner.store import Store
@@ -78,14 +77,15 @@ class RayMiner:
         return {ROW_COLUMN: out}
 
 
-def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, report: MineReport,
-               problem: Callable[[ReadError, bool], None], batch_size: int = 32,
-               on_progress: Callable[[MineReport], None] | None = None) -> set[str]:
-    """Write mined rows into the store, one transaction per ``batch_size`` rows.
+def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, book: Bookkeeping,
+               batch_size: int = 32) -> set[str]:
+    """Write mined rows into the store, one transaction per ``batch_size`` rows, each
+    article and problem kept in ``book``.
 
     Returns the ids of the articles seen (mined or unchanged), for ``--prune``.
     """
     lexicon = Lexicon.load(default_lexicon_path())
+    report = book.report
     seen: dict[str, str] = {}
     pending: list[dict[str, Any]] = []
 
@@ -97,13 +97,11 @@ def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, r
                 record = ArticleRecord(**row["article"])
                 mined = mined_article(record, row["record"], row.get("text"))
                 mined.concepts = {cid: _with_synonyms(c, lexicon) for cid, c in mined.concepts.items()}
-                store.write_article(mined, pipeline=fingerprint)
-                report.mined += 1
-                report.findings += len(mined.findings)
-                report.evidence += sum(len(f.evidence) for f in mined.findings)
+                book.write(store, mined, fingerprint)
         pending.clear()
-        if on_progress:
-            on_progress(report)
+        book.progress()
+
+    problem = book.problem
 
     for row in rows:
         kind = row["kind"]
@@ -165,14 +163,8 @@ def mine_ray(
     if shards is not None and (fresh or prune):
         raise MinerError("--fresh and --prune act on a store, and --shards writes none: "
                          "use them with 'miner ingest', or mine without --shards")
-    started = time.perf_counter()
-    report = MineReport()
-
-    def problem(error: ReadError, failed: bool = False) -> None:
-        (report.failed if failed else report.problems).append(error)
-        if on_problem:
-            on_problem(error)
-
+    book = Bookkeeping(on_problem=on_problem, on_progress=on_progress)
+    report = book.report
     fingerprint = pipeline_fingerprint()
     stored: dict[str, tuple[str | None, str | None]] = {}
     if shards is None:
@@ -182,7 +174,7 @@ def mine_ray(
     else:  # shards hold every article whole, named by the folders given: any store can ingest them
         files, listing_problems = _listing(sources, (), ())
     for error in listing_problems:
-        problem(error)
+        book.problem(error)
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False,
                  **({"num_cpus": workers} if workers and not address else {}))
@@ -203,28 +195,20 @@ def mine_ray(
             rows = (json.loads(row[ROW_COLUMN]) for row in ds.iter_rows())
     if shards is not None:
         report.read = len(files)  # files sent; their articles are counted by 'miner ingest'
-        report.seconds = time.perf_counter() - started
-        return report
+        return book.finish()
     with Store.open(db, writer=True) as store:
-        seen = write_rows(store, rows, fingerprint, report, problem, batch_size, on_progress)
+        seen = write_rows(store, rows, fingerprint, book, batch_size)
         if prune:
-            prune_store(store, stored, seen, report, problem, confirm)
-    report.seconds = time.perf_counter() - started
-    return report
+            prune_store(store, stored, seen, report, book.problem, confirm)
+    return book.finish()
 
 
 def ingest(shards: Iterable[Path | str], db: Path | str, *, batch_size: int = 32,
            on_problem: Callable[[ReadError], None] | None = None) -> MineReport:
     """Merge shards written by ``miner mine --engine ray --shards DIR`` into a store."""
-    started = time.perf_counter()
-    report = MineReport()
+    book = Bookkeeping(on_problem=on_problem)
+    problem = book.problem
     fingerprint = pipeline_fingerprint()
-
-    def problem(error: ReadError, failed: bool = False) -> None:
-        (report.failed if failed else report.problems).append(error)
-        if on_problem:
-            on_problem(error)
-
     shards = list(shards)
     paths = [path for source in map(Path, shards)
              for path in (sorted(source.rglob("*.json*")) if source.is_dir() else [source])]
@@ -251,6 +235,5 @@ def ingest(shards: Iterable[Path | str], db: Path | str, *, batch_size: int = 32
                     yield row
 
     with Store.open(db, writer=True) as store:
-        write_rows(store, rows(store.article_hashes()), fingerprint, report, problem, batch_size)
-    report.seconds = time.perf_counter() - started
-    return report
+        write_rows(store, rows(store.article_hashes()), fingerprint, book, batch_size)
+    return book.finish()
