@@ -80,7 +80,8 @@ class RayMiner:
 def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, book: Bookkeeping,
                batch_size: int = 32) -> set[str]:
     """Write mined rows into the store, one transaction per ``batch_size`` rows, each
-    article and problem kept in ``book``.
+    article and problem kept in ``book``. A strict stop (``book.strict``) first writes the
+    articles of the rows that came before it.
 
     Returns the ids of the articles seen (mined or unchanged), for ``--prune``.
     """
@@ -101,7 +102,10 @@ def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, b
         pending.clear()
         book.progress()
 
-    problem = book.problem
+    def problem(error: ReadError, failed: bool) -> None:
+        if book.strict:
+            flush()  # what was mined before the first problem is kept
+        book.problem(error, failed)
 
     for row in rows:
         kind = row["kind"]
@@ -150,12 +154,20 @@ def mine_ray(
     fresh: bool = False,
     prune: bool = False,
     shards: Path | str | None = None,
+    strict: bool = False,
     confirm: Callable[[str], bool] | None = None,
     on_problem: Callable[[ReadError], None] | None = None,
     on_progress: Callable[[MineReport], None] | None = None,
 ) -> MineReport:
     """Mine on Ray (a local instance, or the cluster at ``address``); see the module and
-    :func:`miner.mining.mine` for ``fresh``, ``prune`` and ``confirm``."""
+    :func:`miner.mining.mine` for ``fresh``, ``prune``, ``strict`` and ``confirm``.
+
+    With ``strict`` the rows come back in the order of the files (as the local engine
+    reads them), so that the first problem is the first file's; the run stops there, the
+    articles mined before it written, and the Ray iteration is ended before the error is
+    raised. ``strict`` with ``shards`` is refused: the problems go into the shards, unseen.
+    A Ray instance started here is shut down at the end; one that was up already is left up.
+    """
     try:
         import ray
     except ImportError:
@@ -163,7 +175,10 @@ def mine_ray(
     if shards is not None and (fresh or prune):
         raise MinerError("--fresh and --prune act on a store, and --shards writes none: "
                          "use them with 'miner ingest', or mine without --shards")
-    book = Bookkeeping(on_problem=on_problem, on_progress=on_progress)
+    if shards is not None and strict:
+        raise MinerError("--strict stops at the first problem, and with --shards the problems go into the shards "
+                         "unseen: mine without --shards to stop at one, or let 'miner ingest' name them")
+    book = Bookkeeping(strict=strict, on_problem=on_problem, on_progress=on_progress)
     report = book.report
     fingerprint = pipeline_fingerprint()
     stored: dict[str, tuple[str | None, str | None]] = {}
@@ -175,32 +190,57 @@ def mine_ray(
         files, listing_problems = _listing(sources, (), ())
     for error in listing_problems:
         book.problem(error)
-    if not ray.is_initialized():
+    started_here = not ray.is_initialized()
+    if started_here:
         ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False,
                  **({"num_cpus": workers} if workers and not address else {}))
-    ds = ray.data.from_items(files) if files else None
-    rows: Iterator[dict[str, Any]] = iter(())
-    if ds is not None:
-        size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        ds = ds.map_batches(
-            RayMiner,
-            fn_constructor_kwargs={"stored": stored, "fingerprint": fingerprint},
-            batch_size=max(1, batch_size // 4),
-            compute=ray.data.ActorPoolStrategy(size=size),
-            batch_format="numpy",
-        )
+    rows = _rows(None)
+    try:
+        if files:
+            ds = ray.data.from_items(files)
+            if strict:
+                ds.context.execution_options.preserve_order = True  # this dataset's own context
+            size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+            ds = ds.map_batches(
+                RayMiner,
+                fn_constructor_kwargs={"stored": stored, "fingerprint": fingerprint},
+                batch_size=max(1, batch_size // 4),
+                compute=ray.data.ActorPoolStrategy(size=size),
+                batch_format="numpy",
+            )
+            if shards is not None:
+                ds.write_json(str(shards))
+            else:
+                rows = _rows(ds)
         if shards is not None:
-            ds.write_json(str(shards))
-        else:
-            rows = (json.loads(row[ROW_COLUMN]) for row in ds.iter_rows())
-    if shards is not None:
-        report.read = len(files)  # files sent; their articles are counted by 'miner ingest'
+            report.read = len(files)  # files sent; their articles are counted by 'miner ingest'
+            return book.finish()
+        with Store.open(db, writer=True) as store:
+            seen = write_rows(store, rows, fingerprint, book, batch_size)
+            if prune:
+                prune_store(store, stored, seen, report, book.problem, confirm)
         return book.finish()
-    with Store.open(db, writer=True) as store:
-        seen = write_rows(store, rows, fingerprint, book, batch_size)
-        if prune:
-            prune_store(store, stored, seen, report, book.problem, confirm)
-    return book.finish()
+    finally:
+        # Ray's order: the iteration ends first (its executor shut down, its stats sent, while
+        # Ray is up: also after a strict stop or an error), then the Ray started here.
+        rows.close()
+        if started_here:
+            ray.shutdown()
+
+
+def _rows(ds: Any) -> Iterator[dict[str, Any]]:
+    """The rows of a mined dataset (none for None), in order of arrival. Closing this
+    generator ends Ray's iteration at once (its ``finally`` shuts the streaming executor
+    down), instead of whenever the garbage collector gets to it."""
+    if ds is None:
+        return
+    batches = iter(ds.iter_batches(batch_size=None, batch_format="numpy"))
+    try:
+        for batch in batches:
+            for row in batch[ROW_COLUMN]:
+                yield json.loads(row)
+    finally:
+        batches.close()  # type: ignore[attr-defined]
 
 
 def ingest(shards: Iterable[Path | str], db: Path | str, *, batch_size: int = 32,

@@ -70,6 +70,21 @@ def _row(article_id: str) -> dict:
             "record": {"entities": [], "relations": []}, "path": article_id, "text": "Walking lowered pain."}
 
 
+def test_a_strict_stop_in_the_rows_keeps_the_articles_mined_before_it(tmp_path):
+    """The Ray engine's and ingest's rows: the articles that came before the first
+    problem are written, though their batch was not full; none after it is."""
+    told, book = _told()
+    book.strict = True
+    rows = [_row("a.txt"), _row("b.txt"), {"kind": "problem", "path": "c.txt", "reason": "empty file"},
+            _row("d.txt"), {"kind": "problem", "path": "e.txt", "reason": "empty file"}]
+    with Store.open(tmp_path / "e.db", writer=True) as store:
+        with pytest.raises(MinerError, match=r"^stopped at the first problem \(--strict\): c.txt: empty file$"):
+            write_rows(store, iter(rows), "pipeline-1", book, batch_size=32)
+    assert told == ["c.txt: empty file"] and (book.report.read, book.report.mined) == (2, 2)
+    with Store.open(tmp_path / "e.db") as store:
+        assert sorted(a.id for a in store.articles()) == ["a.txt", "b.txt"]
+
+
 def test_without_strict_the_rows_are_all_written_and_each_problem_told(tmp_path):
     told, book = _told()
     rows = [_row("a.txt"), {"kind": "problem", "path": "c.txt", "reason": "empty file"}, _row("d.txt"),
