@@ -178,8 +178,8 @@ def mine(state: CliState, sources: tuple[Path, ...], db: Path, fresh: bool, prun
             from miner.distributed import mine_ray
 
             report = mine_ray(sources, db, address=address, workers=workers, batch_size=batch_size, fresh=fresh,
-                              prune=prune, shards=shards, confirm=confirm, on_problem=on_problem,
-                              on_progress=on_progress)
+                              prune=prune, shards=shards, strict=strict, confirm=confirm,
+                              on_problem=on_problem, on_progress=on_progress)
         else:
             report = run_mine(sources, db, batch_size=batch_size, workers=workers, fresh=fresh, prune=prune,
                               strict=strict, confirm=confirm, on_problem=on_problem, on_progress=on_progress,

@@ -16,7 +16,6 @@ local engine.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 from miner.articles.readers import read_path, source_files
 from miner.errors import MinerError, ReadError
 from miner.evidence import ArticleRecord, mined_article
-from miner.mining import MineReport, _with_synonyms, article_record, open_run, prune_store
+from miner.mining import Bookkeeping, MineReport, _with_synonyms, article_record, open_run, prune_store
 from miner.pipeline import pipeline_fingerprint
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
 from miner.store import Store
@@ -78,14 +77,16 @@ class RayMiner:
         return {ROW_COLUMN: out}
 
 
-def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, report: MineReport,
-               problem: Callable[[ReadError, bool], None], batch_size: int = 32,
-               on_progress: Callable[[MineReport], None] | None = None) -> set[str]:
-    """Write mined rows into the store, one transaction per ``batch_size`` rows.
+def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, book: Bookkeeping,
+               batch_size: int = 32) -> set[str]:
+    """Write mined rows into the store, one transaction per ``batch_size`` rows, each
+    article and problem kept in ``book``. A strict stop (``book.strict``) first writes the
+    articles of the rows that came before it.
 
     Returns the ids of the articles seen (mined or unchanged), for ``--prune``.
     """
     lexicon = Lexicon.load(default_lexicon_path())
+    report = book.report
     seen: dict[str, str] = {}
     pending: list[dict[str, Any]] = []
 
@@ -97,13 +98,14 @@ def write_rows(store: Store, rows: Iterable[dict[str, Any]], fingerprint: str, r
                 record = ArticleRecord(**row["article"])
                 mined = mined_article(record, row["record"], row.get("text"))
                 mined.concepts = {cid: _with_synonyms(c, lexicon) for cid, c in mined.concepts.items()}
-                store.write_article(mined, pipeline=fingerprint)
-                report.mined += 1
-                report.findings += len(mined.findings)
-                report.evidence += sum(len(f.evidence) for f in mined.findings)
+                book.write(store, mined, fingerprint)
         pending.clear()
-        if on_progress:
-            on_progress(report)
+        book.progress()
+
+    def problem(error: ReadError, failed: bool) -> None:
+        if book.strict:
+            flush()  # what was mined before the first problem is kept
+        book.problem(error, failed)
 
     for row in rows:
         kind = row["kind"]
@@ -152,12 +154,20 @@ def mine_ray(
     fresh: bool = False,
     prune: bool = False,
     shards: Path | str | None = None,
+    strict: bool = False,
     confirm: Callable[[str], bool] | None = None,
     on_problem: Callable[[ReadError], None] | None = None,
     on_progress: Callable[[MineReport], None] | None = None,
 ) -> MineReport:
     """Mine on Ray (a local instance, or the cluster at ``address``); see the module and
-    :func:`miner.mining.mine` for ``fresh``, ``prune`` and ``confirm``."""
+    :func:`miner.mining.mine` for ``fresh``, ``prune``, ``strict`` and ``confirm``.
+
+    With ``strict`` the rows come back in the order of the files (as the local engine
+    reads them), so that the first problem is the first file's; the run stops there, the
+    articles mined before it written, and the Ray iteration is ended before the error is
+    raised. ``strict`` with ``shards`` is refused: the problems go into the shards, unseen.
+    A Ray instance started here is shut down at the end; one that was up already is left up.
+    """
     try:
         import ray
     except ImportError:
@@ -165,14 +175,11 @@ def mine_ray(
     if shards is not None and (fresh or prune):
         raise MinerError("--fresh and --prune act on a store, and --shards writes none: "
                          "use them with 'miner ingest', or mine without --shards")
-    started = time.perf_counter()
-    report = MineReport()
-
-    def problem(error: ReadError, failed: bool = False) -> None:
-        (report.failed if failed else report.problems).append(error)
-        if on_problem:
-            on_problem(error)
-
+    if shards is not None and strict:
+        raise MinerError("--strict stops at the first problem, and with --shards the problems go into the shards "
+                         "unseen: mine without --shards to stop at one, or let 'miner ingest' name them")
+    book = Bookkeeping(strict=strict, on_problem=on_problem, on_progress=on_progress)
+    report = book.report
     fingerprint = pipeline_fingerprint()
     stored: dict[str, tuple[str | None, str | None]] = {}
     if shards is None:
@@ -182,49 +189,66 @@ def mine_ray(
     else:  # shards hold every article whole, named by the folders given: any store can ingest them
         files, listing_problems = _listing(sources, (), ())
     for error in listing_problems:
-        problem(error)
-    if not ray.is_initialized():
+        book.problem(error)
+    started_here = not ray.is_initialized()
+    if started_here:
         ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False,
                  **({"num_cpus": workers} if workers and not address else {}))
-    ds = ray.data.from_items(files) if files else None
-    rows: Iterator[dict[str, Any]] = iter(())
-    if ds is not None:
-        size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        ds = ds.map_batches(
-            RayMiner,
-            fn_constructor_kwargs={"stored": stored, "fingerprint": fingerprint},
-            batch_size=max(1, batch_size // 4),
-            compute=ray.data.ActorPoolStrategy(size=size),
-            batch_format="numpy",
-        )
+    rows = _rows(None)
+    try:
+        if files:
+            ds = ray.data.from_items(files)
+            if strict:
+                ds.context.execution_options.preserve_order = True  # this dataset's own context
+            size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+            ds = ds.map_batches(
+                RayMiner,
+                fn_constructor_kwargs={"stored": stored, "fingerprint": fingerprint},
+                batch_size=max(1, batch_size // 4),
+                compute=ray.data.ActorPoolStrategy(size=size),
+                batch_format="numpy",
+            )
+            if shards is not None:
+                ds.write_json(str(shards))
+            else:
+                rows = _rows(ds)
         if shards is not None:
-            ds.write_json(str(shards))
-        else:
-            rows = (json.loads(row[ROW_COLUMN]) for row in ds.iter_rows())
-    if shards is not None:
-        report.read = len(files)  # files sent; their articles are counted by 'miner ingest'
-        report.seconds = time.perf_counter() - started
-        return report
-    with Store.open(db, writer=True) as store:
-        seen = write_rows(store, rows, fingerprint, report, problem, batch_size, on_progress)
-        if prune:
-            prune_store(store, stored, seen, report, problem, confirm)
-    report.seconds = time.perf_counter() - started
-    return report
+            report.read = len(files)  # files sent; their articles are counted by 'miner ingest'
+            return book.finish()
+        with Store.open(db, writer=True) as store:
+            seen = write_rows(store, rows, fingerprint, book, batch_size)
+            if prune:
+                prune_store(store, stored, seen, report, book.problem, confirm)
+        return book.finish()
+    finally:
+        # Ray's order: the iteration ends first (its executor shut down, its stats sent, while
+        # Ray is up: also after a strict stop or an error), then the Ray started here.
+        rows.close()
+        if started_here:
+            ray.shutdown()
+
+
+def _rows(ds: Any) -> Iterator[dict[str, Any]]:
+    """The rows of a mined dataset (none for None), in order of arrival. Closing this
+    generator ends Ray's iteration at once (its ``finally`` shuts the streaming executor
+    down), instead of whenever the garbage collector gets to it."""
+    if ds is None:
+        return
+    batches = iter(ds.iter_batches(batch_size=None, batch_format="numpy"))
+    try:
+        for batch in batches:
+            for row in batch[ROW_COLUMN]:
+                yield json.loads(row)
+    finally:
+        batches.close()  # type: ignore[attr-defined]
 
 
 def ingest(shards: Iterable[Path | str], db: Path | str, *, batch_size: int = 32,
            on_problem: Callable[[ReadError], None] | None = None) -> MineReport:
     """Merge shards written by ``miner mine --engine ray --shards DIR`` into a store."""
-    started = time.perf_counter()
-    report = MineReport()
+    book = Bookkeeping(on_problem=on_problem)
+    problem = book.problem
     fingerprint = pipeline_fingerprint()
-
-    def problem(error: ReadError, failed: bool = False) -> None:
-        (report.failed if failed else report.problems).append(error)
-        if on_problem:
-            on_problem(error)
-
     shards = list(shards)
     paths = [path for source in map(Path, shards)
              for path in (sorted(source.rglob("*.json*")) if source.is_dir() else [source])]
@@ -251,6 +275,5 @@ def ingest(shards: Iterable[Path | str], db: Path | str, *, batch_size: int = 32
                     yield row
 
     with Store.open(db, writer=True) as store:
-        write_rows(store, rows(store.article_hashes()), fingerprint, report, problem, batch_size)
-    report.seconds = time.perf_counter() - started
-    return report
+        write_rows(store, rows(store.article_hashes()), fingerprint, book, batch_size)
+    return book.finish()

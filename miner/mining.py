@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +64,62 @@ class MineReport:
     @property
     def skipped(self) -> int:
         return len(self.problems)
+
+
+class Bookkeeping:
+    """The bookkeeping of one mining run, the same for every engine (:func:`mine`, and
+    :func:`miner.distributed.mine_ray` and :func:`~miner.distributed.ingest`): the
+    :class:`MineReport`, each problem put on it and told, ``strict`` stopping at the first,
+    each mined article written to the store and counted, the time the run took.
+
+    Parameters
+    ----------
+    strict
+        :meth:`problem` raises :class:`MinerError` once the problem is on the report and told.
+    on_problem, on_progress, on_note
+        Told of each problem, of the report so far (:meth:`progress`), of each note.
+    """
+
+    def __init__(self, *, strict: bool = False, on_problem: Callable[[ReadError], None] | None = None,
+                 on_progress: Callable[[MineReport], None] | None = None,
+                 on_note: Callable[[str], None] | None = None) -> None:
+        self.report = MineReport()
+        self.strict = strict
+        self.on_problem = on_problem
+        self.on_progress = on_progress
+        self.on_note = on_note
+        self.started = time.perf_counter()
+
+    def problem(self, error: ReadError, failed: bool = False) -> None:
+        """A file or record that could not be read (``failed``: read, but not mined)."""
+        (self.report.failed if failed else self.report.problems).append(error)
+        if self.on_problem:
+            self.on_problem(error)
+        if self.strict:
+            raise MinerError(f"stopped at the first problem (--strict): {error}")
+
+    def note(self, message: str) -> None:
+        """Something that went wrong and was made up for."""
+        self.report.notes.append(message)
+        if self.on_note:
+            self.on_note(message)
+
+    def write(self, store: Store, mined: MinedArticle, fingerprint: str) -> None:
+        """Write a mined article (inside ``store.batch()``) and count it, its findings and evidence."""
+        store.write_article(mined, pipeline=fingerprint)
+        self.report.mined += 1
+        self.report.findings += len(mined.findings)
+        self.report.evidence += sum(len(f.evidence) for f in mined.findings)
+
+    def progress(self) -> None:
+        """Tell ``on_progress`` the report so far."""
+        if self.on_progress:
+            self.on_progress(self.report)
+
+    def finish(self) -> MineReport:
+        """The report, with the seconds since the run began."""
+        self.report.seconds = time.perf_counter() - self.started
+        return self.report
 
 
 def article_record(article: Article) -> ArticleRecord:
@@ -136,8 +192,8 @@ def mine(
         Called with what went wrong and was made up for (a worker process died; its
         batches were mined again).
     """
-    started = time.perf_counter()
-    report = MineReport()
+    book = Bookkeeping(strict=strict, on_problem=on_problem, on_progress=on_progress, on_note=on_note)
+    report, problem = book.report, book.problem
     fingerprint = pipeline_fingerprint()
     loaded: list[Language] = [nlp] if nlp is not None else []
 
@@ -150,26 +206,13 @@ def mine(
             report.startup_seconds = time.perf_counter() - began
         return loaded[0]
 
-    def problem(error: ReadError, failed: bool = False) -> None:
-        (report.failed if failed else report.problems).append(error)
-        if on_problem:
-            on_problem(error)
-        if strict:
-            raise MinerError(f"stopped at the first problem (--strict): {error}")
-
-    def note(message: str) -> None:
-        report.notes.append(message)
-        if on_note:
-            on_note(message)
-
     with Store.open(db, writer=True) as store:
         stored, roots = open_run(store, sources, fresh=fresh, confirm=confirm)
         inputs = InputProgress(sources, roots=roots, ignore=store.own_files())
         report.input_bytes, report.input_files = inputs.total, inputs.files
         seen: dict[str, tuple[str, int]] = {}  # article id -> (where it was read, length of its text)
         superseded: set[str] = set()
-        if on_progress:
-            on_progress(report)
+        book.progress()
 
         def todo() -> Iterator[Article]:
             for item in inputs.items():
@@ -200,25 +243,19 @@ def mine(
                 inputs.forward()
                 yield item
 
-        for batch, results, errors in _mined_batches(_batches(todo(), batch_size), pipeline, workers, note):
+        for batch, results, errors in _mined_batches(_batches(todo(), batch_size), pipeline, workers, book.note):
             for error in errors:
                 problem(error, failed=True)
             with store.batch():
                 for mined in results:
-                    store.write_article(mined, pipeline=fingerprint)
-                    report.mined += 1
-                    report.findings += len(mined.findings)
-                    report.evidence += sum(len(f.evidence) for f in mined.findings)
+                    book.write(store, mined, fingerprint)
             report.done_bytes = inputs.written(len(batch))
-            if on_progress:
-                on_progress(report)
+            book.progress()
         report.done_bytes = inputs.finish()
-        if on_progress:
-            on_progress(report)
+        book.progress()
         if prune:
             prune_store(store, stored, set(seen), report, problem, confirm)
-    report.seconds = time.perf_counter() - started
-    return report
+    return book.finish()
 
 
 def _fuller_in_store(store: Store, stored: dict[str, tuple[str | None, str | None]], article: Article) -> bool:
@@ -368,8 +405,10 @@ def _chain(first: list[Article], rest: Iterator[list[Article]]) -> Iterator[list
 
 
 def _with_synonyms(concept: Concept, lexicon: Lexicon) -> Concept:
+    """The lexicon's record of ``concept`` (its name and type), with the lexicon's terms and
+    abbreviations for it as synonyms; ``concept`` itself if the lexicon does not know it."""
     known = lexicon.get(concept.id)
     if known is None:
         return concept
     synonyms = tuple(t for t in (*known.terms, *known.abbrevs) if t != concept.name)[:MAX_SYNONYMS]
-    return Concept(concept.id, known.name, known.type, synonyms)
+    return replace(known.concept, synonyms=synonyms)
