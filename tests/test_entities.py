@@ -266,3 +266,26 @@ def test_the_discussion_is_read_where_it_speaks_of_this_study():
     sections = [{"start": 0, "end": len(text), "kind": "discussion", "label": "BODY.DISCUSSION"}]
     sentences = [(0, 42), (43, len(text))]
     assert in_focus(text, sentences, 0, Rules.load(), sections) == [True, False]
+
+
+def test_a_defined_short_form_takes_its_long_forms_type():
+    from miner.pipeline.lexicon import Lexicon, default_lexicon_path
+    from miner.pipeline.mentions import one_type_per_concept
+
+    def mention(text, kind, cid="MINER:mmt"):
+        return {"text": text, "type": kind, "id": cid}
+
+    lexicon = Lexicon.load(default_lexicon_path())
+    mentions = [mention("Mulligan mobilization technique", "intervention"), mention("MMT", "outcome"),
+                mention("MMT", "outcome"), mention("MMT", "intervention"),
+                mention("knee pain", "outcome", "MINER:knee-pain"), mention("knee pain", "condition", "MINER:knee-pain"),
+                mention("knee pain", "outcome", "MINER:knee-pain")]
+    one_type_per_concept(mentions, lexicon, {"MMT": {"Mulligan mobilization technique"}})
+    # the letters were read as an outcome twice, but the article defines them as the technique
+    assert [m["type"] for m in mentions[:4]] == ["intervention"] * 4
+    # without a definition, the majority decides
+    assert {m["type"] for m in mentions[4:]} == {"outcome"}
+    undefined = [mention("MMT", "outcome"), mention("MMT", "outcome"),
+                 mention("Mulligan mobilization technique", "intervention")]
+    one_type_per_concept(undefined, lexicon)
+    assert {m["type"] for m in undefined} == {"outcome"}

@@ -192,6 +192,42 @@ def test_group_references_are_compared_with_the_main_arms():
     assert "group_reference" in rows[(0, 1)] and "reference_arm_rank=0" in rows[(0, 1)]
     assert "reference_word=experimental" in rows[(0, 1)]
 
+def test_arm_labels_are_linked_to_the_arm_their_sentence_names():
+    import bisect
+    import re
+
+    from miner.pipeline.grouping import arm_label, arm_links, candidate_pairs, join_kind, pair_rows
+
+    text = ("Patients were randomised to group A (open hydrocelectomy, n = 20) or group B (minimal access "
+            "hydrocelectomy). Group B needed less analgesia than the control group.")
+    names = [("group A", "intervention"), ("open hydrocelectomy", "intervention"), ("group B", "intervention"),
+             ("minimal access hydrocelectomy", "intervention"), ("Group B", "intervention"),
+             ("analgesia", "outcome"), ("control group", "intervention")]
+    mentions = sorted({(m.start(), m.end(), name, kind) for name, kind in names
+                       for m in re.finditer(re.escape(name), text)})
+    second = text.index("Group B needed")
+    links = arm_links(text, mentions, lambda char: bisect.bisect_right([0, second], char))
+    # each label with the arm in its brackets, and (weaker) the other arm of its sentence
+    assert links["group A"] == {("open hydrocelectomy", "paren"), ("minimal access hydrocelectomy", "near+other")}
+    assert ("minimal access hydrocelectomy", "paren") in links["group B"]
+    assert "Group B" not in links and "control group" not in links  # their sentence names no arm
+    assert join_kind(" received ", label_first=True) == "verb" and join_kind(" received ", label_first=False) == "near"
+    assert arm_label(Form("the control group", "intervention")) and arm_label(Form("arm II", "intervention"))
+    assert not arm_label(Form("group therapy", "intervention")) and not arm_label(Form("group B", "outcome"))
+
+    forms = [Form(name, kind, links=frozenset(links.get(name, ()))) for name, kind in names]
+    pairs = candidate_pairs(forms)
+    rows = dict(zip(pairs, pair_rows(forms, pairs)))
+    assert "join=paren" in rows[(2, 3)] and "direct_join" in rows[(2, 3)] and "direct_join" not in rows[(0, 3)]
+
+    def score(batch):
+        return [0.9 if "direct_join" in rows[p] else 0.8 if p == (2, 4) else 0.2 for p in batch]
+
+    # "Group B" joins "group B" (two labels), and the pair of labels the arm its
+    # brackets name, although only one of its forms was linked
+    assert sorted(group_forms(forms, score)) == [[0, 1], [2, 3, 4], [5], [6]]
+
+
 def test_finding_label_sums_the_labels_other_than_none():
     from miner.pipeline.relation_pipe import finding_label
 

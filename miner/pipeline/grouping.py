@@ -7,7 +7,10 @@ length"). Whether two surface forms are one concept is learned from the annotate
 articles (each gold concept lists its mentions): :func:`form_pair_features` describes a
 pair of forms (shared and extra words, heads, lexicon ids, abbreviations, initials,
 types); a linear model over them (``miner.FormPairScorer.v1``) scores the pair; and
-:func:`group_forms` joins the forms by average linkage over those scores.
+:func:`group_forms` joins the forms by average linkage over those scores. An arm label
+("group B", "the control group") names an arm without its words, so it is paired with
+the interventions its sentences join it to (:func:`arm_links`: "group B (laser)",
+"group B received laser") and joins the best-scored one's group.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class Form:
     count: int = 1
     long_forms: frozenset[str] = frozenset()  # when the article defines it as a short form of these
     inner: frozenset[str] = frozenset()  # lexicon ids of the concepts named inside it
+    links: frozenset[tuple[str, str]] = frozenset()  # (another form, how the sentence joins them): see arm_links
 
 
 def _words(text: str) -> list[str]:
@@ -73,6 +77,82 @@ def group_reference(form: Form) -> bool:
     return form.type == "intervention" and bool(_GROUP_REFERENCE.match(form.text.strip()))
 
 
+_ARM_LABEL = re.compile(
+    r"^(?:the\s+)?(?:(?:groups?|arms?|cohorts?)\s*(?:[A-Z]{1,2}\d?|[IVX]+|\d+|one|two|three|four)|"
+    r"(?:[A-Z]{1,2}|[IVX]+|\d+)\s*(?:groups?|arms?)|"
+    r"(?:control|comparison|comparator|reference|usual[- ]care|sham|placebo|non-?exercise|untreated)\s*"
+    r"(?:groups?|arms?|conditions?|subjects|participants|patients)|controls?|comparison)$", re.I)
+
+
+def arm_label(form: Form) -> bool:
+    """A form that labels an arm without saying what it received: a role ("the
+    experimental group", :func:`group_reference`), a letter or number ("group B",
+    "arm II") or a control ("the control group")."""
+    return form.type == "intervention" and (group_reference(form) or bool(_ARM_LABEL.match(form.text.strip())))
+
+
+#: How the words between an arm label and an intervention of one sentence join them.
+_JOINS = (
+    ("paren", re.compile(r"^\s*[(\[]\s*(?:n\s*=\s*\d+\s*[,;:]?\s*)?(?:the\s+)?$", re.I)),
+    ("close", re.compile(r"^\s*[)\]]?\s*[,:=]\s*(?:the\s+)?$")),
+    ("verb", re.compile(r"^[^.;()]{0,60}?\b(?:receiv\w*|underw\w*|undergo\w*|perform\w*|treated|given|"
+                        r"assigned|allocated|randomi[sz]ed|consist\w*|did|practi[cs]\w*|took|took part|"
+                        r"participat\w*|completed|followed|engaged|subjected|exposed|had|using|used|with)\b"
+                        r"[^.;()]{0,40}$", re.I)),
+    ("paren_after", re.compile(r"^[^.;()]{0,60}[(\[]\s*(?:the\s+)?$")),  # "saline at the same rate (control group)"
+)
+_NEAR_CHARS = 80
+
+
+def join_kind(between: str, label_first: bool) -> str | None:
+    """How ``between`` (the text from one mention's end to the other's start) joins an
+    arm label and an intervention: ``paren`` ("group B (laser)", "laser (group B)"),
+    ``close`` ("group B: laser"), ``verb`` ("group B received laser"; the label
+    first), ``paren_after`` ("laser at 10 J (group B)"), ``near`` (a few words apart),
+    else None."""
+    for kind, pattern in _JOINS:
+        if (kind != "verb" or label_first) and (kind != "paren_after" or not label_first) and pattern.match(between):
+            return kind
+    return "near" if len(between) <= _NEAR_CHARS and not re.search(r"[.;]\s", between) else None
+
+
+def arm_links(text: str, mentions: Sequence[tuple[int, int, str, str]],
+              sentence_of: Callable[[int], int]) -> dict[str, set[tuple[str, str]]]:
+    """Arm label form -> {(intervention form, join)} for the labels and interventions
+    that one sentence names together (``mentions``: start, end, text, type, in text
+    order). A join through another intervention between them is marked ``+other``."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    labels = [i for i, m in enumerate(mentions)
+              if m[3] == "intervention" and arm_label(Form(m[2], m[3]))]
+    for i in labels:
+        start, end, label, _ = mentions[i]
+        for j, (o_start, o_end, other, kind) in enumerate(mentions):
+            if j == i or kind != "intervention" or arm_label(Form(other, kind)):
+                continue
+            if sentence_of(start) != sentence_of(o_start):
+                continue
+            lo, hi = (i, j) if i < j else (j, i)
+            join = join_kind(text[mentions[lo][1]:mentions[hi][0]], label_first=i < j)
+            if join is None:
+                continue
+            between = any(mentions[k][3] == "intervention" and not arm_label(Form(mentions[k][2], mentions[k][3]))
+                          and mentions[k][2] != other for k in range(lo + 1, hi))
+            out.setdefault(label, set()).add((other, join + ("+other" if between else "")))
+    return out
+
+
+def link_pairs(forms: Sequence[Form]) -> list[tuple[int, int]]:
+    """Each arm label with the interventions its sentences join it to (:func:`arm_links`)."""
+    index = {f.text: i for i, f in enumerate(forms)}
+    pairs = set()
+    for i, form in enumerate(forms):
+        for other, _ in form.links:
+            j = index.get(other)
+            if j is not None and j != i:
+                pairs.add((min(i, j), max(i, j)))
+    return sorted(pairs)
+
+
 def reference_pairs(forms: Sequence[Form]) -> list[tuple[int, int]]:
     """Each group reference with the article's most named interventions (which the
     authors' "experimental group" may stand for)."""
@@ -98,7 +178,8 @@ def pair_rows(forms: Sequence[Form], pairs: Sequence[tuple[int, int]]) -> list[l
 def candidate_pairs(forms: Sequence[Form]) -> list[tuple[int, int]]:
     """The pairs of :func:`related` forms (i < j), found through an index of their
     words, ids, defined abbreviations and initials rather than by trying every pair,
-    and the group references with the main arms (:func:`reference_pairs`)."""
+    the group references with the main arms (:func:`reference_pairs`) and the arm labels
+    with the interventions their sentences join them to (:func:`link_pairs`)."""
     by_key: dict[tuple[str, str], list[int]] = {}
     for index, form in enumerate(forms):
         keys = {("w", w) for w in _content(form.text)}
@@ -124,6 +205,7 @@ def candidate_pairs(forms: Sequence[Form]) -> list[tuple[int, int]]:
                     if i != j and related(forms[i], forms[j]):
                         pairs.add((min(i, j), max(i, j)))
     pairs.update(reference_pairs(forms))
+    pairs.update(link_pairs(forms))
     return sorted(pairs)
 
 
@@ -151,6 +233,17 @@ def form_pair_features(a: Form, b: Form, arm_rank: int | None = None) -> list[st
     the article's interventions (``arm_rank``)."""
     if (len(a.text), a.text) > (len(b.text), b.text):
         a, b = b, a
+    for label, arm in ((a, b), (b, a)):
+        joins = sorted(join for other, join in label.links if other == arm.text)
+        if joins and arm_label(label) and not arm_label(arm):
+            feats = ["arm_link", *(f"join={join}" for join in joins), f"joins={min(len(joins), 3)}",
+                     f"label_kind={'role' if group_reference(label) else 'named'}",
+                     f"arm_count={min(arm.count, 4)}", f"label_count={min(label.count, 4)}"]
+            if arm.concept is not None:
+                feats.append("arm_known")
+            if any(not join.endswith("+other") and join != "near" for join in joins):
+                feats.append("direct_join")
+            return feats
     for reference, arm in ((a, b), (b, a)):
         if group_reference(reference) and not group_reference(arm):
             words = [w.lower() for w in _WORDS.findall(reference.text)]
@@ -223,11 +316,16 @@ def hashed(batch: Sequence[list[str]]):
 
 def group_forms(forms: Sequence[Form], score: Callable[[list[tuple[int, int]]], Sequence[float]],
                 threshold: float = 0.5) -> list[list[int]]:
-    """Groups of forms (indices) that name one concept: average-linkage clustering,
-    merging while the mean score between two groups is above ``threshold``. Forms with
-    the same lexicon id start in one group; unrelated pairs score 0."""
+    """Groups of forms (indices) that name one concept. First average-linkage
+    clustering of the forms that say what they name, merging while the mean score
+    between two groups is above ``threshold`` (forms with the same lexicon id start in
+    one group; unrelated pairs score 0); then each group of arm labels alone ("group B",
+    "the control group") joins the group it scores best with through one of its forms,
+    if that score is above ``threshold``: a label stands for an arm wherever the
+    article names it once."""
     pairs = candidate_pairs(forms)
     scores = list(score(pairs)) if pairs else []
+    label = [arm_label(f) for f in forms]
     group_of = list(range(len(forms)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(forms))}
     first: dict[str, int] = {}
@@ -245,7 +343,7 @@ def group_forms(forms: Sequence[Form], score: Callable[[list[tuple[int, int]]], 
     sums: dict[tuple[int, int], float] = {}
     for (i, j), value in zip(pairs, scores):
         g, h = group_of[i], group_of[j]
-        if g != h:
+        if g != h and label[i] == label[j]:
             key = (min(g, h), max(g, h))
             sums[key] = sums.get(key, 0.0) + float(value)
     while sums:
@@ -253,6 +351,8 @@ def group_forms(forms: Sequence[Form], score: Callable[[list[tuple[int, int]]], 
         if total / (len(members[g]) * len(members[h])) <= threshold:
             break
         members[g].extend(members.pop(h))
+        for index in members[g]:
+            group_of[index] = g
         merged: dict[tuple[int, int], float] = {}
         for (x, y), value in sums.items():
             x, y = (g if x == h else x), (g if y == h else y)
@@ -260,6 +360,19 @@ def group_forms(forms: Sequence[Form], score: Callable[[list[tuple[int, int]]], 
                 key = (min(x, y), max(x, y))
                 merged[key] = merged.get(key, 0.0) + value
         sums = merged
+    # Arm labels: each group of labels alone to the group of its best-scored arm.
+    best: dict[int, tuple[float, int]] = {}
+    for (i, j), value in zip(pairs, scores):
+        if label[i] == label[j]:
+            continue
+        labelled, arm = (i, j) if label[i] else (j, i)
+        g, h = group_of[labelled], group_of[arm]
+        if g == h or not all(label[m] for m in members[g]) or all(label[m] for m in members[h]):
+            continue
+        if value > threshold and value > best.get(g, (0.0, -1))[0]:
+            best[g] = (float(value), h)
+    for g, (_, h) in best.items():
+        members[h].extend(members.pop(g))
     return [sorted(group) for group in members.values()]
 
 

@@ -34,7 +34,7 @@ from thinc.api import Model, Optimizer
 
 from miner.pipeline import extensions
 from miner.pipeline.entities import SPAN_KEY, slugify
-from miner.pipeline.grouping import Form, candidate_pairs, group_forms, hashed, pair_rows
+from miner.pipeline.grouping import Form, arm_label, arm_links, candidate_pairs, group_forms, hashed, pair_rows
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
 from miner.text import norm_text
 
@@ -115,7 +115,7 @@ class MentionBuilder(TrainablePipe):
             mentions = self._raw_mentions(doc)
             if self.cfg.get("trained") and mentions:
                 self._group(doc, mentions)
-            one_type_per_concept(mentions, self.lexicon)
+            one_type_per_concept(mentions, self.lexicon, _long_forms(doc))
             out.append(mentions)
         return out
 
@@ -175,8 +175,10 @@ class MentionBuilder(TrainablePipe):
         first: dict[str, dict[str, Any]] = {}
         for mention in mentions:
             first.setdefault(mention["text"], mention)
+        links = _links(doc, [(m["start"], m["end"], m["text"], m["type"]) for m in mentions])
         return [Form(text, m["type"], m["id"] if self.lexicon.get(m["id"]) else None, counts[text],
-                     frozenset(long_forms.get(text, ())), inner(m["start"], m["end"], m["id"]))
+                     frozenset(long_forms.get(text, ())), inner(m["start"], m["end"], m["id"]),
+                     frozenset(links.get(text, ())))
                 for text, m in first.items()]
 
     def _scores(self, forms: Sequence[Form], pairs: list[tuple[int, int]]) -> list[float]:
@@ -196,12 +198,13 @@ class MentionBuilder(TrainablePipe):
                 continue
             members = [forms[i] for i in group]
             known = [f for f in members if f.concept is not None]
+            named = [f for f in members if not arm_label(f)] or members  # "group B" names no arm
             if known:
-                best = max(known, key=lambda f: (f.count, len(f.text)))
+                best = max(known, key=lambda f: (not arm_label(f), f.count, len(f.text)))
                 cid = best.concept
                 name = self.lexicon[cid].name
             else:
-                best = max(members, key=lambda f: (f.count, len(f.text)))
+                best = max(named, key=lambda f: (f.count, len(f.text)))
                 long = sorted(best.long_forms)
                 name = _as_name(" ".join((long[0] if long else best.text).split()))
                 cid = next((m["id"] for m in mentions if m["text"] == best.text), f"MINER:{slugify(name)}")
@@ -231,6 +234,7 @@ class MentionBuilder(TrainablePipe):
         inner = _InnerConcepts(predicted, self.lexicon)
         seen: dict[str, tuple[Form, str]] = {}
         counts: Counter[str] = Counter(ent.text for ent in example.reference.ents)
+        links = _links(predicted, [(e.start_char, e.end_char, e.text, e.label_) for e in example.reference.ents])
         for ent in example.reference.ents:
             if ent.text in seen:
                 continue
@@ -243,7 +247,8 @@ class MentionBuilder(TrainablePipe):
                 concept = None
             seen[ent.text] = (Form(ent.text, ent.label_, concept, counts[ent.text],
                                    frozenset(long_forms.get(ent.text, ())),
-                                   inner(ent.start_char, ent.end_char, concept)), ent.kb_id_)
+                                   inner(ent.start_char, ent.end_char, concept),
+                                   frozenset(links.get(ent.text, ()))), ent.kb_id_)
         return [f for f, _ in seen.values()], [c for _, c in seen.values()]
 
     def _training_pairs(self, examples: Iterable[Example]) -> tuple[list[list[str]], list[float]]:
@@ -372,6 +377,13 @@ class MentionBuilder(TrainablePipe):
         return cid, "new"
 
 
+def _links(doc: Doc, mentions: list[tuple[int, int, str, str]]) -> dict[str, set[tuple[str, str]]]:
+    """The arm labels' links to the interventions named with them (:func:`arm_links`)."""
+    starts = [sentence.start_char for sentence in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    return arm_links(extensions.doc_text(doc), sorted(mentions),
+                     lambda char: bisect.bisect_right(starts, char))
+
+
 def _long_forms(doc: Doc) -> dict[str, set[str]]:
     """Short form -> the long forms the article defines for it."""
     out: dict[str, set[str]] = {}
@@ -396,16 +408,29 @@ class _InnerConcepts:
 _GROUP_WORDS = re.compile(r"^(?:the|a|an|both|each)\s+|\s+(?:groups?|arms?|conditions?)$", re.I)
 
 
-def one_type_per_concept(mentions: list[dict[str, Any]], lexicon: Lexicon) -> None:
+def one_type_per_concept(mentions: list[dict[str, Any]], lexicon: Lexicon,
+                         long_forms: dict[str, set[str]] | None = None) -> None:
     """Give every mention of a concept the type most of its mentions have (the
     recognizer may call "leg" anatomy here and an outcome there); ties go to the
-    lexicon's type, then to the first mention's."""
+    lexicon's type, then to the first mention's. A short form the article defines
+    (``long_forms``: short form -> long forms) is what its long form is: where a concept
+    has both, its long form's mentions decide ("MMT" after "Mulligan mobilization
+    technique (MMT)" is the technique, however the letters alone were read)."""
+    long_forms = long_forms or {}
+    texts: dict[str, set[str]] = {}
+    for mention in mentions:
+        texts.setdefault(mention["id"], set()).add(" ".join(mention["text"].split()))
+    defining = {cid: {long for short in forms for long in long_forms.get(short, ()) if long in forms}
+                for cid, forms in texts.items()}
     votes: dict[str, Counter[str]] = {}
     for mention in mentions:
-        votes.setdefault(mention["id"], Counter())[mention["type"]] += 1
+        decisive = defining[mention["id"]]
+        if not decisive or " ".join(mention["text"].split()) in decisive:
+            votes.setdefault(mention["id"], Counter())[mention["type"]] += 1
     for mention in mentions:
         counts = votes[mention["id"]]
         if len(counts) == 1:
+            mention["type"] = next(iter(counts))
             continue
         known = lexicon.get(mention["id"])
         best = max(counts.values())
