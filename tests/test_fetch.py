@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -435,9 +440,6 @@ def test_a_killed_fetch_leaves_no_temporary_file_behind(services, tmp_path):
     """A fetch killed while it writes a file leaves its hidden temporary file; the next
     fetch into the folder removes it (and keeps those of a fetch that still runs)."""
     import os
-    import signal
-    import subprocess
-    import sys
 
     out = tmp_path / "o"
     out.mkdir()
@@ -462,23 +464,39 @@ def test_a_killed_fetch_leaves_no_temporary_file_behind(services, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted([running.name, *(f"PMID_{i}.xml" for i in ids)])
 
 
-def test_sigint_during_fetch_says_what_is_kept(services, tmp_path):
-    import signal
-    import subprocess
-    import sys
+@contextmanager
+def _sigint_not_ignored() -> Iterator[None]:
+    """Processes started inside get SIGINT at its default, whatever this test run got.
 
+    A process inherits an ignored SIGINT (a job that a shell without job control starts
+    in the background, ``make test &``, gets it ignored), and Python then installs no
+    KeyboardInterrupt handler: the child would never see the test's SIGINT. A handler
+    (Python's default one) is reset to the default in the child.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def test_sigint_during_fetch_says_what_is_kept(services, tmp_path):
     services.service.add(4)
-    services.service.timeout_sleep = 20
+    services.service.timeout_sleep = 20  # the efetch stays pending: answered after 20 s, within --timeout 30
     services.service.fail("efetch.fcgi", "timeout")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "miner.cli", "fetch", "pubmed", "pain", "-o", str(tmp_path / "o"), "--base-url",
-         services.url + "eutils/", "--timeout", "30"], stderr=subprocess.PIPE, text=True)
+    with _sigint_not_ignored():
+        process = subprocess.Popen(
+            [sys.executable, "-m", "miner.cli", "fetch", "pubmed", "pain", "-o", str(tmp_path / "o"), "--base-url",
+             services.url + "eutils/", "--timeout", "30"], stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
     while not services.service.requests_to("efetch.fcgi") and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert services.service.requests_to("efetch.fcgi") and process.poll() is None, "no efetch pending"
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
-    assert process.returncode == 130
+    assert process.returncode == 130, stderr
+    assert not list((tmp_path / "o").glob("PMID_*.xml"))  # stopped before the answer came
     assert "mined" not in stderr and "store" not in stderr
     assert stderr.strip().splitlines()[-1] == ("miner: interrupted; every file saved before this point is whole; "
                                                "run the same command again to fetch the rest")

@@ -12,8 +12,8 @@ import pytest
 from miner.articles import iter_folder, read_path
 from miner.articles.model import Article
 from miner.articles.pdf import unwrap
-from miner.articles.study import species_from_mesh, study_type_from_index
-from miner.errors import ReadError
+from miner.articles.study import load_study_types, species_from_mesh, study_type_from_index
+from miner.errors import LexiconError, ReadError
 from tests.pdfmaker import make_pdf
 
 SOURCES = Path(__file__).parent / "fixtures" / "sources"
@@ -102,6 +102,32 @@ def test_study_type_and_species_rules():
     assert species_from_mesh(["Mice, Inbred C57BL", "Humans", "Rats"]) == ["NCBITaxon:10090", "NCBITaxon:10116",
                                                                          "NCBITaxon:9606"]
 
+
+
+def test_study_types_are_read_from_the_patterns_file():
+    table = load_study_types()
+    assert table.of["randomized controlled trial"] == "randomized_trial"
+    assert table.rank["meta_analysis"] < table.rank["review"] < table.rank["randomized_trial"]
+    assert set(table.of.values()) <= set(table.rank)
+    assert load_study_types() is table  # read once
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('{"rank": [', "invalid JSON"),
+    ('{"publication_types": {}}', "expected a list of study types 'rank'"),
+    ('{"rank": ["review", "review"], "publication_types": {}}', "'rank' names a study type twice"),
+    ('{"rank": ["review"], "publication_types": []}', "expected an object 'publication_types'"),
+    ('{"rank": ["review"], "publication_types": {"Review": "reviews"}}',
+     "publication type 'Review': 'reviews' is not a study type of 'rank'"),
+    (None, "study-type patterns not found"),
+])
+def test_bad_study_type_patterns_are_one_clear_error(tmp_path, content, message):
+    path = tmp_path / "study_types.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(LexiconError) as raised:
+        load_study_types(path)
+    assert message in str(raised.value) and str(path) in str(raised.value) and "\n" not in str(raised.value)
 
 def test_baseline_gz_streams_every_record_and_reports_a_broken_one(tmp_path):
     records = []

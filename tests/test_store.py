@@ -65,6 +65,36 @@ def test_a_failed_batch_leaves_no_trace(tmp_path, nlp):
         assert store.counts()["articles"] == 0
 
 
+
+def test_every_article_field_has_its_column_and_round_trips(tmp_path):
+    from dataclasses import fields
+
+    from miner.evidence import ArticleRecord, MinedArticle
+    from miner.store.sqlite import _ARTICLE_STORE_COLUMNS
+
+    record = ArticleRecord("PMID:1", title="Swimming and nerve pain", source="pubmed/PMID_1.xml", pmid="1",
+                           pmcid="PMC2", doi="10.1000/x", year=2020, journal="Pain", study_type="animal",
+                           species=["NCBITaxon:10116", "NCBITaxon:9606"], sha1="abc")
+    assert [f.name for f in fields(record) if getattr(record, f.name) in (None, [])] == []  # every field set
+    db = tmp_path / "e.db"
+    with Store.open(db) as store:
+        with store.batch():
+            store.write_article(MinedArticle(record, {}, [], [], "Swimming lowered pain."), pipeline="p1")
+        assert store.articles() == [record]
+    connection = sqlite3.connect(db)
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(articles)")]
+    assert columns == ["id", "source", "title", "pmid", "pmcid", "doi", "year", "journal", "study_type", "species",
+                       "sha1", "pipeline", "mined_at", "text"]  # the schema as it was
+    assert set(columns) == {f.name for f in fields(ArticleRecord)} | set(_ARTICLE_STORE_COLUMNS)
+    assert connection.execute("SELECT species, pipeline FROM articles").fetchone() == (
+        '["NCBITaxon:10116", "NCBITaxon:9606"]', "p1")
+    # A row as stores written before kept it reads the same.
+    connection.execute("INSERT INTO articles (id, title, species, sha1) VALUES ('b.txt', 'B', '[]', 'x')")
+    connection.commit()
+    connection.close()
+    with Store.open(db) as store:
+        assert store.articles() == [record, ArticleRecord("b.txt", title="B", sha1="x")]
+
 def test_two_workers_give_the_same_store_as_one(tmp_path, nlp):
     from miner.export.formats import to_json_data
     from miner.graph import graph_from_store

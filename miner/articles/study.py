@@ -7,39 +7,69 @@ pipeline guesses from the text; the pipeline's guess is kept for articles withou
 The study-type values are the ones the text-based guess uses
 (:func:`miner.pipeline.context.study_type`), plus ``clinical_trial`` and
 ``case_report``.
+
+Which publication type gives which study type, and which study type wins, is data:
+``models/patterns/study_types.json`` (:func:`load_study_types`). One rule is in code:
+an article indexed "Animals" and not "Humans" is an animal study unless it is a review.
+The organisms of the MeSH headings come from the lexicon's species.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-#: Publication types, most decisive first: a meta-analysis of trials is a meta-analysis.
-_PUBLICATION_TYPES: tuple[tuple[str, str], ...] = (
-    ("meta-analysis", "meta_analysis"),
-    ("network meta-analysis", "meta_analysis"),
-    ("systematic review", "review"),
-    ("review", "review"),
-    ("scoping review", "review"),
-    ("randomized controlled trial", "randomized_trial"),
-    ("pragmatic clinical trial", "randomized_trial"),
-    ("equivalence trial", "randomized_trial"),
-    ("controlled clinical trial", "clinical_trial"),
-    ("clinical trial", "clinical_trial"),
-    ("clinical trial, phase i", "clinical_trial"),
-    ("clinical trial, phase ii", "clinical_trial"),
-    ("clinical trial, phase iii", "clinical_trial"),
-    ("clinical trial, phase iv", "clinical_trial"),
-    ("observational study", "observational"),
-    ("multicenter study", "observational"),
-    ("comparative study", "observational"),
-    ("case reports", "case_report"),
-    ("news", "news"),
-    ("newspaper article", "news"),
-)
-_RANK = {value: rank for rank, value in enumerate(
-    ("meta_analysis", "review", "randomized_trial", "clinical_trial", "observational", "case_report", "news"))}
-_TYPE_OF = dict(_PUBLICATION_TYPES)
+from miner.errors import LexiconError
+
+
+@dataclass(frozen=True)
+class StudyTypes:
+    """The study types that publication types give (:func:`load_study_types`).
+
+    Attributes
+    ----------
+    of
+        Publication type in lower case -> study type.
+    rank
+        Study type -> its rank, 0 the most decisive (a meta-analysis of trials is a
+        meta-analysis).
+    """
+
+    of: dict[str, str]
+    rank: dict[str, int]
+
+
+def load_study_types(path: Path | str | None = None) -> StudyTypes:
+    """The table of ``models/patterns/study_types.json`` (or ``path``), validated; read
+    once per path."""
+    from miner.pipeline.lexicon import default_models_dir
+
+    return _load_study_types(str(Path(path) if path else default_models_dir() / "patterns" / "study_types.json"))
+
+
+@lru_cache(maxsize=4)
+def _load_study_types(path: str) -> StudyTypes:
+    from miner.pipeline.lexicon import read_patterns
+
+    data = read_patterns(path, "study-type patterns")
+    ranked = data.get("rank") if isinstance(data, dict) else None
+    table = data.get("publication_types") if isinstance(data, dict) else None
+    if not isinstance(ranked, list) or not ranked or not all(isinstance(v, str) for v in ranked):
+        raise LexiconError(f"{path}: expected a list of study types 'rank'")
+    if len(set(ranked)) != len(ranked):
+        raise LexiconError(f"{path}: 'rank' names a study type twice")
+    if not isinstance(table, dict):
+        raise LexiconError(f"{path}: expected an object 'publication_types' (publication type -> study type)")
+    rank = {value: position for position, value in enumerate(ranked)}
+    of: dict[str, str] = {}
+    for publication_type, value in table.items():
+        if not isinstance(value, str) or value not in rank:
+            raise LexiconError(f"{path}: publication type {publication_type!r}: {value!r} is not a study type "
+                               "of 'rank'")
+        of[publication_type.strip().lower()] = value
+    return StudyTypes(of, rank)
 
 
 @lru_cache(maxsize=1)
@@ -89,8 +119,9 @@ def study_type_from_index(publication_types: Iterable[str], headings: Iterable[s
     >>> study_type_from_index(["Review"], ["Animals", "Humans"])
     'review'
     """
-    types = [_TYPE_OF[t.strip().lower()] for t in publication_types if t.strip().lower() in _TYPE_OF]
-    best = min(types, key=_RANK.__getitem__) if types else None
+    table = load_study_types()
+    types = [table.of[t.strip().lower()] for t in publication_types if t.strip().lower() in table.of]
+    best = min(types, key=table.rank.__getitem__) if types else None
     if best in ("meta_analysis", "review"):
         return best
     names = {h.strip().lower() for h in headings}

@@ -10,6 +10,7 @@ overwritten.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin, get_type_hints
 
 from miner.errors import StoreError
 from miner.evidence.model import (
@@ -70,6 +71,33 @@ CREATE TABLE IF NOT EXISTS evidence (
 CREATE INDEX IF NOT EXISTS evidence_article ON evidence(article);
 CREATE INDEX IF NOT EXISTS evidence_key ON evidence(subject, relation, object);
 """ + _ROOTS + ";\n"
+
+#: The columns of ``articles`` that hold the fields of an :class:`ArticleRecord`, one each, named
+#: as the fields (the schema above lists them; a test checks that it lists every one).
+_ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(ArticleRecord))
+#: The fields among them that are lists (or dicts), stored as JSON: field -> its empty value's type.
+_ARTICLE_JSON: dict[str, type] = {name: get_origin(hint) for name, hint in get_type_hints(ArticleRecord).items()
+                                  if name in _ARTICLE_FIELDS and get_origin(hint) in (list, dict)}
+#: The store's own columns of ``articles``: the pipeline that mined it, when, and its text (compressed).
+_ARTICLE_STORE_COLUMNS = ("pipeline", "mined_at", "text")
+
+
+def _quoted(columns: Iterable[str]) -> str:
+    """Column names for SQL, quoted (``end`` is a keyword)."""
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def _article_values(article: ArticleRecord) -> dict[str, Any]:
+    """Column -> value of an article's record fields, as stored (lists as JSON)."""
+    values = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+    return {name: json.dumps(value) if name in _ARTICLE_JSON else value for name, value in values.items()}
+
+
+def _article_record(row: sqlite3.Row) -> ArticleRecord:
+    """The record of a row of ``articles`` (selected with the columns of :data:`_ARTICLE_FIELDS`)."""
+    return ArticleRecord(**{name: (json.loads(row[name]) if row[name] else _ARTICLE_JSON[name]())
+                            if name in _ARTICLE_JSON else row[name] for name in _ARTICLE_FIELDS})
+
 
 _EVIDENCE_COLUMNS = ("article", "subject", "relation", "object", "sentence", "start", "end",
                      "subject_text", "object_text", "effect", "p_value", "species", "anatomy",
@@ -315,14 +343,11 @@ class Store:
         """Replace everything stored for ``mined.article`` (call inside :meth:`batch`)."""
         article = mined.article
         self.db.execute("DELETE FROM articles WHERE id = ?", (article.id,))
-        self.db.execute(
-            "INSERT INTO articles (id, source, title, pmid, pmcid, doi, year, journal, study_type,"
-            " species, sha1, pipeline, mined_at, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (article.id, article.source, article.title, article.pmid, article.pmcid, article.doi,
-             article.year, article.journal, article.study_type, json.dumps(article.species),
-             article.sha1, pipeline, datetime.now(timezone.utc).isoformat(timespec="seconds"),
-             zlib.compress(mined.text.encode("utf-8"), 6) if mined.text is not None else None),
-        )
+        values = {**_article_values(article), "pipeline": pipeline,
+                  "mined_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                  "text": zlib.compress(mined.text.encode("utf-8"), 6) if mined.text is not None else None}
+        self.db.execute(f"INSERT INTO articles ({_quoted(values)}) VALUES ({','.join('?' * len(values))})",
+                        tuple(values.values()))
         self.upsert_concepts(mined.concepts.values())
         self.db.executemany(
             'INSERT INTO mentions (article, concept, text, start, "end", type) VALUES (?,?,?,?,?,?)',
@@ -336,9 +361,8 @@ class Store:
                              json.dumps(ev.effect) if ev.effect else None, ev.p_value, ev.species,
                              ev.anatomy, ev.anatomy_name, int(ev.negated), int(ev.hedged), ev.confidence, ev.section,
                              ev.trigger, ev.subject_source, json.dumps(ev.context) if ev.context else None))
-        columns = ", ".join(f'"{c}"' for c in _EVIDENCE_COLUMNS)
-        self.db.executemany(
-            f"INSERT INTO evidence ({columns}) VALUES ({','.join('?' * len(_EVIDENCE_COLUMNS))})", rows)
+        placeholders = ",".join("?" * len(_EVIDENCE_COLUMNS))
+        self.db.executemany(f"INSERT INTO evidence ({_quoted(_EVIDENCE_COLUMNS)}) VALUES ({placeholders})", rows)
 
     def upsert_concepts(self, concepts: Iterable[Concept]) -> None:
         self.db.executemany(
@@ -373,13 +397,8 @@ class Store:
                 for row in self.db.execute("SELECT id, sha1, pipeline FROM articles")}
 
     def articles(self) -> list[ArticleRecord]:
-        out = []
-        for row in self.db.execute("SELECT * FROM articles ORDER BY id"):
-            out.append(ArticleRecord(
-                id=row["id"], title=row["title"], source=row["source"], pmid=row["pmid"],
-                pmcid=row["pmcid"], doi=row["doi"], year=row["year"], journal=row["journal"],
-                species=json.loads(row["species"] or "[]"), study_type=row["study_type"], sha1=row["sha1"]))
-        return out
+        return [_article_record(row)
+                for row in self.db.execute(f"SELECT {_quoted(_ARTICLE_FIELDS)} FROM articles ORDER BY id")]
 
     def concepts(self) -> dict[str, Concept]:
         return {row["id"]: Concept(row["id"], row["name"], row["type"], tuple(json.loads(row["synonyms"])))
