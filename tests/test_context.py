@@ -86,7 +86,7 @@ def test_species_words_that_name_the_organism(text, word):
 
 def _context(annotate, text):
     doc = annotate(text)
-    species = [(m["text"], m["id"]) for m in doc._.miner_entities if m["type"] == "species"]
+    species = [(m.text, m.id) for m in doc._.miner_entities if m.type == "species"]
     return species, dict(doc._.miner_context), list(doc._.miner_relations)
 
 
@@ -131,6 +131,31 @@ def test_background_species_set_their_sentence_only(annotate):
     by_section = {f["section"]: f for f in found if f["object"] == "HGNC:11892"}
     assert by_section["background"]["species"] == RAT  # what the sentence says
     assert by_section["results"]["species"] == HUMAN  # the trial's own result
+
+
+def test_mentions_are_frozen_records_that_the_species_stage_replaces(nlp):
+    import dataclasses
+
+    from miner.pipeline import doc_record, make_doc
+    from miner.articles.readers import article_from_text
+    from miner.pipeline.records import EntityMention
+
+    doc = make_doc(nlp, article_from_text(GOAT_STUDY, "goats.txt"))
+    for name, component in nlp.pipeline:
+        doc = component(doc)
+        if name == "miner_entities":
+            before = list(doc._.miner_entities)
+    after = doc._.miner_entities
+    assert all(isinstance(m, EntityMention) for m in after)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        after[0].type = "other"  # type: ignore[misc]
+    marked = [m for m in after if m.type == "species"]
+    assert [(m.text, m.section, m.claim) for m in marked] == [("goats", "title", "own"),
+                                                              ("goats", "methods", "methods")]
+    # the species stage replaced the records it marked; the builder's stayed as they were
+    assert all(m.section is None and m.claim is None for m in before)
+    assert doc_record(doc)["entities"] == [m.to_dict() for m in after]
+    assert doc_record(doc)["entities"][0].keys() >= {"start", "end", "text", "type", "id", "name", "source"}
 
 
 # ----------------------------------------------------------------------------- sample size

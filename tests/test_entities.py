@@ -159,19 +159,19 @@ def test_outcome_phrases_beyond_the_lexicon(annotate):
 
 def test_measures_of_a_named_concept_stay_that_concept(annotate):
     doc = annotate("Serum VEGF concentration and RMDQ scores were lower in the yoga group.")
-    ids = {m["id"] for m in doc._.miner_entities}
+    ids = {m.id for m in doc._.miner_entities}
     assert "HGNC:12680" in ids and "MINER:roland-morris" in ids
     assert not any(i.startswith("MINER:vegf") or i.startswith("MINER:rmdq") for i in ids)
 
 
 def test_journal_names_are_not_concepts(annotate):
     doc = annotate("Researchers report in the journal Anesthesia and Analgesia that swimming helps.")
-    assert "MINER:pain-relief" not in {m["id"] for m in doc._.miner_entities}
+    assert "MINER:pain-relief" not in {m.id for m in doc._.miner_entities}
 
 
 def test_elliptic_coordination_of_training_types(annotate):
     doc = annotate("Strength and endurance training reduced anxiety.")
-    ids = {m["text"]: m["id"] for m in doc._.miner_entities}
+    ids = {m.text: m.id for m in doc._.miner_entities}
     assert ids["Strength"] == "MESH:D055070"
 
 
@@ -186,11 +186,11 @@ def test_cached_patterns_tag_exactly_like_freshly_built_ones(tmp_path, monkeypat
     cold = build_pipeline()
     assert len(list(tmp_path.glob("patterns-*.pickle"))) == 1
     warm = build_pipeline()
-    found = [[(m["start"], m["end"], m["id"]) for m in annotate_text(nlp, text, "t.txt")._.miner_entities]
+    found = [[(m.start, m.end, m.id) for m in annotate_text(nlp, text, "t.txt")._.miner_entities]
              for nlp in (cold, warm)]
     assert found[0] == found[1] and len(found[0]) >= 8
     monkeypatch.setenv("MINER_CACHE_DIR", "")  # caching off: nothing written, same result
-    assert [(m["start"], m["end"], m["id"]) for m in annotate_text(build_pipeline(), text, "t.txt")._.miner_entities] \
+    assert [(m.start, m.end, m.id) for m in annotate_text(build_pipeline(), text, "t.txt")._.miner_entities] \
         == found[0]
 
 
@@ -214,7 +214,7 @@ def _with_ents(nlp, text, spans):
 def test_recognised_spans_take_the_lexicon_id_and_the_recognizer_type(nlp):
     doc = _with_ents(nlp, "Liraglutide lowered serum IL-6 levels and pain.",
                      [("Liraglutide", "intervention"), ("serum IL-6 levels", "biomarker"), ("pain", "outcome")])
-    found = {m["text"]: (m["type"], m["id"]) for m in doc._.miner_entities}
+    found = {m.text: (m.type, m.id) for m in doc._.miner_entities}
     assert found["serum IL-6 levels"] == ("biomarker", "HGNC:6018")  # what was measured of IL-6
     assert found["pain"] == ("outcome", "MESH:D010146")
     assert found["Liraglutide"][0] == "intervention"  # the arm, whatever the lexicon files it as
@@ -224,14 +224,14 @@ def test_a_defined_short_form_and_its_long_form_are_one_concept(nlp):
     doc = _with_ents(nlp, "Patients did Baduanjin qigong exercise (BQE). BQE lowered fatigue.",
                      [("Baduanjin qigong exercise", "intervention"), ("BQE. BQE"[5:8], "intervention"),
                       ("fatigue", "outcome")])
-    ids = {m["text"]: m["id"] for m in doc._.miner_entities}
+    ids = {m.text: m.id for m in doc._.miner_entities}
     assert ids["BQE"] == ids["Baduanjin qigong exercise"]
 
 
 def test_a_recognised_span_outside_the_lexicon_is_a_concept_of_its_own(nlp):
     doc = _with_ents(nlp, "Handgrip endurance time rose.", [("Handgrip endurance time", "outcome")])
     (mention,) = doc._.miner_entities
-    assert mention["id"] == "MINER:handgrip-endurance-time" and mention["name"] == "Handgrip endurance time"
+    assert mention.id == "MINER:handgrip-endurance-time" and mention.name == "Handgrip endurance time"
 
 
 def test_header_labels_are_outside_the_recognizers_focus():
@@ -271,21 +271,22 @@ def test_the_discussion_is_read_where_it_speaks_of_this_study():
 def test_a_defined_short_form_takes_its_long_forms_type():
     from miner.pipeline.lexicon import Lexicon, default_lexicon_path
     from miner.pipeline.mentions import one_type_per_concept
+    from miner.pipeline.records import EntityMention
 
     def mention(text, kind, cid="MINER:mmt"):
-        return {"text": text, "type": kind, "id": cid}
+        return EntityMention(0, len(text), 0, 1, text, kind, cid, text, "new")
 
     lexicon = Lexicon.load(default_lexicon_path())
     mentions = [mention("Mulligan mobilization technique", "intervention"), mention("MMT", "outcome"),
                 mention("MMT", "outcome"), mention("MMT", "intervention"),
                 mention("knee pain", "outcome", "MINER:knee-pain"), mention("knee pain", "condition", "MINER:knee-pain"),
                 mention("knee pain", "outcome", "MINER:knee-pain")]
-    one_type_per_concept(mentions, lexicon, {"MMT": {"Mulligan mobilization technique"}})
+    mentions = one_type_per_concept(mentions, lexicon, {"MMT": {"Mulligan mobilization technique"}})
     # the letters were read as an outcome twice, but the article defines them as the technique
-    assert [m["type"] for m in mentions[:4]] == ["intervention"] * 4
+    assert [m.type for m in mentions[:4]] == ["intervention"] * 4
     # without a definition, the majority decides
-    assert {m["type"] for m in mentions[4:]} == {"outcome"}
+    assert {m.type for m in mentions[4:]} == {"outcome"}
     undefined = [mention("MMT", "outcome"), mention("MMT", "outcome"),
                  mention("Mulligan mobilization technique", "intervention")]
-    one_type_per_concept(undefined, lexicon)
-    assert {m["type"] for m in undefined} == {"outcome"}
+    undefined = one_type_per_concept(undefined, lexicon)
+    assert {m.type for m in undefined} == {"outcome"}

@@ -12,6 +12,7 @@ from miner.errors import LexiconError
 from miner.evidence.model import ArticleRecord, Concept
 from miner.pipeline.context import human_id, main_interventions, role_ids
 from miner.pipeline.lexicon import Entry, Lexicon, default_lexicon_path
+from miner.pipeline.records import EntityMention
 
 HEADER = "id\ttype\tname\tterms\tabbrevs\tflags\txrefs\n"
 
@@ -52,9 +53,8 @@ def test_roles_come_from_the_lexicon_flags():
     assert role_ids("control") == {"MINER:control", "MESH:D010919", "MESH:D014850", "MINER:usual-care"}
     assert role_ids("generic") == {"MESH:D015444", "MESH:D005081", "MESH:D026741", "MESH:D012046"}
     assert human_id() == "NCBITaxon:9606"
-    mentions = [{"type": "intervention", "id": "MINER:control", "start": 0},
-                {"type": "intervention", "id": "MESH:D015444", "start": 0},
-                {"type": "intervention", "id": "MESH:D013550", "start": 0}]
+    mentions = [EntityMention(0, 4, 0, 1, "text", "intervention", cid, cid, "lexicon")
+                for cid in ("MINER:control", "MESH:D015444", "MESH:D013550")]
     assert main_interventions(mentions, 100) == ["MESH:D013550", "MESH:D015444"]  # swimming over exercise
 
 

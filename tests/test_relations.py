@@ -161,7 +161,8 @@ def test_introduction_claims_do_not_borrow_the_article_subject(annotate):
 def test_a_difference_is_not_significant_by_its_own_statistic(sentence, p_value, expected):
     from miner.pipeline.cues import Rules
     from miner.pipeline.findings import not_significant
+    from miner.pipeline.records import EntityMention
 
     start = sentence.lower().index("pain")
-    target = {"start": start, "end": start + 4}
+    target = EntityMention(start, start + 4, 0, 1, sentence[start:start + 4], "outcome", "MESH:D010146", "Pain", "lexicon")
     assert not_significant(sentence, 0, target, p_value, Rules.load()) is expected

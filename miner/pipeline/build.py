@@ -97,7 +97,7 @@ def annotate(nlp: Language, articles: Iterable[Article], batch_size: int = 16) -
 def doc_record(doc: Doc) -> dict[str, Any]:
     """The plain data that the evidence layer reads from an annotated Doc."""
     return {
-        "entities": list(extensions.get(doc, "miner_entities")),
+        "entities": [m.to_dict() for m in extensions.get(doc, "miner_entities")],
         "effects": list(extensions.get(doc, "miner_effects")),
         "relations": list(extensions.get(doc, "miner_relations")),
         "abbreviations": list(extensions.get(doc, "miner_abbreviations")),

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 from miner.articles.sections import detect_sections
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
+from miner.pipeline.records import EntityMention
 from miner.pipeline.study import claim_kind
 
 
@@ -45,7 +45,7 @@ _NEWS_TITLE = re.compile(r"[,:;]\s*(?:a |new |a new )?(?:study|research|research
                          r"(?:finds?|says?|suggests?|shows?|reports?)\s*[.!]?$", re.I)
 
 
-def main_interventions(mentions: Sequence[dict[str, Any]], head_end: int) -> list[str]:
+def main_interventions(mentions: Sequence[EntityMention], head_end: int) -> list[str]:
     """The article's tested interventions: the most mentioned non-control ones.
 
     Mentions in the head of the article (title and abstract, ``[0, head_end)``) count
@@ -55,9 +55,9 @@ def main_interventions(mentions: Sequence[dict[str, Any]], head_end: int) -> lis
     control, generic = role_ids("control"), role_ids("generic")
     counts: Counter[str] = Counter()
     for mention in mentions:
-        if mention["type"] != "intervention" or mention["id"] in control:
+        if mention.type != "intervention" or mention.id in control:
             continue
-        counts[mention["id"]] += 3 if mention["start"] < head_end else 1
+        counts[mention.id] += 3 if mention.start < head_end else 1
     if not counts:
         return []
     ranked = counts.most_common()
@@ -72,15 +72,15 @@ def main_interventions(mentions: Sequence[dict[str, Any]], head_end: int) -> lis
     return top
 
 
-def main_condition(mentions: Sequence[dict[str, Any]], head_end: int) -> str | None:
+def main_condition(mentions: Sequence[EntityMention], head_end: int) -> str | None:
     """The condition the article studies: the most mentioned one in its head (title and
     abstract), else in the whole text; its name, or None."""
     counts: Counter[str] = Counter()
     names: dict[str, str] = {}
     for mention in mentions:
-        if mention["type"] == "condition":
-            counts[mention["id"]] += 3 if mention["start"] < head_end else 1
-            names.setdefault(mention["id"], mention.get("name") or mention["text"])
+        if mention.type == "condition":
+            counts[mention.id] += 3 if mention.start < head_end else 1
+            names.setdefault(mention.id, mention.name or mention.text)
     if not counts:
         return None
     return names[counts.most_common(1)[0][0]]
@@ -92,14 +92,14 @@ _ABOUT_OTHERS = frozenset({"background", "discussion"})
 _OWN_CLAIMS = frozenset({"own", "methods", "baseline"})
 
 
-def describes_the_study(mention: dict[str, Any]) -> bool:
+def describes_the_study(mention: EntityMention) -> bool:
     """Whether a mention is in a sentence about the study itself: not in the background
     or discussion, not citing other work (``section`` and ``claim`` as the species stage
     marks them; a mention without them counts)."""
-    return mention.get("section") not in _ABOUT_OTHERS and mention.get("claim", "own") in _OWN_CLAIMS
+    return mention.section not in _ABOUT_OTHERS and (mention.claim or "own") in _OWN_CLAIMS
 
 
-def article_species(mentions: Sequence[dict[str, Any]]) -> list[str]:
+def article_species(mentions: Sequence[EntityMention]) -> list[str]:
     """The species the study is about, most mentioned first; an animal before humans
     when it is mentioned at least twice and at least a quarter as often as humans (an
     animal study still says "patients"; a trial's table row "has a dog" is not one).
@@ -108,7 +108,7 @@ def article_species(mentions: Sequence[dict[str, Any]]) -> list[str]:
     "studies in rats have shown" in the introduction gives that sentence its species,
     never the article.
     """
-    counts = Counter(m["id"] for m in mentions if m["type"] == "species" and describes_the_study(m))
+    counts = Counter(m.id for m in mentions if m.type == "species" and describes_the_study(m))
     if not counts:
         return []
     human = human_id()

@@ -373,7 +373,7 @@ class EffectTagger:
         # Effect sizes matter where something is measured: sentences without a single
         # concept mention (reference lists, table debris) are not searched.
         mentions = extensions.get(doc, "miner_entities")
-        starts = sorted(m["start"] for m in mentions) if mentions else None
+        starts = sorted(m.start for m in mentions) if mentions else None
         for sent_start, sent_end in extensions.sentence_bounds(doc):
             if starts is not None:
                 index = bisect.bisect_left(starts, sent_start)

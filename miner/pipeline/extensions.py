@@ -1,8 +1,11 @@
 """The one table of miner's Doc extensions.
 
 Every annotation miner puts on a Doc is plain data (offsets, strings, numbers, lists
-and dicts of them), so a Doc survives pickling, multiprocessing and ``DocBin``, and the
-evidence layer reads it without spaCy. Components and readers only touch these names.
+and dicts of them, and the mentions as frozen records of such fields,
+:class:`miner.pipeline.records.EntityMention`), so a Doc survives pickling and the
+evidence layer reads it without spaCy: :func:`miner.pipeline.doc_record` hands it on
+as dicts (``EntityMention.to_dict``), which is also the form for msgpack (``DocBin``
+with user data). Components and readers only touch these names.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from spacy.tokens import Doc
 #: name -> (default factory, what it holds)
 DOC_EXTENSIONS: dict[str, tuple[Any, str]] = {
     "miner_article": (dict, "Article metadata: id, title, sections [{label, kind, start, end}]"),
-    "miner_entities": (list, "Mentions: {start, end, text, type, id, name, source}; char offsets"),
+    "miner_entities": (list, "Mentions: frozen EntityMention records (start, end, token_start, token_end, text, "
+                             "type, id, name, source, specimen, section, claim); char offsets"),
     "miner_effects": (list, "Effect sizes: {start, end, text, kind, value, low, high, unit, ...}"),
     "miner_relations": (list, "Findings: {subject, object, relation, sentence span, effect, ...}"),
     "miner_names": (dict, "Names of the concepts an article defines (abbreviations, phrases): {id: name}"),

@@ -19,6 +19,7 @@ lexicon files it as a chemical); the concept id stays the lexicon's.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,6 +37,7 @@ from miner.pipeline import extensions
 from miner.pipeline.entities import SPAN_KEY, slugify
 from miner.pipeline.grouping import Form, arm_label, arm_links, candidate_pairs, group_forms, hashed, pair_rows
 from miner.pipeline.lexicon import Lexicon, default_lexicon_path
+from miner.pipeline.records import EntityMention
 from miner.text import norm_text
 
 #: Words around a named concept that say what was measured of it, or where.
@@ -69,20 +71,10 @@ def measured_rest(span_text: str, head_text: str, degree: bool = False) -> bool:
 
 
 def mention_record(text: str, span: Span, kind: str, cid: str, name: str, source: str,
-                   specimen: bool = False) -> dict[str, Any]:
-    """The plain record of one mention (``doc._.miner_entities``)."""
-    return {
-        "start": span.start_char,
-        "end": span.end_char,
-        "token_start": span.start,
-        "token_end": span.end,
-        "text": text[span.start_char:span.end_char],
-        "type": kind,
-        "id": cid,
-        "name": name,
-        "source": source,
-        **({"specimen": True} if specimen else {}),
-    }
+                   specimen: bool = False) -> EntityMention:
+    """The record of one mention (an item of ``doc._.miner_entities``)."""
+    return EntityMention(span.start_char, span.end_char, span.start, span.end,
+                         text[span.start_char:span.end_char], kind, cid, name, source, specimen)
 
 
 class MentionBuilder(TrainablePipe):
@@ -109,23 +101,22 @@ class MentionBuilder(TrainablePipe):
         for doc in stream:
             yield self(doc)
 
-    def predict(self, docs: Iterable[Doc]) -> list[list[dict[str, Any]]]:
+    def predict(self, docs: Iterable[Doc]) -> list[list[EntityMention]]:
         out = []
         for doc in docs:
             mentions = self._raw_mentions(doc)
             if self.cfg.get("trained") and mentions:
-                self._group(doc, mentions)
-            one_type_per_concept(mentions, self.lexicon, _long_forms(doc))
-            out.append(mentions)
+                mentions = self._group(doc, mentions)
+            out.append(one_type_per_concept(mentions, self.lexicon, _long_forms(doc)))
         return out
 
-    def set_annotations(self, docs: Iterable[Doc], mentions_per_doc: list[list[dict[str, Any]]]) -> None:
+    def set_annotations(self, docs: Iterable[Doc], mentions_per_doc: list[list[EntityMention]]) -> None:
         for doc, mentions in zip(docs, mentions_per_doc):
             target = extensions.get(doc, "miner_entities")
             target.clear()
             target.extend(mentions)
 
-    def _raw_mentions(self, doc: Doc) -> list[dict[str, Any]]:
+    def _raw_mentions(self, doc: Doc) -> list[EntityMention]:
         text = extensions.doc_text(doc)
         candidates = list(doc.spans[SPAN_KEY]) if SPAN_KEY in doc.spans else []
         names = extensions.get(doc, "miner_names")
@@ -166,18 +157,18 @@ class MentionBuilder(TrainablePipe):
                     row = table.setdefault(kind, {})
                     row[ent.label_] = row.get(ent.label_, 0) + 1
 
-    def _forms(self, doc: Doc, mentions: Sequence[dict[str, Any]]) -> list[Form]:
+    def _forms(self, doc: Doc, mentions: Sequence[EntityMention]) -> list[Form]:
         """The distinct surface forms of the mentions, with what the lexicon and the
         article's abbreviations say of them."""
         long_forms = _long_forms(doc)
         inner = _InnerConcepts(doc, self.lexicon)
-        counts: Counter[str] = Counter(m["text"] for m in mentions)
-        first: dict[str, dict[str, Any]] = {}
+        counts: Counter[str] = Counter(m.text for m in mentions)
+        first: dict[str, EntityMention] = {}
         for mention in mentions:
-            first.setdefault(mention["text"], mention)
-        links = _links(doc, [(m["start"], m["end"], m["text"], m["type"]) for m in mentions])
-        return [Form(text, m["type"], m["id"] if self.lexicon.get(m["id"]) else None, counts[text],
-                     frozenset(long_forms.get(text, ())), inner(m["start"], m["end"], m["id"]),
+            first.setdefault(mention.text, mention)
+        links = _links(doc, [(m.start, m.end, m.text, m.type) for m in mentions])
+        return [Form(text, m.type, m.id if self.lexicon.get(m.id) else None, counts[text],
+                     frozenset(long_forms.get(text, ())), inner(m.start, m.end, m.id),
                      frozenset(links.get(text, ())))
                 for text, m in first.items()]
 
@@ -187,8 +178,8 @@ class MentionBuilder(TrainablePipe):
         keys = hashed(pair_rows(forms, pairs))
         return [float(v) for v in self.model.predict(keys)[:, 0]]
 
-    def _group(self, doc: Doc, mentions: list[dict[str, Any]]) -> None:
-        """Give the forms that name one concept one id (and name)."""
+    def _group(self, doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
+        """The mentions, the forms that name one concept given one id (and name)."""
         forms = self._forms(doc, mentions)
         groups = group_forms(forms, lambda pairs: self._scores(forms, pairs), self.cfg.get("threshold", 0.5))
         names = extensions.get(doc, "miner_names")
@@ -207,13 +198,12 @@ class MentionBuilder(TrainablePipe):
                 best = max(named, key=lambda f: (f.count, len(f.text)))
                 long = sorted(best.long_forms)
                 name = _as_name(" ".join((long[0] if long else best.text).split()))
-                cid = next((m["id"] for m in mentions if m["text"] == best.text), f"MINER:{slugify(name)}")
+                cid = next((m.id for m in mentions if m.text == best.text), f"MINER:{slugify(name)}")
                 names.setdefault(cid, name)
             for form in members:
                 chosen[form.text] = (cid, name)
-        for mention in mentions:
-            if mention["text"] in chosen:
-                mention["id"], mention["name"] = chosen[mention["text"]]
+        return [dataclasses.replace(m, id=chosen[m.text][0], name=chosen[m.text][1]) if m.text in chosen else m
+                for m in mentions]
 
     # ------------------------------------------------------------------ serialising
 
@@ -312,7 +302,7 @@ class MentionBuilder(TrainablePipe):
         return {"grouping_p": precision, "grouping_r": recall, "grouping_f": f1}
 
     def _record(self, text: str, span: Span, kind: str, cid: str, names: dict[str, str],
-                source: str) -> dict[str, Any]:
+                source: str) -> EntityMention:
         known = self.lexicon.get(cid)
         written = text[span.start_char:span.end_char]
         name = known.name if known else names.get(cid) or _as_name(written)
@@ -408,9 +398,9 @@ class _InnerConcepts:
 _GROUP_WORDS = re.compile(r"^(?:the|a|an|both|each)\s+|\s+(?:groups?|arms?|conditions?)$", re.I)
 
 
-def one_type_per_concept(mentions: list[dict[str, Any]], lexicon: Lexicon,
-                         long_forms: dict[str, set[str]] | None = None) -> None:
-    """Give every mention of a concept the type most of its mentions have (the
+def one_type_per_concept(mentions: Sequence[EntityMention], lexicon: Lexicon,
+                         long_forms: dict[str, set[str]] | None = None) -> list[EntityMention]:
+    """The mentions, each of a concept with the type most of its mentions have (the
     recognizer may call "leg" anatomy here and an outcome there); ties go to the
     lexicon's type, then to the first mention's. A short form the article defines
     (``long_forms``: short form -> long forms) is what its long form is: where a concept
@@ -419,23 +409,24 @@ def one_type_per_concept(mentions: list[dict[str, Any]], lexicon: Lexicon,
     long_forms = long_forms or {}
     texts: dict[str, set[str]] = {}
     for mention in mentions:
-        texts.setdefault(mention["id"], set()).add(" ".join(mention["text"].split()))
+        texts.setdefault(mention.id, set()).add(" ".join(mention.text.split()))
     defining = {cid: {long for short in forms for long in long_forms.get(short, ()) if long in forms}
                 for cid, forms in texts.items()}
     votes: dict[str, Counter[str]] = {}
     for mention in mentions:
-        decisive = defining[mention["id"]]
-        if not decisive or " ".join(mention["text"].split()) in decisive:
-            votes.setdefault(mention["id"], Counter())[mention["type"]] += 1
-    for mention in mentions:
-        counts = votes[mention["id"]]
+        decisive = defining[mention.id]
+        if not decisive or " ".join(mention.text.split()) in decisive:
+            votes.setdefault(mention.id, Counter())[mention.type] += 1
+    chosen: dict[str, str] = {}
+    for cid, counts in votes.items():
         if len(counts) == 1:
-            mention["type"] = next(iter(counts))
+            chosen[cid] = next(iter(counts))
             continue
-        known = lexicon.get(mention["id"])
+        known = lexicon.get(cid)
         best = max(counts.values())
         tied = [t for t, n in counts.items() if n == best]
-        mention["type"] = known.type if known is not None and known.type in tied else tied[0]
+        chosen[cid] = known.type if known is not None and known.type in tied else tied[0]
+    return [m if m.type == chosen[m.id] else dataclasses.replace(m, type=chosen[m.id]) for m in mentions]
 
 
 def _as_name(text: str) -> str:

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from miner.pipeline.cues import Rules
+from miner.pipeline.records import EntityMention
 
 OBJECT_TYPES = ("outcome", "biomarker", "condition")
 SUBJECT_TYPES = ("intervention", "condition", "biomarker", "outcome")
@@ -50,9 +51,9 @@ class MentionRef:
     flags: frozenset[str] = frozenset()  # control, class, valence=good|bad (the lexicon's)
 
     @classmethod
-    def from_record(cls, record: dict, flags: Iterable[str] = ()) -> MentionRef:
-        return cls(record["start"], record["end"], record["token_start"], record["token_end"], record["type"],
-                   record["id"], record["text"], frozenset(flags))
+    def from_mention(cls, mention: EntityMention, flags: Iterable[str] = ()) -> MentionRef:
+        return cls(mention.start, mention.end, mention.token_start, mention.token_end, mention.type,
+                   mention.id, mention.text, frozenset(flags))
 
 
 @dataclass(frozen=True)

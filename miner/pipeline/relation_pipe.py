@@ -52,6 +52,7 @@ from miner.pipeline.pairs import (
     sentence_pairs,
 )
 from miner.pipeline.recognizer import doc_focus
+from miner.pipeline.records import EntityMention
 from miner.pipeline.relation_model import OBJECT_SEGMENTS, PAIR_SEGMENTS, DocBatch, Instances
 from miner.pipeline.study import article_study_context, evidence_context
 
@@ -144,11 +145,11 @@ class RelationClassifier(TrainablePipe):
 
     # ------------------------------------------------------------------ candidates
 
-    def _flags(self, mention: dict[str, Any]) -> list[str]:
-        concept = self.lexicon.get(mention["id"]) or self.lexicon.lookup(mention["text"])
+    def _flags(self, mention: EntityMention) -> list[str]:
+        concept = self.lexicon.get(mention.id) or self.lexicon.lookup(mention.text)
         flags = []
         control = self.lexicon.flagged("control")
-        if mention["id"] in control or (concept is not None and concept.id in control):
+        if mention.id in control or (concept is not None and concept.id in control):
             flags.append("control")
         if concept is not None:
             if concept.is_class:
@@ -160,9 +161,9 @@ class RelationClassifier(TrainablePipe):
     def candidates(self, doc: Doc) -> DocCandidates:
         """Every candidate object and pair of the Doc, and the model's input for them."""
         text = extensions.doc_text(doc)
-        records = sorted(extensions.get(doc, "miner_entities"), key=lambda m: m["start"])
-        refs = [MentionRef.from_record(m, self._flags(m)) for m in records
-                if m["type"] in SUBJECT_TYPES or m["type"] in OBJECT_TYPES]
+        records = sorted(extensions.get(doc, "miner_entities"), key=lambda m: m.start)
+        refs = [MentionRef.from_mention(m, self._flags(m)) for m in records
+                if m.type in SUBJECT_TYPES or m.type in OBJECT_TYPES]
         arms = article_arms(refs)
         starts = [r.start for r in refs]
         token_starts = doc.to_array("IDX").tolist() if len(doc) else []
@@ -276,11 +277,11 @@ class RelationClassifier(TrainablePipe):
     def _annotate(self, doc: Doc, candidates: DocCandidates, object_probs: numpy.ndarray,
                   pair_probs: numpy.ndarray) -> None:
         text = extensions.doc_text(doc)
-        records = sorted(extensions.get(doc, "miner_entities"), key=lambda m: m["start"])
-        by_place = {(m["start"], m["end"]): m for m in records}
+        records = sorted(extensions.get(doc, "miner_entities"), key=lambda m: m.start)
+        by_place = {(m.start, m.end): m for m in records}
         effects = sorted(extensions.get(doc, "miner_effects"), key=lambda e: e["start"])
         effect_starts = [e["start"] for e in effects]
-        mention_starts = [m["start"] for m in records]
+        mention_starts = [m.start for m in records]
         article = extensions.get(doc, "miner_article")
         sections = article.get("sections") or []
         head_end = next((s["start"] for s in sections if s["label"].upper().startswith("BODY")), 3000)

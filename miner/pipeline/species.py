@@ -17,6 +17,7 @@ sets the species of that sentence only, never the article's
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -120,7 +121,7 @@ def not_organism(text: str, start: int, end: int, concept: Entry | None = None,
 class SpeciesVetting:
     """Drops species mentions that name no organism from ``doc._.miner_entities`` (and
     ``doc.spans``) and marks the others with their sentence's ``section``, and those of
-    animals also with its ``claim``."""
+    animals also with its ``claim``: the list's items are replaced by marked copies."""
 
     def __init__(self, nlp: Language, name: str, patterns: str = "", lexicon: str = "") -> None:
         self.name = name
@@ -130,7 +131,7 @@ class SpeciesVetting:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = extensions.get(doc, "miner_entities")
-        if not any(m["type"] == "species" for m in mentions):
+        if not any(m.type == "species" for m in mentions):
             return doc
         text = extensions.doc_text(doc)
         sections = extensions.get(doc, "miner_article").get("sections") or []
@@ -141,23 +142,24 @@ class SpeciesVetting:
         dropped: set[tuple[int, int]] = set()
         kept = []
         for mention in mentions:
-            if mention["type"] != "species":
+            if mention.type != "species":
                 kept.append(mention)
                 continue
-            if not_organism(text, mention["start"], mention["end"], self.lexicon.get(mention["id"]), self.rules):
-                dropped.add((mention["start"], mention["end"]))
+            if not_organism(text, mention.start, mention.end, self.lexicon.get(mention.id), self.rules):
+                dropped.add((mention.start, mention.end))
                 continue
-            index = bisect.bisect_right(sentence_starts, mention["start"]) - 1
+            index = bisect.bisect_right(sentence_starts, mention.start) - 1
             lo, hi = bounds[index] if index >= 0 else (0, len(text))
             where = bisect.bisect_right(section_starts, lo) - 1
-            mention["section"] = sections[where]["kind"] if where >= 0 and lo < sections[where]["end"] else None
-            if mention["id"] != self.human:  # people are named all through a paper: their sections suffice
+            section = sections[where]["kind"] if where >= 0 and lo < sections[where]["end"] else None
+            claim = None
+            if mention.id != self.human:  # people are named all through a paper: their sections suffice
                 if index not in claims:
-                    claims[index] = claim_kind(text[lo:hi], mention["section"])
-                mention["claim"] = claims[index]
-            kept.append(mention)
+                    claims[index] = claim_kind(text[lo:hi], section)
+                claim = claims[index]
+            kept.append(dataclasses.replace(mention, section=section, claim=claim))
+        mentions[:] = kept
         if dropped:
-            mentions[:] = kept
             if SPAN_KEY in doc.spans:
                 doc.spans[SPAN_KEY] = [s for s in doc.spans[SPAN_KEY] if (s.start_char, s.end_char) not in dropped]
         return doc

@@ -17,10 +17,11 @@ from spacy.training import Corpus, Example
 
 from miner.pipeline import extensions
 from miner.pipeline.mentions import mention_record
+from miner.pipeline.records import EntityMention
 from miner.training.corpus import GOLD_KEY
 
 
-def gold_mentions(example: Example) -> list[dict]:
+def gold_mentions(example: Example) -> list[EntityMention]:
     """The reference's entities as mention records; the concept id is the gold concept's name."""
     reference = example.reference
     concepts = (reference.user_data.get(GOLD_KEY) or {}).get("concepts", {})

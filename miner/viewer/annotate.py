@@ -53,7 +53,7 @@ def section_heading(label: str) -> str:
 def _marks(doc: Doc) -> list[dict[str, Any]]:
     """Entity and effect spans that do not overlap (entities first, then the effects that
     cross none of them), in text order."""
-    entities = sorted(({"start": m["start"], "end": m["end"], "label": m["type"], "kb_id": m["id"]}
+    entities = sorted(({"start": m.start, "end": m.end, "label": m.type, "kb_id": m.id}
                        for m in extensions.get(doc, "miner_entities")), key=lambda s: (s["start"], -s["end"]))
     effects = sorted(({"start": e["start"], "end": e["end"], "label": f"effect {e['kind']}"}
                       for e in extensions.get(doc, "miner_effects")), key=lambda s: (s["start"], -s["end"]))
