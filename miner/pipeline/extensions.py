@@ -10,6 +10,7 @@ with user data). Components and readers only touch these names.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from spacy.tokens import Doc
@@ -76,3 +77,16 @@ def get(doc: Doc, name: str) -> Any:
 
 
 register_extensions()
+
+
+class DocByDoc:
+    """For a trained component that annotates one Doc at a time (its ``predict`` and
+    ``set_annotations`` take lists): calling it and piping through it."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations([doc], self.predict([doc]))  # type: ignore[attr-defined]
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
+        for doc in stream:
+            yield self(doc)

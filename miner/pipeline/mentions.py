@@ -22,7 +22,7 @@ import bisect
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy
@@ -77,7 +77,7 @@ def mention_record(text: str, span: Span, kind: str, cid: str, name: str, source
                          text[span.start_char:span.end_char], kind, cid, name, source, specimen)
 
 
-class MentionBuilder(TrainablePipe):
+class MentionBuilder(extensions.DocByDoc, TrainablePipe):
     """Writes ``doc._.miner_entities`` from the recognizer's spans or the candidates,
     the forms that name one concept grouped by a trained scorer
     (:mod:`miner.pipeline.grouping`)."""
@@ -92,14 +92,6 @@ class MentionBuilder(TrainablePipe):
         self.lexicon = Lexicon.load(lexicon or default_lexicon_path())
 
     # ------------------------------------------------------------------ predicting
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations([doc], self.predict([doc]))
-        return doc
-
-    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
-        for doc in stream:
-            yield self(doc)
 
     def predict(self, docs: Iterable[Doc]) -> list[list[EntityMention]]:
         out = []

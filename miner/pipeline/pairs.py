@@ -342,17 +342,26 @@ def object_features(obj: MentionRef, sentence: SentenceFeatures, others: Sequenc
         if near:
             feats.append(f"cue_near={category}_{where}")
             feats.append(f"cue_near_val={category}_{where}_{valence}")
-    after = [sig for p, sig in sentence.p_values if p >= o1]
-    if after:
-        feats.append(f"p_after={'sig' if after[0] else 'ns'}")
+    feats += statistics_features(sentence, o1)
+    if sentence.comparators:
+        feats.append("comparator")
+    feats += direction_features(obj, sentence, valence)
+    return feats
+
+
+def statistics_features(sentence: SentenceFeatures, after: int) -> list[str]:
+    """What the sentence's statistics say: the first p-value after ``after`` (a
+    character offset), whether any is significant, "not significant" words, and
+    "respectively"."""
+    feats = []
+    following = [sig for p, sig in sentence.p_values if p >= after]
+    if following:
+        feats.append(f"p_after={'sig' if following[0] else 'ns'}")
     feats.append(f"p_any={'sig' if any(sig for _, sig in sentence.p_values) else 'ns' if sentence.p_values else 'none'}")
     if sentence.ns:
         feats.append("ns_words")
     if sentence.respectively:
         feats.append("respectively")
-    if sentence.comparators:
-        feats.append("comparator")
-    feats += direction_features(obj, sentence, valence)
     return feats
 
 
@@ -473,12 +482,5 @@ def pair_features(pair: Pair, sentence: SentenceFeatures, others: Sequence[Menti
             feats.append(f"cue_near_o={category}")
             feats.append(f"cue_near_o_val={category}_{valence}")
     # Statistics after the object, before the next object.
-    after = [sig for p, sig in sentence.p_values if p >= o1]
-    if after:
-        feats.append(f"p_after={'sig' if after[0] else 'ns'}")
-    feats.append(f"p_any={'sig' if any(sig for _, sig in sentence.p_values) else 'ns' if sentence.p_values else 'none'}")
-    if sentence.ns:
-        feats.append("ns_words")
-    if sentence.respectively:
-        feats.append("respectively")
+    feats += statistics_features(sentence, o1)
     return feats

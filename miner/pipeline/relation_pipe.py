@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy
@@ -124,7 +124,7 @@ def _instances(segments: list[list[tuple[int, int]]], n_segments: int, flags: li
     )
 
 
-class RelationClassifier(TrainablePipe):
+class RelationClassifier(extensions.DocByDoc, TrainablePipe):
     """Decides the candidate pairs into ``doc._.miner_relations``."""
 
     def __init__(self, vocab: Vocab, model: Model, name: str = "miner_relations", *, patterns: str = "",
@@ -213,14 +213,6 @@ class RelationClassifier(TrainablePipe):
         return DocCandidates(objects, pairs, owner, batch)
 
     # ------------------------------------------------------------------ predicting
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations([doc], self.predict([doc]))
-        return doc
-
-    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
-        for doc in stream:
-            yield self(doc)
 
     def predict(self, docs: Iterable[Doc]) -> list[tuple[DocCandidates, numpy.ndarray, numpy.ndarray]]:
         docs = list(docs)
