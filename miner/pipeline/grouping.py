@@ -122,22 +122,22 @@ def arm_links(text: str, mentions: Sequence[tuple[int, int, str, str]],
     that one sentence names together (``mentions``: start, end, text, type, in text
     order). A join through another intervention between them is marked ``+other``."""
     out: dict[str, set[tuple[str, str]]] = {}
-    labels = [i for i, m in enumerate(mentions)
-              if m[3] == "intervention" and arm_label(Form(m[2], m[3]))]
-    for i in labels:
-        start, end, label, _ = mentions[i]
-        for j, (o_start, o_end, other, kind) in enumerate(mentions):
-            if j == i or kind != "intervention" or arm_label(Form(other, kind)):
-                continue
-            if sentence_of(start) != sentence_of(o_start):
+    label = [m[3] == "intervention" and arm_label(Form(m[2], m[3])) for m in mentions]
+    arms = [j for j, m in enumerate(mentions) if m[3] == "intervention" and not label[j]]
+    if not arms or not any(label):
+        return out
+    sentence = [sentence_of(m[0]) for m in mentions]
+    for i in (i for i, is_label in enumerate(label) if is_label):
+        for j in arms:
+            if sentence[j] != sentence[i]:
                 continue
             lo, hi = (i, j) if i < j else (j, i)
             join = join_kind(text[mentions[lo][1]:mentions[hi][0]], label_first=i < j)
             if join is None:
                 continue
-            between = any(mentions[k][3] == "intervention" and not arm_label(Form(mentions[k][2], mentions[k][3]))
-                          and mentions[k][2] != other for k in range(lo + 1, hi))
-            out.setdefault(label, set()).add((other, join + ("+other" if between else "")))
+            other = mentions[j][2]
+            between = any(lo < k < hi and mentions[k][2] != other for k in arms)
+            out.setdefault(mentions[i][2], set()).add((other, join + ("+other" if between else "")))
     return out
 
 
