@@ -97,9 +97,10 @@ class MentionBuilder(extensions.DocByDoc, TrainablePipe):
         out = []
         for doc in docs:
             mentions = self._raw_mentions(doc)
+            long_forms = _long_forms(doc)
             if self.cfg.get("trained") and mentions:
-                mentions = self._group(doc, mentions)
-            out.append(one_type_per_concept(mentions, self.lexicon, _long_forms(doc)))
+                mentions = self._group(doc, mentions, long_forms)
+            out.append(one_type_per_concept(mentions, self.lexicon, long_forms))
         return out
 
     def set_annotations(self, docs: Iterable[Doc], mentions_per_doc: list[list[EntityMention]]) -> None:
@@ -149,10 +150,9 @@ class MentionBuilder(extensions.DocByDoc, TrainablePipe):
                     row = table.setdefault(kind, {})
                     row[ent.label_] = row.get(ent.label_, 0) + 1
 
-    def _forms(self, doc: Doc, mentions: Sequence[EntityMention]) -> list[Form]:
+    def _forms(self, doc: Doc, mentions: Sequence[EntityMention], long_forms: dict[str, set[str]]) -> list[Form]:
         """The distinct surface forms of the mentions, with what the lexicon and the
-        article's abbreviations say of them."""
-        long_forms = _long_forms(doc)
+        article's abbreviations (``long_forms``: :func:`_long_forms`) say of them."""
         inner = _InnerConcepts(doc, self.lexicon)
         counts: Counter[str] = Counter(m.text for m in mentions)
         first: dict[str, EntityMention] = {}
@@ -170,9 +170,10 @@ class MentionBuilder(extensions.DocByDoc, TrainablePipe):
         keys = hashed(pair_rows(forms, pairs))
         return [float(v) for v in self.model.predict(keys)[:, 0]]
 
-    def _group(self, doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
+    def _group(self, doc: Doc, mentions: list[EntityMention],
+               long_forms: dict[str, set[str]]) -> list[EntityMention]:
         """The mentions, the forms that name one concept given one id (and name)."""
-        forms = self._forms(doc, mentions)
+        forms = self._forms(doc, mentions, long_forms)
         groups = group_forms(forms, lambda pairs: self._scores(forms, pairs), self.cfg.get("threshold", 0.5))
         names = extensions.get(doc, "miner_names")
         chosen: dict[str, tuple[str, str]] = {}
@@ -361,7 +362,7 @@ class MentionBuilder(extensions.DocByDoc, TrainablePipe):
 
 def _links(doc: Doc, mentions: list[tuple[int, int, str, str]]) -> dict[str, set[tuple[str, str]]]:
     """The arm labels' links to the interventions named with them (:func:`arm_links`)."""
-    starts = [sentence.start_char for sentence in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    starts = [start for start, _ in extensions.sentence_bounds(doc)] if doc.has_annotation("SENT_START") else [0]
     return arm_links(extensions.doc_text(doc), sorted(mentions),
                      lambda char: bisect.bisect_right(starts, char))
 
@@ -399,15 +400,16 @@ def one_type_per_concept(mentions: Sequence[EntityMention], lexicon: Lexicon,
     has both, its long form's mentions decide ("MMT" after "Mulligan mobilization
     technique (MMT)" is the technique, however the letters alone were read)."""
     long_forms = long_forms or {}
+    written = [" ".join(m.text.split()) for m in mentions]
     texts: dict[str, set[str]] = {}
-    for mention in mentions:
-        texts.setdefault(mention.id, set()).add(" ".join(mention.text.split()))
+    for mention, form in zip(mentions, written):
+        texts.setdefault(mention.id, set()).add(form)
     defining = {cid: {long for short in forms for long in long_forms.get(short, ()) if long in forms}
                 for cid, forms in texts.items()}
     votes: dict[str, Counter[str]] = {}
-    for mention in mentions:
+    for mention, form in zip(mentions, written):
         decisive = defining[mention.id]
-        if not decisive or " ".join(mention.text.split()) in decisive:
+        if not decisive or form in decisive:
             votes.setdefault(mention.id, Counter())[mention.type] += 1
     chosen: dict[str, str] = {}
     for cid, counts in votes.items():
