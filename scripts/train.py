@@ -7,15 +7,22 @@
    ``spacy pretrain`` of the recognizer's tok2vec on them (``--pretrain-epochs``, 0 for none);
 3. ``spacy train training/ner.cfg``: tok2vec, entity recognizer, mention grouper;
 4. ``spacy train training/relations.cfg``: the relation classifier;
-5. the default pipeline assembled and saved to ``models/pipeline`` with ``TRAINING.json``.
+5. the default pipeline assembled and saved to ``models/pipeline`` with ``TRAINING.json``;
+6. the concept judge fitted on out-of-fold concepts: five fold pipelines trained as in
+   steps 3-4 without one fold each (the ones ``make eval`` cross-validates with, reused
+   when unchanged) read their held-out abstracts, and what they find there, labelled by
+   the annotations, is what the judge learns from (:mod:`miner.training.concepts`).
 
-Seeds are fixed (``[system] seed`` in the configs); on 2 cores it takes about 25 minutes.
+Seeds are fixed (``[system] seed`` in the configs); on 2 cores it takes about 45 minutes.
+``--refit-judge`` does step 6 alone on the pipeline at ``--out`` (and sets the assembly's
+decision settings on it, e.g. the grouping threshold), keeping its trained weights.
 To train on your own annotations instead (README, "Retraining"), give ``--annotations``
 (a folder in the gold format) and, for pretraining, ``--texts`` (folders of ``.txt``
 articles).
 
     python scripts/train.py --shared ../shared [--out models/pipeline]
     python scripts/train.py --annotations my/annotations [--texts my/articles ...] [--out DIR]
+    python scripts/train.py --refit-judge [--out models/pipeline]
 """
 
 from __future__ import annotations
@@ -44,6 +51,9 @@ def main() -> None:
     parser.add_argument("--pretrain-epochs", type=int, default=PRETRAIN_EPOCHS)
     parser.add_argument("--pretrained", type=Path, default=None,
                         help="tok2vec weights from an earlier `spacy pretrain` of training/ner.cfg (skips pretraining)")
+    parser.add_argument("--folds", type=int, default=5, help="folds of the out-of-fold concepts for the judge")
+    parser.add_argument("--refit-judge", action="store_true",
+                        help="only fit the concept judge (and set the assembly's settings) on the pipeline at --out")
     args = parser.parse_args()
     corpora = args.shared / "corpora"
     exercise = corpora / "evidence_inference_exercise"
@@ -67,12 +77,18 @@ def main() -> None:
 
     began = time.perf_counter()
     try:
-        corpus = build_corpora(annotations, args.work)
-        pretraining = args.pretrain_epochs and args.pretrained is None
+        corpus = build_corpora(annotations, args.work, args.folds)
+        pretraining = args.pretrain_epochs and args.pretrained is None and not args.refit_judge
         raw = build_raw_text(texts, args.work / "raw.jsonl", leave_out) if pretraining else None
     except FileNotFoundError as exc:
         sys.exit(f"{exc}; give --shared PATH (the folder with corpora/) or --annotations DIR")
     step("corpus", began)
+    if args.refit_judge:
+        if not (args.out / "config.cfg").exists():
+            sys.exit(f"{args.out}: no pipeline to refit the judge of")
+        pretrained = args.pretrained or (args.work / "pretrain" / "model-last.bin")
+        refit_judge(args.out, args.work, args.folds, pretrained if pretrained.exists() else None, steps, step)
+        return
     everything, dev = args.work / "all.spacy", args.work / "fold0" / "heldout.spacy"
     overrides = {}
     if args.pretrained is not None:
@@ -97,9 +113,42 @@ def main() -> None:
         "seconds": steps,
     }
     assemble(ner, relations, args.out, info)
+    weights = overrides.get("paths.init_tok2vec")
+    refit_judge(args.out, args.work, args.folds, Path(weights) if weights else None, steps, step)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
     print(json.dumps({"out": str(args.out), "megabytes": round(size / 1e6, 1),
                       "minutes": round((time.perf_counter() - started) / 60, 1)}))
+
+
+def refit_judge(pipeline: Path, work: Path, folds: int, pretrained: Path | None, steps: dict, step) -> None:
+    """Fit the concept judge of the pipeline at ``pipeline`` on the out-of-fold concepts
+    of ``folds`` fold pipelines (trained here unless ``make eval`` left them), and set
+    the assembly's decision settings; the pipeline's other weights are kept."""
+    from miner.pipeline import build_pipeline
+    from miner.training.concepts import JUDGE, fit_judge, out_of_fold_rows, write_rows
+    from miner.training.crossval import fold_pipelines
+    from miner.training.pipeline import ASSEMBLY_SETTINGS, GROUPING_THRESHOLD
+
+    began = time.perf_counter()
+    corpus = json.loads((work / "corpus.json").read_text())
+    assigned = json.loads((work / "folds.json").read_text())
+    pipelines = fold_pipelines(work, folds, pretrained, lambda m: print(m, file=sys.stderr, flush=True))
+    rows = out_of_fold_rows(pipelines, Path(corpus["source_path"]), assigned)
+    write_rows(rows, work / "concepts.jsonl")
+    nlp = build_pipeline(pipeline, ASSEMBLY_SETTINGS)
+    if JUDGE not in nlp.pipe_names:
+        nlp.add_pipe(JUDGE, after="miner_entities")
+    nlp.get_pipe("miner_entities").cfg["threshold"] = GROUPING_THRESHOLD
+    fit_judge(nlp, rows)
+    nlp.to_disk(pipeline)
+    step("judge", began)
+    record_path = pipeline / "TRAINING.json"
+    record = json.loads(record_path.read_text()) if record_path.exists() else {}
+    record.update({"pipeline": nlp.pipe_names, "concept_judge": {
+        **nlp.get_pipe(JUDGE).cfg["fitted_on"], "folds": folds, "corpus_sha1": corpus["sha1"],
+        "fold_key": (work / "cv" / "fold0" / "key.txt").read_text(), "grouping_threshold": GROUPING_THRESHOLD}})
+    record.setdefault("seconds", {}).update(steps)
+    record_path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":

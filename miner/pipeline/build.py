@@ -36,6 +36,7 @@ def register_components() -> None:
     import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
 
     import miner.pipeline.abbreviations  # noqa: F401
+    import miner.pipeline.concepts  # noqa: F401
     import miner.pipeline.effects  # noqa: F401
     import miner.pipeline.entities  # noqa: F401
     import miner.pipeline.features  # noqa: F401  (the model layers)

@@ -52,7 +52,8 @@ def score_prompt_file(nlp: Language, prompts_path: Path, articles_dir: Path, kee
 
 
 #: Modules that change how trained parts are put together or run, not the weights.
-_ASSEMBLY_ONLY = frozenset({"pipeline.py", "crossval.py", "recognizer.py", "findings.py", "build.py", "fingerprint.py"})
+_ASSEMBLY_ONLY = frozenset({"pipeline.py", "crossval.py", "recognizer.py", "findings.py", "build.py", "fingerprint.py",
+                            "concepts.py"})
 
 
 def _code_digest() -> str:
@@ -66,23 +67,18 @@ def _code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def cross_validate(work: Path, folds: int, pretrained: Path | None = None,
-                   log: Any = None) -> tuple[GoldReport, list[dict[str, Any]]]:
-    """Train on k-1 folds, score the held-out one, for every fold; the summed report
-    and each fold's scores. ``work`` holds the corpora of :func:`build_corpora`."""
-    from miner.pipeline import build_pipeline
+def fold_pipelines(work: Path, folds: int, pretrained: Path | None = None, log: Any = None) -> list[Path]:
+    """Each fold's pipeline, its recognizer and relation classifier trained on the other
+    folds (reused when what decides their weights is unchanged), assembled anew; the
+    concept judge not yet fitted. ``work`` holds the corpora of :func:`build_corpora`."""
     from miner.training.pipeline import CONFIGS, assemble, config_digest, train_component
 
     corpus = json.loads((work / "corpus.json").read_text())
-    assigned = json.loads((work / "folds.json").read_text())
-    shared_train = Path(corpus["source_path"])
     key = "|".join([corpus["sha1"], config_digest(CONFIGS / "ner.cfg", CONFIGS / "relations.cfg"), _code_digest(),
                     hashlib.sha1(pretrained.read_bytes()).hexdigest()[:16] if pretrained else "-"])
-    total = GoldReport()
-    per_fold = []
+    out = []
     for fold in range(folds):
         folder = work / "cv" / f"fold{fold}"
-        pipeline_dir = folder / "pipeline"
         stamp = folder / "key.txt"
         ner, relations = folder / "ner" / "model-last", folder / "relations" / "model-last"
         if not (stamp.exists() and stamp.read_text() == key and ner.is_dir() and relations.is_dir()):
@@ -93,8 +89,33 @@ def cross_validate(work: Path, folds: int, pretrained: Path | None = None,
             ner = train_component(CONFIGS / "ner.cfg", folder / "ner", train, heldout, overrides)
             relations = train_component(CONFIGS / "relations.cfg", folder / "relations", train, heldout)
             stamp.write_text(key)
-        assemble(ner, relations, pipeline_dir, {"fold": fold, "key": key})  # cheap: always with this code
+        out.append(assemble(ner, relations, folder / "pipeline", {"fold": fold, "key": key}))
+    return out
+
+
+def cross_validate(work: Path, folds: int, pretrained: Path | None = None,
+                   log: Any = None) -> tuple[GoldReport, list[dict[str, Any]]]:
+    """Train on k-1 folds, score the held-out one, for every fold; the summed report
+    and each fold's scores. Each fold's concept judge is fitted on the out-of-fold
+    concepts of the other folds (:mod:`miner.training.concepts`), and saved into the
+    fold's pipeline. ``work`` holds the corpora of :func:`build_corpora`."""
+    from miner.pipeline import build_pipeline
+    from miner.training.concepts import JUDGE, fit_judge, out_of_fold_rows, write_rows
+
+    corpus = json.loads((work / "corpus.json").read_text())
+    assigned = json.loads((work / "folds.json").read_text())
+    shared_train = Path(corpus["source_path"])
+    pipelines = fold_pipelines(work, folds, pretrained, log)
+    if log:
+        log("concepts of the held-out folds, for the concept judge")
+    rows = out_of_fold_rows(pipelines, shared_train, assigned)
+    write_rows(rows, work / "cv" / "concepts.jsonl")
+    total = GoldReport()
+    per_fold = []
+    for fold, pipeline_dir in enumerate(pipelines):
         nlp = build_pipeline(pipeline_dir)
+        fit_judge(nlp, rows, leave_out=fold)
+        nlp.get_pipe(JUDGE).to_disk(pipeline_dir / JUDGE)
         report = score_articles(nlp, shared_train, {a for a, f in assigned.items() if f == fold})
         total.add(report)
         per_fold.append({"fold": fold, "entities_f1": round(report.entity_total.f1, 4),

@@ -7,7 +7,8 @@
   recognizer with its tok2vec and the mention grouper: ``ner.cfg``; the relation
   classifier: ``relations.cfg``), seeds fixed, ``model-last`` kept;
 - :func:`assemble`: the full pipeline - sentences, abbreviations, candidates, tok2vec,
-  entity recognizer, mentions, species vetting, effect sizes, relation classifier - saved with
+  entity recognizer, mentions, concept judge (fitted afterwards on out-of-fold concepts:
+  :mod:`miner.training.concepts`), species vetting, effect sizes, relation classifier - saved with
   ``nlp.to_disk``, with ``TRAINING.json`` beside the weights (what it was trained on,
   with which configs and library versions).
 """
@@ -29,6 +30,15 @@ CONFIGS = ROOT / "training"
 FILL_TYPES = ("intervention", "species", "anatomy", "biomarker")
 #: Candidate types whose lexicon terms replace the recognizer's spans inside them.
 EXTEND_TYPES = ("biomarker", "condition", "species", "anatomy")
+#: The mention grouping's threshold (average "same concept" score at which two groups of
+#: forms join). Chosen by 5-fold cross-validation (``scripts/tune_decide.py --set
+#: miner_entities.threshold=...``, 2026-12-03): 0.5 -> 0.3 took strict relation F1 from
+#: 0.212 to 0.239 and entity F1 from 0.597 to 0.612 (0.25: 0.237 / 0.614; 0.1: 0.220 /
+#: 0.611). The pair scorer is trained on annotated forms; over a recognizer's noisier
+#: forms a lower bar joins the splits of one concept.
+GROUPING_THRESHOLD = 0.3
+#: The settings of the trained components that assembly sets (config overrides).
+ASSEMBLY_SETTINGS = {"components.miner_entities.threshold": GROUPING_THRESHOLD}
 
 
 def config_digest(*paths: Path) -> str:
@@ -87,12 +97,14 @@ def assemble(ner_dir: Path, relations_dir: Path, out_dir: Path, info: dict[str, 
     from miner.pipeline.build import register_components
 
     register_components()
-    nlp = spacy.load(ner_dir)
+    nlp = spacy.load(ner_dir, config=ASSEMBLY_SETTINGS)
     relations = spacy.load(relations_dir)
     nlp.add_pipe("miner_recognizer", after="ner", config={"fill": list(FILL_TYPES), "extend": list(EXTEND_TYPES)})
     nlp.disable_pipe("tok2vec")  # run by miner_recognizer where it matters
     nlp.disable_pipe("ner")
-    nlp.add_pipe("miner_species", after="miner_entities")
+    nlp.get_pipe("miner_entities").cfg["threshold"] = GROUPING_THRESHOLD  # the trained cfg is read after the config
+    nlp.add_pipe("miner_concepts", after="miner_entities")  # fitted by miner.training.concepts
+    nlp.add_pipe("miner_species", after="miner_concepts")
     nlp.add_pipe("miner_effects", after="miner_species")
     nlp.add_pipe("miner_relations", source=relations, after="miner_effects")
     nlp.meta.update({"name": "miner_default", "version": _version(),
