@@ -71,23 +71,26 @@ def concept_features(mentions: Sequence[EntityMention], text: str, lexicon: Lexi
     out = {f"major={major}", f"count={'1' if count == 1 else '2-3' if count < 4 else '4+'}",
            f"lexicon={known.type if known else '-'}", f"prefix={mentions[0].id.split(':', 1)[0]}"}
     out.update(f"type={t}" for t in types)
-    for mention in mentions:
-        words = _WORD.findall(mention.text.lower()) or ["_"]
+    for form, source in {(m.text, m.source) for m in mentions}:  # a form's own features once
+        words = _WORD.findall(form.lower()) or ["_"]
         head = words[-1]
         out.update((f"text={' '.join(words)}", f"head={head}", f"first={words[0]}", f"major_head={major}|{head}",
-                    f"suffix={head[-3:]}", f"words={min(len(words), 5)}", f"source={mention.source}"))
-        if len(mention.text) > 1 and mention.text.isupper():
+                    f"suffix={head[-3:]}", f"words={min(len(words), 5)}", f"source={source}"))
+        if len(form) > 1 and form.isupper():
             out.add("capitals")
+    for mention in mentions:
         before = _WORD.findall(text[max(0, mention.start - _CONTEXT):mention.start].lower())[-2:]
-        after = _WORD.findall(text[mention.end:mention.end + _CONTEXT].lower())[:2]
-        out.update(f"before={w}" for w in before)
-        out.update(f"after={w}" for w in after)
+        after = _WORD.findall(text[mention.end:mention.end + _CONTEXT].lower(), 0)[:2]
         if before:
-            out.add(f"before1={before[-1]}")
+            out.update((f"before={before[-1]}", f"before1={before[-1]}"))
+            if len(before) > 1:
+                out.add(f"before={before[0]}")
         if after:
-            out.add(f"after1={after[0]}")
-        if mention.start < _EARLY:
-            out.add("early")
+            out.update((f"after={after[0]}", f"after1={after[0]}"))
+            if len(after) > 1:
+                out.add(f"after={after[1]}")
+    if mentions and min(m.start for m in mentions) < _EARLY:
+        out.add("early")
     return sorted(out)
 
 
