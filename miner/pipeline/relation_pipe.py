@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
 from spacy.strings import get_string_id
@@ -112,6 +113,28 @@ _GROUP_AFTER = re.compile(r"\s*(?:groups?|arms?|mice|rats|animals|patients|parti
                           r"children|cohorts?)\b", re.I)
 
 
+#: Feature string -> its hash key (``get_string_id``): the same strings recur in every
+#: Doc, and looking one up costs about half of hashing it anew. Emptied when it holds more
+#: than this many (a long run meets ever new words).
+_KEYS: dict[str, int] = {}
+_MAX_KEYS = 1 << 18
+
+
+def feature_keys(features: list[list[str]]) -> numpy.ndarray:
+    """The hash keys of the instances' features, all instances concatenated."""
+    if len(_KEYS) > _MAX_KEYS:
+        _KEYS.clear()
+    known = _KEYS
+    out = []
+    for feats in features:
+        for feature in feats:
+            key = known.get(feature)
+            if key is None:
+                key = known[feature] = get_string_id(feature)
+            out.append(key)
+    return numpy.asarray(out, dtype="uint64")
+
+
 def _instances(segments: list[list[tuple[int, int]]], n_segments: int, flags: list[float],
                features: list[list[str]]) -> Instances:
     if not segments:
@@ -119,7 +142,7 @@ def _instances(segments: list[list[tuple[int, int]]], n_segments: int, flags: li
     return Instances(
         segments=numpy.asarray(segments, dtype="int64").reshape(-1, n_segments, 2),
         flags=numpy.asarray(flags, dtype="float32").reshape(-1, 1),
-        keys=numpy.asarray([get_string_id(f) for feats in features for f in feats], dtype="uint64"),
+        keys=feature_keys(features),
         lengths=numpy.asarray([len(feats) for feats in features], dtype="int32"),
     )
 
@@ -166,7 +189,9 @@ class RelationClassifier(extensions.DocByDoc, TrainablePipe):
                 if m.type in SUBJECT_TYPES or m.type in OBJECT_TYPES]
         arms = article_arms(refs)
         starts = [r.start for r in refs]
-        token_starts = doc.to_array("IDX").tolist() if len(doc) else []
+        # Where each token starts and ends, read once (not through a Token object per word).
+        bounds = doc.to_array([IDX, LENGTH]) if len(doc) else numpy.zeros((0, 2), dtype="uint64")
+        token_starts, token_ends = bounds[:, 0].tolist(), (bounds[:, 0] + bounds[:, 1]).tolist()
         sections = extensions.get(doc, "miner_article").get("sections") or []
         section_starts = [s["start"] for s in sections]
         objects: list[tuple[MentionRef, tuple[int, int], str | None]] = []
@@ -193,7 +218,7 @@ class RelationClassifier(extensions.DocByDoc, TrainablePipe):
             t_hi = bisect.bisect_left(token_starts, hi)
             index = bisect.bisect_right(section_starts, lo) - 1
             section = sections[index]["kind"] if index >= 0 and lo < sections[index]["end"] else None
-            words = [(token_starts[t] - lo, token_starts[t] - lo + len(doc[t].text)) for t in range(t_lo, t_hi)]
+            words = [(token_starts[t] - lo, token_ends[t] - lo) for t in range(t_lo, t_hi)]
             sentence = SentenceFeatures(text[lo:hi], lo, words, self.cues, section)
             object_index: dict[str, int] = {}
             for pair in found:
