@@ -31,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import miner  # noqa: E402,F401  (first: one BLAS thread per process, as in `miner mine`)
 MINER = [sys.executable, "-m", "miner.cli"]
 
 
