@@ -125,27 +125,22 @@ def refit_judge(pipeline: Path, work: Path, folds: int, pretrained: Path | None,
     of ``folds`` fold pipelines (trained here unless ``make eval`` left them), and set
     the assembly's decision settings; the pipeline's other weights are kept."""
     from miner.pipeline import build_pipeline
-    from miner.training.concepts import JUDGE, fit_judge, out_of_fold_rows, write_rows
-    from miner.training.crossval import fold_pipelines
-    from miner.training.pipeline import ASSEMBLY_SETTINGS, GROUPING_THRESHOLD
+    from miner.training.concepts import JUDGE, fit_judge, out_of_fold_rows
+    from miner.training.pipeline import ASSEMBLY_SETTINGS, GROUPING_THRESHOLD, with_assembly_settings
 
     began = time.perf_counter()
-    corpus = json.loads((work / "corpus.json").read_text())
-    assigned = json.loads((work / "folds.json").read_text())
-    pipelines = fold_pipelines(work, folds, pretrained, lambda m: print(m, file=sys.stderr, flush=True))
-    rows = out_of_fold_rows(pipelines, Path(corpus["source_path"]), assigned)
-    write_rows(rows, work / "concepts.jsonl")
-    nlp = build_pipeline(pipeline, ASSEMBLY_SETTINGS)
+    _, rows = out_of_fold_rows(work, folds, pretrained, lambda m: print(m, file=sys.stderr, flush=True))
+    nlp = with_assembly_settings(build_pipeline(pipeline, ASSEMBLY_SETTINGS))
     if JUDGE not in nlp.pipe_names:
         nlp.add_pipe(JUDGE, after="miner_entities")
-    nlp.get_pipe("miner_entities").cfg["threshold"] = GROUPING_THRESHOLD
     fit_judge(nlp, rows)
     nlp.to_disk(pipeline)
     step("judge", began)
     record_path = pipeline / "TRAINING.json"
     record = json.loads(record_path.read_text()) if record_path.exists() else {}
     record.update({"pipeline": nlp.pipe_names, "concept_judge": {
-        **nlp.get_pipe(JUDGE).cfg["fitted_on"], "folds": folds, "corpus_sha1": corpus["sha1"],
+        **nlp.get_pipe(JUDGE).cfg["fitted_on"], "folds": folds,
+        "corpus_sha1": json.loads((work / "corpus.json").read_text())["sha1"],
         "fold_key": (work / "cv" / "fold0" / "key.txt").read_text(), "grouping_threshold": GROUPING_THRESHOLD}})
     record.setdefault("seconds", {}).update(steps)
     record_path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")

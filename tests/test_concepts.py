@@ -8,7 +8,7 @@ import json
 import pytest
 
 from miner.pipeline import extensions
-from miner.pipeline.concepts import LABELS, ConceptJudge, concept_features, concepts_of, fit
+from miner.pipeline.concepts import LABELS, concept_features, concepts_of, fit, probabilities
 
 TEXT = ("Swimming reduced pain intensity in rats with sciatic nerve injury (p < 0.05). "
         "Swimming also lowered TNF-alpha in the spinal cord.")
@@ -32,9 +32,8 @@ def test_a_concept_is_described_by_all_its_mentions(doc, nlp):
 def test_fitting_learns_which_features_go_with_which_label():
     rows = [["head=p", "capitals"], ["head=pain", "before=in"], ["head=rats"]] * 30
     labels = ["none", "outcome", "species"] * 30
-    judge = ConceptJudge.__new__(ConceptJudge)
-    judge.model = fit(rows, labels, epochs=10)
-    best = [LABELS[int(i)] for i in judge.scores([["head=p"], ["head=pain"], ["head=rats"]]).argmax(axis=1)]
+    model = fit(rows, labels, epochs=10)
+    best = [LABELS[int(i)] for i in probabilities(model, [["head=p"], ["head=pain"], ["head=rats"]]).argmax(axis=1)]
     assert best == ["none", "outcome", "species"]
 
 
@@ -80,7 +79,7 @@ def test_out_of_fold_rows_are_labelled_by_the_annotations(nlp, tmp_path):
         {"type": "outcome", "name": "Pain intensity", "ids": [], "mentions": ["pain intensity"]},
     ], "relations": []}))
     rows = concept_rows(nlp, load_gold(tmp_path), fold=3)
-    by_text = {r["features"][[f.startswith("text=") for f in r["features"]].index(True)]: r for r in rows}
+    by_text = {next(f for f in r["features"] if f.startswith("text=")): r for r in rows}
     assert by_text["text=swimming"]["label"] == "intervention"
     assert by_text["text=pain intensity"]["label"] == "outcome"
     assert {r["label"] for r in rows if r["id"] not in (by_text["text=swimming"]["id"],

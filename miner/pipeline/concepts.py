@@ -24,6 +24,7 @@ matching them to the annotated concepts.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -104,6 +105,13 @@ def _softmax(scores: numpy.ndarray) -> numpy.ndarray:
     return exp / exp.sum(axis=1, keepdims=True)
 
 
+def probabilities(model: Model, rows: Sequence[Sequence[str]]) -> numpy.ndarray:
+    """(rows x labels) probabilities of a judge model."""
+    if not rows:
+        return numpy.zeros((0, len(LABELS)), dtype="float32")
+    return _softmax(model.ops.to_numpy(model.predict(_inputs(rows))))
+
+
 def judge_model() -> Model:
     model = SparseLinear(nO=len(LABELS), length=LENGTH)
     model.initialize()
@@ -141,33 +149,22 @@ class ConceptJudge:
         self.cfg: dict[str, Any] = {"threshold": threshold, "trained": False, "labels": list(LABELS)}
         self.model = judge_model()
 
-    def features(self, doc: Doc) -> tuple[list[str], list[list[str]]]:
-        """The Doc's concept ids and each one's features."""
+    def features(self, doc: Doc) -> tuple[dict[str, list[EntityMention]], list[list[str]]]:
+        """The Doc's mentions by concept, and each concept's features."""
         text = extensions.doc_text(doc)
         grouped = concepts_of(extensions.get(doc, "miner_entities"))
-        return list(grouped), [concept_features(m, text, self.lexicon) for m in grouped.values()]
-
-    def scores(self, rows: Sequence[Sequence[str]]) -> numpy.ndarray:
-        """(concepts x labels) probabilities."""
-        if not rows:
-            return numpy.zeros((0, len(LABELS)), dtype="float32")
-        return _softmax(self.model.ops.to_numpy(self.model.predict(_inputs(rows))))
+        return grouped, [concept_features(m, text, self.lexicon) for m in grouped.values()]
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.cfg.get("trained"):
             return doc
-        ids, rows = self.features(doc)
-        if not ids:
-            return doc
-        probabilities = self.scores(rows)
+        grouped, rows = self.features(doc)
         threshold = self.cfg.get("threshold", THRESHOLD)
-        decided: dict[str, str | None] = {}
-        for cid, row in zip(ids, probabilities):
-            decided[cid] = None if row[0] >= threshold else LABELS[1 + int(row[1:].argmax())]
+        decided = {cid: None if row[0] >= threshold else LABELS[1 + int(row[1:].argmax())]
+                   for cid, row in zip(grouped, probabilities(self.model, rows))}
         mentions = extensions.get(doc, "miner_entities")
-        kept = [m if m.type == decided[m.id] else _retyped(m, decided[m.id])
-                for m in mentions if decided[m.id] is not None]
-        mentions[:] = kept
+        mentions[:] = [m if m.type == decided[m.id] else dataclasses.replace(m, type=decided[m.id])
+                       for m in mentions if decided[m.id] is not None]
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 16) -> Iterable[Doc]:
@@ -185,12 +182,6 @@ class ConceptJudge:
         self.cfg.update(json.loads((path / "cfg").read_text()))
         self.model.from_bytes((path / "model").read_bytes())
         return self
-
-
-def _retyped(mention: EntityMention, kind: str | None) -> EntityMention:
-    import dataclasses
-
-    return dataclasses.replace(mention, type=kind)
 
 
 @Language.factory(

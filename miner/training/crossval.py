@@ -100,16 +100,12 @@ def cross_validate(work: Path, folds: int, pretrained: Path | None = None,
     concepts of the other folds (:mod:`miner.training.concepts`), and saved into the
     fold's pipeline. ``work`` holds the corpora of :func:`build_corpora`."""
     from miner.pipeline import build_pipeline
-    from miner.training.concepts import JUDGE, fit_judge, out_of_fold_rows, write_rows
+    from miner.training.concepts import JUDGE, fit_judge, out_of_fold_rows
 
     corpus = json.loads((work / "corpus.json").read_text())
     assigned = json.loads((work / "folds.json").read_text())
     shared_train = Path(corpus["source_path"])
-    pipelines = fold_pipelines(work, folds, pretrained, log)
-    if log:
-        log("concepts of the held-out folds, for the concept judge")
-    rows = out_of_fold_rows(pipelines, shared_train, assigned)
-    write_rows(rows, work / "cv" / "concepts.jsonl")
+    pipelines, rows = out_of_fold_rows(work, folds, pretrained, log)
     total = GoldReport()
     per_fold = []
     for fold, pipeline_dir in enumerate(pipelines):

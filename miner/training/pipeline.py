@@ -22,6 +22,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from spacy.language import Language
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 CONFIGS = ROOT / "training"
 #: Candidate types that stand for mentions where the recognizer found nothing over them.
@@ -97,12 +99,11 @@ def assemble(ner_dir: Path, relations_dir: Path, out_dir: Path, info: dict[str, 
     from miner.pipeline.build import register_components
 
     register_components()
-    nlp = spacy.load(ner_dir, config=ASSEMBLY_SETTINGS)
+    nlp = with_assembly_settings(spacy.load(ner_dir, config=ASSEMBLY_SETTINGS))
     relations = spacy.load(relations_dir)
     nlp.add_pipe("miner_recognizer", after="ner", config={"fill": list(FILL_TYPES), "extend": list(EXTEND_TYPES)})
     nlp.disable_pipe("tok2vec")  # run by miner_recognizer where it matters
     nlp.disable_pipe("ner")
-    nlp.get_pipe("miner_entities").cfg["threshold"] = GROUPING_THRESHOLD  # the trained cfg is read after the config
     nlp.add_pipe("miner_concepts", after="miner_entities")  # fitted by miner.training.concepts
     nlp.add_pipe("miner_species", after="miner_concepts")
     nlp.add_pipe("miner_effects", after="miner_species")
@@ -117,6 +118,16 @@ def assemble(ner_dir: Path, relations_dir: Path, out_dir: Path, info: dict[str, 
               "pipeline": nlp.pipe_names, "run_by_miner_recognizer": list(nlp.disabled)}
     (out_dir / "TRAINING.json").write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     return out_dir
+
+
+def with_assembly_settings(nlp: Language) -> Language:
+    """``nlp`` with :data:`ASSEMBLY_SETTINGS` in its components' cfg too: a trained
+    component reads its saved cfg after the config, so a config override alone is lost
+    on it. Load the pipeline with ``config=ASSEMBLY_SETTINGS`` so that its config agrees."""
+    for key, value in ASSEMBLY_SETTINGS.items():
+        _, component, name = key.split(".")
+        nlp.get_pipe(component).cfg[name] = value
+    return nlp
 
 
 def _version() -> str:
