@@ -164,7 +164,10 @@ def _cues():
 @pytest.mark.parametrize("object_row, pair_rows, expected", [
     ([0.1, 0.8, 0.05, 0.05, 0.0, 0.0], [[0.2, 0.8], [0.9, 0.1]], [(0, "decreases")]),  # the subject, not the comparator
     ([0.7, 0.2, 0.1, 0.0, 0.0, 0.0], [[0.1, 0.9]], []),  # no finding about the object
-    ([0.0, 0.0, 0.0, 0.9, 0.1, 0.0], [[0.7, 0.3], [0.75, 0.25]], [(0, "no_effect")]),  # the best subject, above the floor
+    # Below the subject threshold: the best subject above the floor, and those near it ...
+    ([0.0, 0.0, 0.0, 0.9, 0.1, 0.0], [[0.7, 0.3], [0.75, 0.25]], [(0, "no_effect"), (1, "no_effect")]),
+    # ... but not one above the floor and far below the best.
+    ([0.0, 0.0, 0.0, 0.9, 0.1, 0.0], [[0.7, 0.3], [0.79, 0.21]], [(0, "no_effect")]),
     ([0.4, 0.3, 0.3, 0.0, 0.0, 0.0], [[0.1, 0.9]], [(0, "decreases")]),  # a finding, its mass split over two labels
 ])
 def test_the_decision_rule(object_row, pair_rows, expected):
