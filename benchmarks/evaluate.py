@@ -44,8 +44,9 @@ def main() -> None:
 
     from miner.evaluate import run
     from miner.pipeline import build_pipeline
-    from miner.training.corpus import build_corpora
+    from miner.training.corpus import build_corpora, unlabelled_sources
     from miner.training.crossval import cross_validate, score_articles, score_prompt_file
+    from miner.training.vectors import unlabelled_inputs
 
     corpora = args.shared / "corpora"
     exercise = corpora / "evidence_inference_exercise"
@@ -60,6 +61,8 @@ def main() -> None:
     text: list[str] = []
     if not args.no_cv:
         build_corpora(exercise / "train", args.work, args.folds)
+        texts, leave_out = unlabelled_sources(corpora, exercise / "train")
+        unlabelled_inputs(texts, args.work, leave_out)  # the word vectors the fold models read
         pretrained = args.work / "pretrain" / "model-last.bin"
         cv, per_fold = cross_validate(args.work, args.folds, pretrained if pretrained.exists() else None, say)
         out["cross_validation"] = {**cv.to_dict(), "folds": per_fold}

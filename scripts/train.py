@@ -3,8 +3,9 @@
 
 1. the annotated training abstracts (``evidence_inference_exercise/train``; never
    ``gold/``, the dev test set) -> spaCy DocBins under ``outputs/training``;
-2. unlabelled trial texts (none whose abstract is annotated) -> ``raw.jsonl``, and
-   ``spacy pretrain`` of the recognizer's tok2vec on them (``--pretrain-epochs``, 0 for none);
+2. unlabelled trial texts (none whose abstract is annotated) -> ``raw.jsonl``; word
+   vectors learned from them (floret, :mod:`miner.training.vectors`) and ``spacy
+   pretrain`` of the recognizer's tok2vec on them (``--pretrain-epochs``, 0 for none);
 3. ``spacy train training/ner.cfg``: tok2vec, entity recognizer, mention grouper;
 4. ``spacy train training/relations.cfg``: the relation classifier;
 5. the default pipeline assembled and saved to ``models/pipeline`` with ``TRAINING.json``;
@@ -17,8 +18,8 @@ Seeds are fixed (``[system] seed`` in the configs); on 2 cores it takes about 25
 ``--refit-judge`` does step 6 alone on the pipeline at ``--out`` (and sets the assembly's
 decision settings on it, e.g. the grouping threshold), keeping its trained weights.
 To train on your own annotations instead (README, "Retraining"), give ``--annotations``
-(a folder in the gold format) and, for pretraining, ``--texts`` (folders of ``.txt``
-articles).
+(a folder in the gold format) and, for the word vectors and pretraining, ``--texts``
+(folders of ``.txt`` articles).
 
     python scripts/train.py --shared ../shared [--out models/pipeline]
     python scripts/train.py --annotations my/annotations [--texts my/articles ...] [--out DIR]
@@ -47,7 +48,8 @@ def main() -> None:
     parser.add_argument("--annotations", type=Path, default=None,
                         help="annotations in the gold format (default: SHARED/.../evidence_inference_exercise/train)")
     parser.add_argument("--texts", type=Path, nargs="*", default=None,
-                        help="folders of unlabelled .txt articles for pretraining (default: the trials in SHARED)")
+                        help="folders of unlabelled .txt articles for the word vectors and pretraining "
+                             "(default: the trials in SHARED)")
     parser.add_argument("--pretrain-epochs", type=int, default=PRETRAIN_EPOCHS)
     parser.add_argument("--pretrained", type=Path, default=None,
                         help="tok2vec weights from an earlier `spacy pretrain` of training/ner.cfg (skips pretraining)")
@@ -58,14 +60,17 @@ def main() -> None:
     corpora = args.shared / "corpora"
     exercise = corpora / "evidence_inference_exercise"
     annotations = args.annotations or exercise / "train"
-    texts = args.texts if args.texts is not None else [corpora / "evidence_inference_train" / "articles",
-                                                       exercise / "articles"]
-    # Pretraining never reads an article whose abstract is scored (train/ and the dev set gold/).
-    leave_out = {p.stem for folder in (annotations, exercise / "gold") for p in folder.glob("*.json")}
 
     from miner.pipeline import register_components
-    from miner.training.corpus import build_corpora, build_raw_text
+    from miner.training.corpus import build_corpora, unlabelled_sources
     from miner.training.pipeline import CONFIGS, assemble, config_digest, pretrain_tok2vec, train_component
+    from miner.training.vectors import unlabelled_inputs
+
+    # Pretraining and the word vectors never read an article whose abstract is scored
+    # (train/ and the dev set gold/).
+    texts, leave_out = unlabelled_sources(corpora, annotations)
+    if args.texts is not None:
+        texts = args.texts
 
     register_components()
     started = time.perf_counter()
@@ -78,11 +83,10 @@ def main() -> None:
     began = time.perf_counter()
     try:
         corpus = build_corpora(annotations, args.work, args.folds)
-        pretraining = args.pretrain_epochs and args.pretrained is None and not args.refit_judge
-        raw = build_raw_text(texts, args.work / "raw.jsonl", leave_out) if pretraining else None
+        raw, vectors = unlabelled_inputs(texts, args.work, leave_out)
     except FileNotFoundError as exc:
         sys.exit(f"{exc}; give --shared PATH (the folder with corpora/) or --annotations DIR")
-    step("corpus", began)
+    step("corpus and word vectors", began)
     if args.refit_judge:
         if not (args.out / "config.cfg").exists():
             sys.exit(f"{args.out}: no pipeline to refit the judge of")
@@ -90,13 +94,13 @@ def main() -> None:
         refit_judge(args.out, args.work, args.folds, pretrained if pretrained.exists() else None, steps, step)
         return
     everything, dev = args.work / "all.spacy", args.work / "fold0" / "heldout.spacy"
-    overrides = {}
+    overrides = {"paths.vectors": str(vectors)}
     if args.pretrained is not None:
         overrides["paths.init_tok2vec"] = str(args.pretrained)
     elif args.pretrain_epochs:
         began = time.perf_counter()
         weights = pretrain_tok2vec(CONFIGS / "ner.cfg", args.work / "pretrain", args.work / "raw.jsonl",
-                                   everything, dev, args.pretrain_epochs)
+                                   everything, dev, args.pretrain_epochs, vectors)
         overrides["paths.init_tok2vec"] = str(weights)
         step("pretrain", began)
     began = time.perf_counter()

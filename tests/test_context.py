@@ -150,8 +150,9 @@ def test_mentions_are_frozen_records_that_the_species_stage_replaces(nlp):
     with pytest.raises(dataclasses.FrozenInstanceError):
         after[0].type = "other"  # type: ignore[misc]
     marked = [m for m in after if m.type == "species"]
-    assert [(m.text, m.section, m.claim) for m in marked] == [("goats", "title", "own"),
-                                                              ("goats", "methods", "methods")]
+    # (the recognizer may take "adult goats" whole: the span's words are its own business)
+    assert [(m.text.split()[-1], m.section, m.claim) for m in marked] == [("goats", "title", "own"),
+                                                                          ("goats", "methods", "methods")]
     # the species stage replaced the records it marked; the builder's stayed as they were
     assert all(m.section is None and m.claim is None for m in before)
     assert doc_record(doc)["entities"] == [m.to_dict() for m in after]

@@ -100,6 +100,23 @@ def focus_ranges(sentences: Sequence[tuple[int, int]], focus: Sequence[bool], te
     return out
 
 
+def _named(spans: list[Span], candidates: list[Span]) -> list[Span]:
+    """The recognizer's spans that are a class term followed by the name of one of its
+    members ("the anti-inflammatory cytokine IL-10", "the opioid tramadol"), split in
+    two: the named concept is a mention of its own, and so is the class (a candidate of
+    a filled type, it is filled in afterwards like any candidate the recognizer left)."""
+    by_start = {c.start: c for c in candidates if "class" not in (c.id_ or "").split(",")}
+    out = []
+    for span in spans:
+        head = next((c for c in candidates if c.start == span.start and c.end < span.end
+                     and "class" in (c.id_ or "").split(",")), None)
+        name = by_start.get(head.end) if head is not None else None
+        if name is not None and name.end == span.end:
+            span = Span(span.doc, name.start, name.end, label=name.label)
+        out.append(span)
+    return out
+
+
 def _extended(doc: Doc, spans: list[Span], candidates: list[Span]) -> list[Span]:
     """The recognizer's spans, where a lexicon term holds one or more of them whole
     ("heat shock" inside "heat shock protein-27"), replaced by the term: a term of the
@@ -234,7 +251,8 @@ class FocusedRecognizer:
                     spans.append(Span(doc, span.start + ent.start, span.start + ent.end, label=ent.label))
         spans = _trimmed(spans, self.cues)
         if self.extend and spans:
-            spans = _extended(doc, spans, [c for c in candidates if c.label_ in self.extend])
+            terms = [c for c in candidates if c.label_ in self.extend]
+            spans = _extended(doc, _named(spans, terms), terms)
         covered_starts = [span.start for span, _ in pieces]
         taken = bytearray(len(doc) + 1)
         for span in spans:

@@ -145,6 +145,15 @@ def paragraphs(text: str) -> list[str]:
     return out
 
 
+def unlabelled_sources(corpora: Path, annotations: Path) -> tuple[list[Path], set[str]]:
+    """The folders of unlabelled trial texts in the shared ``corpora`` (for pretraining
+    and the word vectors), and the articles to leave out of them: every one whose
+    abstract is scored, in ``annotations`` or in the dev set ``gold/``."""
+    exercise = corpora / "evidence_inference_exercise"
+    texts = [corpora / "evidence_inference_train" / "articles", exercise / "articles"]
+    return texts, {p.stem for folder in (annotations, exercise / "gold") for p in folder.glob("*.json")}
+
+
 def build_raw_text(folders: list[Path], out: Path, leave_out: set[str]) -> dict[str, Any]:
     """Unlabelled text for ``spacy pretrain``: the ``.txt`` files of ``folders``, one
     paragraph per JSON line, leaving out the articles named in ``leave_out`` (for

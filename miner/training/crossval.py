@@ -70,12 +70,16 @@ def _code_digest() -> str:
 def fold_pipelines(work: Path, folds: int, pretrained: Path | None = None, log: Any = None) -> list[Path]:
     """Each fold's pipeline, its recognizer and relation classifier trained on the other
     folds (reused when what decides their weights is unchanged), assembled anew; the
-    concept judge not yet fitted. ``work`` holds the corpora of :func:`build_corpora`."""
+    concept judge not yet fitted. ``work`` holds the corpora of :func:`build_corpora`
+    and the word vectors (:func:`miner.training.vectors.unlabelled_inputs`)."""
     from miner.training.pipeline import CONFIGS, assemble, config_digest, train_component
+    from miner.training.vectors import vectors_key
 
     corpus = json.loads((work / "corpus.json").read_text())
+    vectors = work / "vectors"
     key = "|".join([corpus["sha1"], config_digest(CONFIGS / "ner.cfg", CONFIGS / "relations.cfg"), _code_digest(),
-                    hashlib.sha1(pretrained.read_bytes()).hexdigest()[:16] if pretrained else "-"])
+                    hashlib.sha1(pretrained.read_bytes()).hexdigest()[:16] if pretrained else "-",
+                    vectors_key(vectors)])
     out = []
     for fold in range(folds):
         folder = work / "cv" / f"fold{fold}"
@@ -83,7 +87,9 @@ def fold_pipelines(work: Path, folds: int, pretrained: Path | None = None, log: 
         ner, relations = folder / "ner" / "model-last", folder / "relations" / "model-last"
         if not (stamp.exists() and stamp.read_text() == key and ner.is_dir() and relations.is_dir()):
             train, heldout = work / f"fold{fold}" / "train.spacy", work / f"fold{fold}" / "heldout.spacy"
-            overrides = {"paths.init_tok2vec": str(pretrained)} if pretrained else {}
+            overrides = {"paths.vectors": str(vectors)}
+            if pretrained:
+                overrides["paths.init_tok2vec"] = str(pretrained)
             if log:
                 log(f"fold {fold}: training")
             ner = train_component(CONFIGS / "ner.cfg", folder / "ner", train, heldout, overrides)

@@ -19,6 +19,7 @@ import hashlib
 import json
 import platform
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -73,16 +74,17 @@ def train_component(config: Path, output: Path, train: Path, dev: Path,
     return output / "model-last"
 
 
-def pretrain_tok2vec(config: Path, output: Path, raw_text: Path, train: Path, dev: Path, epochs: int) -> Path:
-    """``spacy pretrain`` of the recognizer's tok2vec on unlabelled text; the weights
-    of the last epoch."""
+def pretrain_tok2vec(config: Path, output: Path, raw_text: Path, train: Path, dev: Path, epochs: int,
+                     vectors: Path) -> Path:
+    """``spacy pretrain`` of the recognizer's tok2vec (with the word ``vectors`` it
+    trains with) on unlabelled text; the weights of the last epoch."""
     import contextlib
 
     from spacy.training.pretrain import pretrain
     from spacy.util import load_config
 
     settings = {"paths.raw_text": str(raw_text), "paths.train": str(train), "paths.dev": str(dev),
-                "pretraining.max_epochs": epochs}
+                "paths.vectors": str(vectors), "pretraining.max_epochs": epochs}
     if output.exists():
         shutil.rmtree(output)
     output.mkdir(parents=True)
@@ -107,7 +109,10 @@ def assemble(ner_dir: Path, relations_dir: Path, out_dir: Path, info: dict[str, 
     nlp.add_pipe("miner_concepts", after="miner_entities")  # fitted by miner.training.concepts
     nlp.add_pipe("miner_species", after="miner_concepts")
     nlp.add_pipe("miner_effects", after="miner_species")
-    nlp.add_pipe("miner_relations", source=relations, after="miner_effects")
+    with warnings.catch_warnings():
+        # W113: the relation classifier's pipeline has no word vectors; it reads none.
+        warnings.filterwarnings("ignore", message=r"\[W113\]")
+        nlp.add_pipe("miner_relations", source=relations, after="miner_effects")
     nlp.meta.update({"name": "miner_default", "version": _version(),
                      "description": "miner's default pipeline: lexicon candidates, trained entity recognizer, "
                                     "mention grouping and relation classifier (see TRAINING.json)"})
