@@ -14,7 +14,7 @@
    when unchanged) read their held-out abstracts, and what they find there, labelled by
    the annotations, is what the judge learns from (:mod:`miner.training.concepts`).
 
-Seeds are fixed (``[system] seed`` in the configs); on 2 cores it takes about 25 minutes.
+Seeds are fixed (``[system] seed`` in the configs); on 2 cores it takes about 35 minutes.
 ``--refit-judge`` does step 6 alone on the pipeline at ``--out`` (and sets the assembly's
 decision settings on it, e.g. the grouping threshold), keeping its trained weights.
 To train on your own annotations instead (README, "Retraining"), give ``--annotations``
