@@ -293,3 +293,45 @@ def test_the_previous_sentences_interventions_are_candidate_subjects():
     features = SentenceFeatures(sentence, 0, _words(sentence), _cues(), "results")
     assert {p.subject.concept for p in pairs} == {"YOGA", "SWIM"}
     assert all("arm_previous" in pair_features(p, features, [pain]) for p in pairs)
+
+
+def test_fold_models_are_retrained_only_when_what_decides_them_changed(tmp_path, monkeypatch):
+    import json
+
+    from miner.training import crossval, pipeline
+
+    work = tmp_path / "work"
+    (work / "vectors").mkdir(parents=True)
+    (work / "vectors" / "key.txt").write_text("vectors-1")
+    (work / "corpus.json").write_text(json.dumps({"sha1": "corpus-1"}))
+    trained: list[tuple[str, int]] = []
+
+    def fake_train(config, output, train, dev, overrides=None, quiet=True):
+        trained.append((config.stem, int(output.parent.name[-1])))
+        (output / "model-last").mkdir(parents=True, exist_ok=True)
+        if config.stem == "ner":
+            assert overrides["paths.vectors"] == str(work / "vectors")
+        return output / "model-last"
+
+    code = {"shared": "s1", "relations": "r1"}
+    monkeypatch.setattr(pipeline, "train_component", fake_train)
+    monkeypatch.setattr(pipeline, "assemble", lambda ner, relations, out, info: out)
+    monkeypatch.setattr(crossval, "_code_digest",
+                        lambda leave_out=frozenset(): code["shared"] + ("" if leave_out else code["relations"]))
+
+    crossval.fold_pipelines(work, 2)
+    assert sorted(trained) == [("ner", 0), ("ner", 1), ("relations", 0), ("relations", 1)]
+    trained.clear()
+    crossval.fold_pipelines(work, 2)
+    assert trained == []  # nothing changed: both reused
+    code["relations"] = "r2"  # the relation classifier's code only
+    crossval.fold_pipelines(work, 2)
+    assert sorted(trained) == [("relations", 0), ("relations", 1)]
+    trained.clear()
+    (work / "vectors" / "key.txt").write_text("vectors-2")  # the recognizer's inputs only
+    crossval.fold_pipelines(work, 2)
+    assert sorted(trained) == [("ner", 0), ("ner", 1)]
+    trained.clear()
+    code["shared"] = "s2"  # code both read
+    crossval.fold_pipelines(work, 1)
+    assert sorted(trained) == [("ner", 0), ("relations", 0)]

@@ -56,12 +56,17 @@ _ASSEMBLY_ONLY = frozenset({"pipeline.py", "crossval.py", "recognizer.py", "find
                             "concepts.py"})
 
 
-def _code_digest() -> str:
+#: Modules that decide the relation classifier's weights but not the recognizer's (the
+#: recognizer's training pipeline, ``training/ner.cfg``, runs none of their code).
+_RELATIONS_ONLY = frozenset({"pairs.py", "relation_model.py", "relation_pipe.py"})
+
+
+def _code_digest(leave_out: frozenset[str] = frozenset()) -> str:
     digest = hashlib.sha1()
     root = Path(__file__).resolve().parent.parent
     for folder in ("pipeline", "training"):
         for path in sorted((root / folder).glob("*.py")):
-            if path.name not in _ASSEMBLY_ONLY:
+            if path.name not in _ASSEMBLY_ONLY and path.name not in leave_out:
                 digest.update(path.read_bytes())
     digest.update((root / "text.py").read_bytes())
     return digest.hexdigest()[:16]
@@ -69,33 +74,38 @@ def _code_digest() -> str:
 
 def fold_pipelines(work: Path, folds: int, pretrained: Path | None = None, log: Any = None) -> list[Path]:
     """Each fold's pipeline, its recognizer and relation classifier trained on the other
-    folds (reused when what decides their weights is unchanged), assembled anew; the
-    concept judge not yet fitted. ``work`` holds the corpora of :func:`build_corpora`
-    and the word vectors (:func:`miner.training.vectors.unlabelled_inputs`)."""
+    folds (each reused while what decides its weights is unchanged: a change to the
+    relation classifier's code or config retrains only the relation classifiers),
+    assembled anew; the concept judge not yet fitted. ``work`` holds the corpora of
+    :func:`build_corpora` and the word vectors
+    (:func:`miner.training.vectors.unlabelled_inputs`)."""
     from miner.training.pipeline import CONFIGS, assemble, config_digest, train_component
     from miner.training.vectors import vectors_key
 
     corpus = json.loads((work / "corpus.json").read_text())
     vectors = work / "vectors"
-    key = "|".join([corpus["sha1"], config_digest(CONFIGS / "ner.cfg", CONFIGS / "relations.cfg"), _code_digest(),
-                    hashlib.sha1(pretrained.read_bytes()).hexdigest()[:16] if pretrained else "-",
-                    vectors_key(vectors)])
+    keys = {"ner": "|".join([corpus["sha1"], config_digest(CONFIGS / "ner.cfg"), _code_digest(_RELATIONS_ONLY),
+                             hashlib.sha1(pretrained.read_bytes()).hexdigest()[:16] if pretrained else "-",
+                             vectors_key(vectors)]),
+            "relations": "|".join([corpus["sha1"], config_digest(CONFIGS / "relations.cfg"), _code_digest()])}
+    overrides = {"ner": {"paths.vectors": str(vectors)}, "relations": {}}
+    if pretrained:
+        overrides["ner"]["paths.init_tok2vec"] = str(pretrained)
     out = []
     for fold in range(folds):
         folder = work / "cv" / f"fold{fold}"
-        stamp = folder / "key.txt"
-        ner, relations = folder / "ner" / "model-last", folder / "relations" / "model-last"
-        if not (stamp.exists() and stamp.read_text() == key and ner.is_dir() and relations.is_dir()):
-            train, heldout = work / f"fold{fold}" / "train.spacy", work / f"fold{fold}" / "heldout.spacy"
-            overrides = {"paths.vectors": str(vectors)}
-            if pretrained:
-                overrides["paths.init_tok2vec"] = str(pretrained)
-            if log:
-                log(f"fold {fold}: training")
-            ner = train_component(CONFIGS / "ner.cfg", folder / "ner", train, heldout, overrides)
-            relations = train_component(CONFIGS / "relations.cfg", folder / "relations", train, heldout)
-            stamp.write_text(key)
-        out.append(assemble(ner, relations, folder / "pipeline", {"fold": fold, "key": key}))
+        train, heldout = work / f"fold{fold}" / "train.spacy", work / f"fold{fold}" / "heldout.spacy"
+        models = {}
+        for name, key in keys.items():
+            stamp, model = folder / f"{name}.key", folder / name / "model-last"
+            if not (stamp.exists() and stamp.read_text() == key and model.is_dir()):
+                if log:
+                    log(f"fold {fold}: training {name}")
+                stamp.unlink(missing_ok=True)
+                model = train_component(CONFIGS / f"{name}.cfg", folder / name, train, heldout, overrides[name])
+                stamp.write_text(key)
+            models[name] = model
+        out.append(assemble(models["ner"], models["relations"], folder / "pipeline", {"fold": fold, **keys}))
     return out
 
 
