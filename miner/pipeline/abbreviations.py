@@ -120,6 +120,8 @@ def find_definitions(doc: Doc, text: str | None = None) -> list[dict[str, Any]]:
         span = (short.start_char, short.end_char)
         if span not in entry["uses"]:
             entry["uses"].append(span)
+    for entry in found.values():
+        entry["uses"].sort()  # in the text's order (scispaCy's matches come in no set order)
     return list(found.values())
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.util import filter_spans, minibatch
 from thinc.api import Model, NumpyOps
 
 from miner.pipeline import extensions
@@ -222,10 +222,24 @@ class FocusedRecognizer:
         self._matmul_set = False
 
     def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 16) -> Iterator[Doc]:
+        """The Docs in batches: the selected stretches of a whole batch go through the
+        tok2vec and the recognizer together (one call per batch, not per Doc)."""
+        for batch in minibatch(stream, batch_size):
+            work = [(doc, self._pieces(doc)) for doc in batch]
+            pieces = [piece for _, doc_pieces in work for _, piece in doc_pieces]
+            done = iter(self._recognize(pieces) if pieces else ())
+            for doc, doc_pieces in work:
+                yield self._finish(doc, [(span, next(done)) for span, _ in doc_pieces])
+
+    def _pieces(self, doc: Doc) -> list[tuple[Span, Doc]]:
+        """The Doc's stretches in focus, each a Doc of its own with its candidates."""
         text = extensions.doc_text(doc)
         sentences = extensions.sentence_bounds(doc)
         ranges = focus_ranges(sentences, doc_focus(doc, self.cues, self.head_chars), text)
-        candidates = sorted(doc.spans[SPAN_KEY], key=lambda c: c.start) if SPAN_KEY in doc.spans else []
+        candidates = self._candidates(doc)
         candidate_starts = [c.start for c in candidates]
         pieces: list[tuple[Span, Doc]] = []
         for start, end in ranges:
@@ -238,17 +252,27 @@ class FocusedRecognizer:
                                           kb_id=c.kb_id, span_id=c.id)
                                      for c in candidates[lo:hi] if c.end <= span.end]
             pieces.append((span, piece))
+        return pieces
+
+    @staticmethod
+    def _candidates(doc: Doc) -> list[Span]:
+        return sorted(doc.spans[SPAN_KEY], key=lambda c: c.start) if SPAN_KEY in doc.spans else []
+
+    def _recognize(self, pieces: list[Doc]) -> list[Doc]:
+        tok2vec = self.nlp.get_pipe(self.tok2vec_name)
+        ner = self.nlp.get_pipe(self.ner_name)
+        if not self._matmul_set:
+            numpy_matmul(tok2vec.model, ner.model)
+            self._matmul_set = True
+        return list(ner.pipe(tok2vec.pipe(pieces, batch_size=len(pieces)), batch_size=len(pieces)))
+
+    def _finish(self, doc: Doc, pieces: list[tuple[Span, Doc]]) -> Doc:
+        """Sets the Doc's entities from its recognized stretches and its candidates."""
+        candidates = self._candidates(doc)
         spans: list[Span] = []
-        if pieces:
-            tok2vec = self.nlp.get_pipe(self.tok2vec_name)
-            ner = self.nlp.get_pipe(self.ner_name)
-            if not self._matmul_set:
-                numpy_matmul(tok2vec.model, ner.model)
-                self._matmul_set = True
-            docs = list(ner.pipe(tok2vec.pipe([p for _, p in pieces])))
-            for (span, _), piece in zip(pieces, docs):
-                for ent in piece.ents:
-                    spans.append(Span(doc, span.start + ent.start, span.start + ent.end, label=ent.label))
+        for span, piece in pieces:
+            for ent in piece.ents:
+                spans.append(Span(doc, span.start + ent.start, span.start + ent.end, label=ent.label))
         spans = _trimmed(spans, self.cues)
         if self.extend and spans:
             terms = [c for c in candidates if c.label_ in self.extend]
