@@ -26,6 +26,19 @@ from miner.pipeline.effects import find_effects, parse_effect_size, to_number
         ("P=.003", "p_value", 0.003, None, None),
         ("P = 0·04", "p_value", 0.04, None, None),
         ("n = 30", "sample_size", 30, None, None),
+        # An estimate and its interval without the words "confidence interval".
+        ("a change of −1.49 (−3.73 to 0.75) points", "mean_difference", -1.49, -3.73, 0.75),
+        ("1.2 (0.5, 1.9) kg", "mean_difference", 1.2, 0.5, 1.9),
+        ("OR 0.71 (0.54–0.94)", "odds_ratio", 0.71, 0.54, 0.94),
+        ("weight fell by −15 %", "percent_change", -15.0, None, None),
+        ("a rise of +18%", "percent_change", 18.0, None, None),
+        ("2.2 times more likely", "fold_change", 2.2, None, None),
+        ("three times lower", "fold_change", 3.0, None, None),
+        ("partial η2 = 0.122", "other", 0.122, None, None),
+        ("R2 = 0.21", "correlation", 0.21, None, None),
+        ("ps < 0.05", "p_value", 0.05, None, None),
+        ("P-value: .222", "p_value", 0.222, None, None),
+        ("p for trend = 0.052", "p_value", 0.052, None, None),
         ("Forty-seven participants", "sample_size", 47, None, None),
     ],
 )
@@ -54,6 +67,20 @@ def test_bare_numbers_are_not_effects():
     assert parse_effect_size("95% Confidence Interval 1.2 to 3.4").kind == "ci"
     assert parse_effect_size("45% of participants were women") is None
     assert parse_effect_size("p = 3") is None  # not a probability
+
+
+def test_not_significant_without_a_value():
+    [effect] = find_effects("Pain did not change (N.S.).")
+    assert (effect.kind, effect.text, effect.value) == ("p_value", "N.S.", None)
+    assert find_effects("the NS group") == []  # a name, not a statistic
+
+
+def test_a_median_and_its_range_is_not_an_estimate():
+    # An interval without a name counts only when it looks like a confidence interval:
+    # the value inside it, with a sign or decimals.
+    assert find_effects("Patients aged 45 (30-60) years") == []
+    assert find_effects("pain 5.1 (6.0 to 7.2)") == []  # the value outside its interval
+    assert [e.kind for e in find_effects("0.71 (0.54–0.94)")] == ["mean_difference"]
 
 
 def test_find_effects_offsets_and_no_overlaps():

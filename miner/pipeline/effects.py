@@ -158,11 +158,14 @@ _CUES = {
     "risk_ratio": _cue("risk", "rate ratio", exact=("RR",)),
     "hazard_ratio": _cue("hazard", exact=("HR",)),
     "smd": _cue("smd", "standardi", "cohen", "hedges", "effect size", regex=r"\b(?:ES|d|g)\s?="),
-    "mean_difference": _cue("differ", "change", "effect", "confidence", exact=("MD", "CI")),
-    "correlation": _cue("spearman", "pearson", "correlation", "rho", "ρ", regex=r"\b(?:r|R|rs|r s)\s?(?:[=:]|of\b)"),
-    "fold_change": _cue("fold"),
+    "mean_difference": _cue("differ", "change", "effect", "confidence", exact=("MD", "CI"),
+                            regex=r"\d\s?[(\[]\s?[-−–‒﹣－+]?\s?\.?\d"),
+    "correlation": _cue("spearman", "pearson", "correlation", "rho", "ρ", regex=r"\b(?:r|R|rs|r s)[2²]?\s?(?:[=:]|of\b)"),
+    "other": _cue("η", "eta"),
+    "fold_change": _cue("fold", " times "),
     "percent_change": _cue("%"),
-    "p_value": _cue(regex=r"\b[pP]\s?(?:-?\s?values?)?\s?(?:[<>=≤≥]|&[lg]t;|less|of|was)"),
+    "p_value": _cue("n.s", exact=("NS",),
+                    regex=r"\b[pP]s?\s?(?:-?\s?values?)?\s?(?:for\s+(?:trend|interaction)\s?)?(?:[<>=≤≥:]|&[lg]t;|less|of|was)"),
     "sample_size": _cue(*SUBJECT_WORDS, "hundred", regex=r"\b[nN]\s?="),
     "ci": _cue("confidence", exact=("CI",)),
 }
@@ -174,7 +177,10 @@ def _add(kind: str, pattern: str, flags: int = re.I, cue: _Cue | None = None) ->
     _PATTERNS.append((kind, re.compile(pattern, flags), cue or _CUES[kind]))
 
 
-_CI_TAIL = rf"(?:\s?[,;(\[]\s?{_CI}\s?[)\]]?)?"
+#: An interval in brackets with no name: "(0.54–0.94)", "(−3.73 to 0.75)", "[0.5, 1.9]".
+_BARE_CI = (rf"[(\[]\s?(?P<bare_low>{_NUM_STRICT})\s?(?:to|–|—|,|;|‒|(?<=\d)-)\s?"
+            rf"(?P<bare_high>{_NUM_STRICT})\s?[)\]]")
+_CI_TAIL = rf"(?:\s?[,;(\[]\s?{_CI}\s?[)\]]?|\s?{_BARE_CI})?"
 # Names in words match in any case; abbreviations only in capitals ("3 or 4 sessions",
 # "hr" for hours are not ratios).
 _RATIO_NAMES = {
@@ -198,7 +204,21 @@ _add("percent_change", rf"(?:(?P<pre>{_DECREASE_WORDS}|{_INCREASE_WORDS}|reduced
                        rf"(?P<range>{_RANGE})\s?%(?:\s?(?:-|–)?\s?(?P<post>{_DECREASE_WORDS}|{_INCREASE_WORDS}))?")
 _add("percent_change", rf"(?<=\bby\s)(?P<range>{_RANGE})\s?%(?!\s?(?:of|CI|confidence))")
 _add("percent_change", rf"(?<=\()\s?(?P<range>{_RANGE})\s?%(?=\s?[,;)])")
-_add("p_value", rf"\b(?P<name>p|P)(?:\s?-?\s?values?)?\s?(?P<cmp><|>|=|≤|≥|<=|>=|&lt;|&gt;|less\s+than|of|was)\s?(?P<value>\.?\d+(?:[.·]\d+)?(?:\s?[x×]\s?10\s?[{_MINUS}]\s?\d+)?|NS)", 0)
+_add("p_value", rf"\b(?P<name>p|P)s?(?:\s?-?\s?values?)?(?:\s?for\s+(?:trend|interaction))?\s?(?P<cmp><|>|=|≤|≥|<=|>=|&lt;|&gt;|less\s+than|of|was|:)\s?(?P<value>\.?\d+(?:[.·]\d+)?(?:\s?[x×]\s?10\s?[{_MINUS}]\s?\d+)?|NS)", 0)
+# "not significant" written as a statistic: "(NS)", "(N.S.)".
+_add("p_value", r"(?<=[(\[,;])\s?(?P<value>N\.?S\.?)(?=\s?[)\],;])", 0)
+# An estimate with its interval, without the words "confidence interval": "−1.49 (−3.73 to
+# 0.75)", "0.71 (0.54–0.94)", "1.2 (0.5, 1.9) kg" (kept only when the value lies inside).
+_add("mean_difference", rf"(?<![\w.%/])(?P<value>{_NUM_STRICT})\s?(?P<unit>{_UNITS})?\s?{_BARE_CI}"
+                        rf"(?:\s?(?P<unit2>{_UNITS})\b)?")
+# A change given as a signed percentage: "+18%", "−15 %".
+_add("percent_change", rf"(?<![\w.%)])(?P<range>[{_MINUS}+]\s?(?:\d+(?:[.·]\d+)?|[.·]\d+))\s?%")
+# "2.2 times more likely", "three times lower".
+_add("fold_change", rf"\b(?P<value>{_NUM_STRICT}|{_WORD_NUM})\s?times\s+(?P<dir>{_DECREASE_WORDS}|{_INCREASE_WORDS}|larger|smaller|"
+                    rf"as\s+(?:many|much|high|low|likely|often|great|large))\b")
+# Explained variance: "η2 = 0.12", "partial η² = 0.3", "R2 = 0.2".
+_add("other", rf"(?P<name>(?:partial\s+)?(?:η|eta)\s?(?:2|²|squared)|ηp2|ηp²)\s?(?:[=:]|of)\s?(?P<value>{_NUM_STRICT})(?![\d%])")
+_add("correlation", rf"\b(?P<name>[rR][2²])\s?(?:=|:|of)\s?(?P<value>{_NUM_STRICT})(?![\d%])", 0)
 _add("sample_size", rf"\b(?P<name>[nN])\s?=\s?(?P<value>\d{{1,7}})\b", 0)
 _SPACE = r"(?:(?!\n\s*\n)\s)+"  # within a paragraph
 _add("sample_size", rf"(?<![\w.,/–-])(?P<value>{_WORD_NUM}|\d{{1,3}}(?:,\d{{3}})+|\d{{1,5}}){_SPACE}"
@@ -207,7 +227,7 @@ _add("ci", _CI)
 
 _PRIORITY = {kind: i for i, kind in enumerate(
     ["odds_ratio", "risk_ratio", "hazard_ratio", "smd", "mean_difference", "fold_change",
-     "percent_change", "correlation", "ci", "p_value", "sample_size"])}
+     "percent_change", "correlation", "other", "ci", "p_value", "sample_size"])}
 
 
 def _direction(*words: str | None) -> str | None:
@@ -234,15 +254,19 @@ def _build(kind: str, match: re.Match[str], offset: int) -> Effect | None:
     if groups.get("ci_low") is not None:
         effect.low = to_number(groups["ci_low"])
         effect.high = to_number(groups["ci_high"])
+    elif groups.get("bare_low") is not None:
+        effect.low = to_number(groups["bare_low"])
+        effect.high = to_number(groups["bare_high"])
     if kind == "ci":
         return effect if effect.low is not None else None
     if kind == "percent_change":
-        parts = re.split(_DASH, groups["range"].strip(), maxsplit=1)
+        signed = groups["range"].strip()[:1] in _MINUS + "+"
+        parts = [groups["range"]] if signed else re.split(_DASH, groups["range"].strip(), maxsplit=1)
         numbers = [to_number(p) for p in parts]
         if any(n is None for n in numbers):
             return None
         bracketed = match.string[max(0, match.start() - 1):match.start()] == "("
-        if not groups.get("pre") and not groups.get("post") and not bracketed \
+        if not groups.get("pre") and not groups.get("post") and not bracketed and not signed \
                 and match.string[max(0, match.start() - 3):match.start()].lower() != "by ":
             return None  # a bare percentage is not a change
         effect.unit = "%"
@@ -255,10 +279,10 @@ def _build(kind: str, match: re.Match[str], offset: int) -> Effect | None:
         return effect
     if kind == "p_value":
         raw = groups["value"]
-        effect.comparator = {"&lt;": "<", "&gt;": ">", "less than": "<", "of": "=", "was": "=", "<=": "≤", ">=": "≥"}.get(
+        if groups.get("cmp") is None or raw.replace(".", "") == "NS":
+            return effect  # "NS", "(N.S.)": not significant, no value
+        effect.comparator = {"&lt;": "<", "&gt;": ">", "less than": "<", "of": "=", "was": "=", ":": "=", "<=": "≤", ">=": "≥"}.get(
             re.sub(r"\s+", " ", groups["cmp"]), groups["cmp"])
-        if raw == "NS":
-            return effect
         sci = re.match(r"(\.?\d+(?:[.·]\d+)?)\s?[x×]\s?10\s?[" + _MINUS + r"]\s?(\d+)", raw)
         if sci:
             effect.value = float(to_number(sci.group(1)) or 0) * 10 ** (-int(sci.group(2)))
@@ -278,8 +302,19 @@ def _build(kind: str, match: re.Match[str], offset: int) -> Effect | None:
     if kind == "fold_change":
         effect.direction = _direction(groups.get("dir"))
         effect.unit = "fold"
-    if groups.get("unit"):
-        effect.unit = groups["unit"]
+    if groups.get("unit") or groups.get("unit2"):
+        effect.unit = groups.get("unit") or groups["unit2"]
+    if groups.get("bare_low") is not None:
+        # An interval in brackets: the value must lie inside it. Without a name before
+        # the value, one of the three must also have a sign or decimals - what a
+        # confidence interval looks like, not a median and its range ("aged 45 (30-60)").
+        inside = effect.low is not None and effect.high is not None and effect.low <= value <= effect.high \
+            and effect.low < effect.high
+        if groups.get("name") is None and not (inside and any(
+                re.search(rf"[.·{_MINUS}+]", n) for n in (groups["value"], groups["bare_low"], groups["bare_high"]))):
+            return None
+        if not inside:
+            effect.low = effect.high = None
     if kind == "correlation" and not -1 <= value <= 1:
         return None
     if kind in ("odds_ratio", "risk_ratio", "hazard_ratio") and value <= 0:
