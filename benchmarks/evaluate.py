@@ -36,6 +36,8 @@ def main() -> None:
     parser.add_argument("--pipeline", type=Path, default=None, help="pipeline to score on the dev set and prompts")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
+    parser.add_argument("--no-pretrain", dest="pretrain", action="store_false",
+                        help="fold recognizers without the pretrained tok2vec (make train pretrains it)")
     parser.add_argument("--json", action="store_true", help="scores as JSON")
     parser.add_argument("--errors", action="store_true",
                         help="list the dev set's misses and false findings, and write the cross-validation's "
@@ -46,6 +48,7 @@ def main() -> None:
     from miner.pipeline import build_pipeline
     from miner.training.corpus import build_corpora, unlabelled_sources
     from miner.training.crossval import cross_validate, score_articles, score_prompt_file
+    from miner.training.pipeline import pretrained_tok2vec
     from miner.training.vectors import unlabelled_inputs
 
     corpora = args.shared / "corpora"
@@ -63,8 +66,9 @@ def main() -> None:
         build_corpora(exercise / "train", args.work, args.folds)
         texts, leave_out = unlabelled_sources(corpora, exercise / "train")
         unlabelled_inputs(texts, args.work, leave_out)  # the word vectors the fold models read
-        pretrained = args.work / "pretrain" / "model-last.bin"
-        cv, per_fold = cross_validate(args.work, args.folds, pretrained if pretrained.exists() else None, say)
+        # The recognizer's pretrained tok2vec, as make train builds it (reused when it is there).
+        pretrained = pretrained_tok2vec(args.work) if args.pretrain else None
+        cv, per_fold = cross_validate(args.work, args.folds, pretrained, say)
         out["cross_validation"] = {**cv.to_dict(), "folds": per_fold}
         if args.errors:
             (args.work / "cv" / "errors.json").write_text(json.dumps(cv.to_dict(True), indent=1))

@@ -36,8 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-PRETRAIN_EPOCHS = 3
+from miner.training.pipeline import PRETRAIN_EPOCHS  # noqa: E402
 
 
 def main() -> None:
@@ -63,7 +62,7 @@ def main() -> None:
 
     from miner.pipeline import register_components
     from miner.training.corpus import build_corpora, unlabelled_sources
-    from miner.training.pipeline import CONFIGS, assemble, config_digest, pretrain_tok2vec, train_component
+    from miner.training.pipeline import CONFIGS, assemble, config_digest, pretrained_tok2vec, train_component
     from miner.training.vectors import unlabelled_inputs
 
     # Pretraining and the word vectors never read an article whose abstract is scored
@@ -99,8 +98,7 @@ def main() -> None:
         overrides["paths.init_tok2vec"] = str(args.pretrained)
     elif args.pretrain_epochs:
         began = time.perf_counter()
-        weights = pretrain_tok2vec(CONFIGS / "ner.cfg", args.work / "pretrain", args.work / "raw.jsonl",
-                                   everything, dev, args.pretrain_epochs, vectors)
+        weights = pretrained_tok2vec(args.work, args.pretrain_epochs)
         overrides["paths.init_tok2vec"] = str(weights)
         step("pretrain", began)
     began = time.perf_counter()

@@ -138,7 +138,9 @@ def test_pmc_headers_in_every_rendering_are_sections_and_the_title_loses_its_lab
         ("BODY.INTRODUCTION", "background", "Hip pain is common."),
         ("BODY.METHODS.DESIGN", "methods", "A two-arm trial."),  # the empty METHODS section is dropped
         ("BODY.MEASUREMENTS AND ANALYSIS", "methods", "Pain was rated weekly."),
-        ("BODY.SECONDARY ENDPOINT: GAIT SPEED", "other", "Gait speed rose."),
+        # A label that names no kind, after the methods and before the results: a subsection
+        # of the results that the rendering flattened.
+        ("BODY.SECONDARY ENDPOINT: GAIT SPEED", "results", "Gait speed rose."),
         ("BODY.RESULTS.PAIN AT NIGHT", "results", "Night pain fell."),  # a subsection has its parent's kind
         ("BODY.DISCUSSION.MECHANISMS", "discussion", "Walking may act on muscle."),
     ]

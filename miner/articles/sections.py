@@ -178,7 +178,51 @@ def detect_sections(text: str) -> list[Section]:
             continue
         if end > start:
             sections.append(Section(label, section_kind(label), start, end))
-    return sections
+    return _results_subsections(sections)
+
+
+#: Labels of the back matter: never part of the results, wherever they stand.
+_BACK_MATTER = re.compile(r"acknowledg|reference|funding|financ|competing|conflict|disclos|supplement|appendix|"
+                          r"abbreviation|author|contribut|availability|ethic|consent|registration|footnote|glossary",
+                          re.I)
+
+
+def _results_subsections(sections: list[Section]) -> list[Section]:
+    """Sections of a full text's body whose label names no kind, where the results stand,
+    are of the results: renderings flatten the headings of a full text and often drop
+    the results' own ("BODY.STATISTICAL ANALYSIS:", then "BODY.ENZYME RELEASE:",
+    "BODY.ADVERSE EVENTS:", then "BODY.DISCUSSION:"). That is, after a results section,
+    or after the last methods section when results, a discussion or conclusions come
+    next (not the back matter, not the abstract's sections).
+
+    >>> kinds = lambda *ks: [s.kind for s in _results_subsections(
+    ...     [Section(f"BODY.{i}", k, i, i + 1) for i, k in enumerate(ks)])]
+    >>> kinds("methods", "other", "methods", "other", "other", "discussion")
+    ['methods', 'other', 'methods', 'results', 'results', 'discussion']
+    >>> kinds("results", "other", "background", "other")
+    ['results', 'results', 'background', 'other']
+    """
+    out: list[Section] = []
+    last = None
+    for index, section in enumerate(sections):
+        if section.kind != "other":
+            last = section.kind
+        elif _BACK_MATTER.search(section.label):
+            last = None
+        elif not section.label.upper().startswith("ABSTRACT") and (
+                last == "results" or (last == "methods" and _next_kind(sections, index) in _AFTER_METHODS)):
+            section = Section(section.label, "results", section.start, section.end)
+        out.append(section)
+    return out
+
+
+_AFTER_METHODS = frozenset({"results", "discussion", "conclusions"})
+
+
+def _next_kind(sections: list[Section], index: int) -> str | None:
+    """The kind of the first section after ``index`` whose label names one."""
+    return next((s.kind for s in sections[index + 1:] if s.kind != "other" and not _BACK_MATTER.search(s.label)),
+                None)
 
 
 _TITLE_LABEL = re.compile(r"[ \t]*(?:\*\*|__)?title[ \t]*:(?:\*\*|__)?[ \t]*", re.I)

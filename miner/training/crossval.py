@@ -53,7 +53,7 @@ def score_prompt_file(nlp: Language, prompts_path: Path, articles_dir: Path, kee
 
 #: Modules that change how trained parts are put together or run, not the weights.
 _ASSEMBLY_ONLY = frozenset({"pipeline.py", "crossval.py", "recognizer.py", "findings.py", "build.py", "fingerprint.py",
-                            "concepts.py"})
+                            "concepts.py", "effects.py"})
 
 
 #: Modules that decide the relation classifier's weights but not the recognizer's (the

@@ -94,6 +94,29 @@ def pretrain_tok2vec(config: Path, output: Path, raw_text: Path, train: Path, de
     return output / "model-last.bin"
 
 
+#: Epochs of ``spacy pretrain`` for the recognizer's tok2vec (``make train`` and ``make eval``).
+PRETRAIN_EPOCHS = 3
+
+
+def pretrained_tok2vec(work: Path, epochs: int = PRETRAIN_EPOCHS) -> Path:
+    """The recognizer's pretrained tok2vec weights under ``work/pretrain``, pretrained
+    on ``work/raw.jsonl`` with the word vectors of ``work/vectors`` - or the ones there
+    from an earlier run on the same text, vectors, config and epochs (``make train`` and
+    ``make eval`` share them, so the fold models are trained as the shipped ones are)."""
+    from miner.training.vectors import vectors_key
+
+    raw, vectors, folder = work / "raw.jsonl", work / "vectors", work / "pretrain"
+    digest = hashlib.sha1(raw.read_bytes()).hexdigest()[:16]
+    key = "|".join([digest, vectors_key(vectors), config_digest(CONFIGS / "ner.cfg"), str(epochs)])
+    stamp, weights = folder / "key.txt", folder / "model-last.bin"
+    if stamp.exists() and stamp.read_text() == key and weights.exists():
+        return weights
+    weights = pretrain_tok2vec(CONFIGS / "ner.cfg", folder, raw, work / "all.spacy", work / "fold0" / "heldout.spacy",
+                               epochs, vectors)
+    stamp.write_text(key)
+    return weights
+
+
 def assemble(ner_dir: Path, relations_dir: Path, out_dir: Path, info: dict[str, Any] | None = None) -> Path:
     """The default pipeline from the trained parts, saved to ``out_dir``."""
     import spacy
