@@ -88,3 +88,15 @@ def test_effect_overlap():
     assert effect_overlaps("−1.9 points (95% CI −2.8 to −1.0)", ["-1.9 points (95% CI -2.8 to -1.0)"])
     assert effect_overlaps("P < 0.05", [None, "P\u2009<\u20090.05"])
     assert not effect_overlaps("p = 0.01", ["p = 0.03"])
+
+
+def test_a_prompt_naming_a_change_is_read_on_the_node_name():
+    from miner.evaluate.scoring import _expected_for
+
+    # "weight reduction significantly increased": the node "Body weight" went down, even
+    # when its evidence wrote "weight loss"; a node that is itself the change keeps the label.
+    body_weight = ConceptForms.make("MESH:D001835", ["MESH:D001835"], ["Body weight", "weight loss"])
+    weight_loss = ConceptForms.make("MESH:D015431", ["MESH:D015431"], ["Weight loss", "body weight"])
+    assert _expected_for("increases", "weight reduction", body_weight) == "decreases"
+    assert _expected_for("increases", "weight reduction", weight_loss) == "increases"
+    assert _expected_for("no_effect", "weight reduction", body_weight) == "no_effect"

@@ -478,12 +478,14 @@ def _expected_for(label: str, outcome: str, obj: ConceptForms) -> str:
     A prompt may name a change rather than a quantity ("pain reduction", "weight
     loss"): its label says how that change went, while miner's edge says how the
     quantity went (the gold format's convention). "Pain reduction significantly
-    increased" is then "decreases pain" - unless the concept itself is the change.
+    increased" is then "decreases pain" - unless the concept itself is the change, by
+    its own name (the words of its evidence, "weight loss" for the node "Body weight",
+    say what the sentence measured, not what the edge is about).
     """
     words = _REDUCTION.findall(outcome)
     if not words or label not in ("increases", "decreases"):
         return label
-    if any(_REDUCTION.search(name) for name in obj.names):
+    if obj.names and _REDUCTION.search(obj.names[0]):
         return label
     return "decreases" if label == "increases" else "increases"
 
