@@ -158,10 +158,9 @@ _CUES = {
     "risk_ratio": _cue("risk", "rate ratio", exact=("RR",)),
     "hazard_ratio": _cue("hazard", exact=("HR",)),
     "smd": _cue("smd", "standardi", "cohen", "hedges", "effect size", regex=r"\b(?:ES|d|g)\s?="),
-    "mean_difference": _cue("differ", "change", "effect", "confidence", exact=("MD", "CI"),
-                            regex=r"\d\s?[(\[]\s?[-−–‒﹣－+]?\s?\.?\d"),
+    "mean_difference": _cue("differ", "change", "effect", "confidence", exact=("MD", "CI")),
     "correlation": _cue("spearman", "pearson", "correlation", "rho", "ρ", regex=r"\b(?:r|R|rs|r s)[2²]?\s?(?:[=:]|of\b)"),
-    "other": _cue("η", "eta"),
+    "other": _cue("η", "eta2", "eta 2", "eta²", "eta squared", "eta-squared"),
     "fold_change": _cue("fold", " times "),
     "percent_change": _cue("%"),
     "p_value": _cue("n.s", exact=("NS",),
@@ -210,7 +209,7 @@ _add("p_value", r"(?<=[(\[,;])\s?(?P<value>N\.?S\.?)(?=\s?[)\],;])", 0)
 # An estimate with its interval, without the words "confidence interval": "−1.49 (−3.73 to
 # 0.75)", "0.71 (0.54–0.94)", "1.2 (0.5, 1.9) kg" (kept only when the value lies inside).
 _add("mean_difference", rf"(?<![\w.%/])(?P<value>{_NUM_STRICT})\s?(?P<unit>{_UNITS})?\s?{_BARE_CI}"
-                        rf"(?:\s?(?P<unit2>{_UNITS})\b)?")
+                        rf"(?:\s?(?P<unit2>{_UNITS})\b)?", cue=_cue(regex=rf"\d\s?[(\[]\s?[{_MINUS}+]?\s?[.·]?\d"))
 # A change given as a signed percentage: "+18%", "−15 %".
 _add("percent_change", rf"(?<![\w.%)])(?P<range>[{_MINUS}+]\s?(?:\d+(?:[.·]\d+)?|[.·]\d+))\s?%")
 # "2.2 times more likely", "three times lower".
