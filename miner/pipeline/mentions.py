@@ -116,11 +116,12 @@ class MentionBuilder(extensions.DocByDoc, TrainablePipe):
         if not self.cfg.get("use_ner", True) or not doc.has_annotation("ENT_IOB"):
             return [self._record(text, span, span.label_, span.kb_id_, names, "candidate") for span in candidates]
         by_extent = {(c.start, c.end): c for c in candidates}
+        within = _within(candidates)
         short_forms = self._short_forms(doc, by_extent)
         trusted = self.trusted_types()
         out = []
         for span in doc.ents:
-            cid, source = self._concept(text, span, by_extent, candidates, short_forms, names)
+            cid, source = self._concept(text, span, by_extent, within(span), short_forms, names)
             kind = span.label_
             exact = by_extent.get((span.start, span.end))
             if exact is not None and exact.label_ in trusted:
@@ -321,8 +322,10 @@ class MentionBuilder(extensions.DocByDoc, TrainablePipe):
             out.setdefault(definition["short"], cid)
         return out
 
-    def _concept(self, text: str, span: Span, by_extent: dict[tuple[int, int], Span], candidates: list[Span],
+    def _concept(self, text: str, span: Span, by_extent: dict[tuple[int, int], Span], inside: list[Span],
                  short_forms: dict[str, str], names: dict[str, str]) -> tuple[str, str]:
+        """The concept of a recognized span and where it came from; ``inside`` are the
+        candidates within the span, in their order."""
         exact = by_extent.get((span.start, span.end))
         if exact is not None:
             return exact.kb_id_, "candidate"
@@ -340,12 +343,10 @@ class MentionBuilder(extensions.DocByDoc, TrainablePipe):
                 return concept.id, "lexicon"
             if arm in short_forms:
                 return short_forms[arm], "definition"
-            candidate = next((c for c in candidates if c.start >= span.start and c.end <= span.end
-                              and text[c.start_char:c.end_char] == arm), None)
+            candidate = next((c for c in inside if text[c.start_char:c.end_char] == arm), None)
             if candidate is not None:
                 return candidate.kb_id_, "candidate"
             written = arm
-        inside = [c for c in candidates if c.start >= span.start and c.end <= span.end]
         if span.label_ == "species":
             # The head noun names the organism: "orthodontic patients", "adult goats".
             head = next((c for c in inside if c.label_ == "species" and c.end == span.end), None)
@@ -389,6 +390,19 @@ class _InnerConcepts:
 
 
 _GROUP_WORDS = re.compile(r"^(?:the|a|an|both|each)\s+|\s+(?:groups?|arms?|conditions?)$", re.I)
+
+
+def _within(candidates: list[Span]) -> Callable[[Span], list[Span]]:
+    """A function giving the candidates that lie within a span, in the candidates' order
+    (by bisection over their starts: a full text has thousands of each)."""
+    order = sorted(range(len(candidates)), key=lambda i: candidates[i].start)
+    starts = [candidates[i].start for i in order]
+
+    def within(span: Span) -> list[Span]:
+        lo, hi = bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end)
+        return [candidates[i] for i in sorted(i for i in order[lo:hi] if candidates[i].end <= span.end)]
+
+    return within
 
 
 def one_type_per_concept(mentions: Sequence[EntityMention], lexicon: Lexicon,

@@ -105,11 +105,16 @@ def _named(spans: list[Span], candidates: list[Span]) -> list[Span]:
     members ("the anti-inflammatory cytokine IL-10", "the opioid tramadol"), split in
     two: the named concept is a mention of its own, and so is the class (a candidate of
     a filled type, it is filled in afterwards like any candidate the recognizer left)."""
-    by_start = {c.start: c for c in candidates if "class" not in (c.id_ or "").split(",")}
+    by_start: dict[int, Span] = {}
+    classes: dict[int, list[Span]] = {}
+    for c in candidates:
+        if "class" in (c.id_ or "").split(","):
+            classes.setdefault(c.start, []).append(c)
+        else:
+            by_start[c.start] = c
     out = []
     for span in spans:
-        head = next((c for c in candidates if c.start == span.start and c.end < span.end
-                     and "class" in (c.id_ or "").split(",")), None)
+        head = next((c for c in classes.get(span.start, ()) if c.end < span.end), None)
         name = by_start.get(head.end) if head is not None else None
         if name is not None and name.end == span.end:
             span = Span(span.doc, name.start, name.end, label=name.label)
