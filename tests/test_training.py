@@ -335,3 +335,32 @@ def test_fold_models_are_retrained_only_when_what_decides_them_changed(tmp_path,
     code["shared"] = "s2"  # code both read
     crossval.fold_pipelines(work, 1)
     assert sorted(trained) == [("ner", 0), ("relations", 0)]
+
+
+def test_the_pretrained_tok2vec_is_reused_until_what_it_is_made_from_changes(tmp_path, monkeypatch):
+    from miner.training import pipeline
+
+    work = tmp_path / "work"
+    (work / "vectors").mkdir(parents=True)
+    (work / "vectors" / "key.txt").write_text("vectors-1")
+    (work / "raw.jsonl").write_text('{"text": "Pain fell."}\n')
+    runs: list[int] = []
+
+    def fake_pretrain(config, output, raw_text, train, dev, epochs, vectors):
+        assert (raw_text, vectors) == (work / "raw.jsonl", work / "vectors")
+        runs.append(epochs)
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "model-last.bin").write_bytes(b"weights")
+        return output / "model-last.bin"
+
+    monkeypatch.setattr(pipeline, "pretrain_tok2vec", fake_pretrain)
+    weights = pipeline.pretrained_tok2vec(work)
+    assert weights == work / "pretrain" / "model-last.bin" and runs == [pipeline.PRETRAIN_EPOCHS]
+    assert pipeline.pretrained_tok2vec(work) == weights and len(runs) == 1  # reused
+    (work / "vectors" / "key.txt").write_text("vectors-2")  # other word vectors: pretrained anew
+    pipeline.pretrained_tok2vec(work)
+    (work / "raw.jsonl").write_text('{"text": "Pain rose."}\n')  # other text: anew
+    pipeline.pretrained_tok2vec(work)
+    pipeline.pretrained_tok2vec(work, epochs=1)  # other epochs: anew
+    every = pipeline.PRETRAIN_EPOCHS
+    assert runs == [every, every, every, 1]
