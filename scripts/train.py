@@ -143,7 +143,8 @@ def refit_judge(pipeline: Path, work: Path, folds: int, pretrained: Path | None,
     record.update({"pipeline": nlp.pipe_names, "concept_judge": {
         **nlp.get_pipe(JUDGE).cfg["fitted_on"], "folds": folds,
         "corpus_sha1": json.loads((work / "corpus.json").read_text())["sha1"],
-        "fold_key": (work / "cv" / "fold0" / "key.txt").read_text(), "grouping_threshold": GROUPING_THRESHOLD}})
+        "fold_key": {name: (work / "cv" / "fold0" / f"{name}.key").read_text() for name in ("ner", "relations")},
+        "grouping_threshold": GROUPING_THRESHOLD}})
     record.setdefault("seconds", {}).update(steps)
     record_path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
 
