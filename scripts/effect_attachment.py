@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -29,21 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 
 def _mentions(sentence: str, offset: int, entities: list[dict]) -> list:
+    """The annotated mentions in ``sentence`` (as the training corpus places them), as
+    records the attachment rule reads."""
     from miner.pipeline.records import EntityMention
+    from miner.training.gold import mention_places
 
-    found = []
-    for entity in entities:
-        for form in {entity["name"], *entity.get("mentions", [])}:
-            for match in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", sentence):
-                found.append(EntityMention(offset + match.start(), offset + match.end(), 0, 0, form, entity["type"],
-                                           entity["name"], entity["name"], "gold"))
-    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
-    kept: list = []
-    for mention in found:  # the longest of overlapping texts
-        if kept and mention.start < kept[-1].end:
-            continue
-        kept.append(mention)
-    return kept
+    return [EntityMention(offset + p.start, offset + p.end, 0, 0, sentence[p.start:p.end], p.type, p.concept,
+                          p.concept, "gold") for p in mention_places(sentence, entities)]
 
 
 def main() -> None:
@@ -58,6 +49,7 @@ def main() -> None:
     from miner.pipeline.cues import Rules
     from miner.pipeline.effects import find_effects
     from miner.pipeline.findings import attach_effect, cue_before
+    from miner.training.gold import load_annotations, locate_sentence
 
     train = args.shared / "corpora" / "evidence_inference_exercise" / "train"
     folds_file = args.work / "folds.json"
@@ -66,24 +58,23 @@ def main() -> None:
     rules = Rules.load()
     counts: dict[str, Counter] = {"other folds": Counter(), f"folds {args.folds}": Counter()}
     misses = []
-    for path in sorted(train.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        text = path.with_suffix(".txt").read_text(encoding="utf-8")
-        group = counts[f"folds {args.folds}" if folds.get(data["article"]) in apart else "other folds"]
-        for relation in data["relations"]:
+    for annotation in load_annotations(train):
+        group = counts[f"folds {args.folds}" if folds.get(annotation.article) in apart else "other folds"]
+        for relation in annotation.relations:
             if not relation.get("effect"):
                 continue
             group["relations with an effect"] += 1
-            sentence = relation["sentence"]
-            offset = text.find(sentence)
-            if offset < 0:
+            place = locate_sentence(annotation.text, relation["sentence"])
+            if place is None:
                 continue
+            offset, end = place
+            sentence = annotation.text[offset:end]
             effects = [e.to_dict() for e in find_effects(sentence, offset)]
             if not effect_overlaps(relation["effect"], [e["text"] for e in effects]):
                 misses.append(("not tagged", relation["effect"], sentence))
                 continue
             group["tagged"] += 1
-            mentions = _mentions(sentence, offset, data["entities"])
+            mentions = _mentions(sentence, offset, annotation.entities)
             target = next((m for m in mentions if m.id == relation["object"]), None)
             if target is None:
                 continue

@@ -73,6 +73,14 @@ def test_not_significant_without_a_value():
     [effect] = find_effects("Pain did not change (N.S.).")
     assert (effect.kind, effect.text, effect.value) == ("p_value", "N.S.", None)
     assert find_effects("the NS group") == []  # a name, not a statistic
+    # An abbreviation being defined is not a statistic; "not significant (NS)" is one.
+    assert find_effects("Rats received normal saline (NS) or morphine.") == []
+    assert [e.text for e in find_effects("The difference was not significant (NS).")] == ["NS"]
+
+
+def test_eta_squared_is_not_read_inside_beta():
+    assert find_effects("beta2 = 0.3") == []
+    assert [e.kind for e in find_effects("eta squared = 0.2")] == ["other"]
 
 
 def test_a_median_and_its_range_is_not_an_estimate():

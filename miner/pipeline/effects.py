@@ -216,13 +216,18 @@ _add("percent_change", rf"(?<![\w.%)])(?P<range>[{_MINUS}+]\s?(?:\d+(?:[.·]\d+)
 _add("fold_change", rf"\b(?P<value>{_NUM_STRICT}|{_WORD_NUM})\s?times\s+(?P<dir>{_DECREASE_WORDS}|{_INCREASE_WORDS}|larger|smaller|"
                     rf"as\s+(?:many|much|high|low|likely|often|great|large))\b")
 # Explained variance: "η2 = 0.12", "partial η² = 0.3", "R2 = 0.2".
-_add("other", rf"(?P<name>(?:partial\s+)?(?:η|eta)\s?(?:2|²|squared)|ηp2|ηp²)\s?(?:[=:]|of)\s?(?P<value>{_NUM_STRICT})(?![\d%])")
+_add("other", rf"(?<![A-Za-z])(?P<name>(?:partial\s+)?(?:η|eta)\s?(?:2|²|squared)|ηp2|ηp²)\s?(?:[=:]|of)\s?(?P<value>{_NUM_STRICT})(?![\d%])")
 _add("correlation", rf"\b(?P<name>[rR][2²])\s?(?:=|:|of)\s?(?P<value>{_NUM_STRICT})(?![\d%])", 0)
 _add("sample_size", rf"\b(?P<name>[nN])\s?=\s?(?P<value>\d{{1,7}})\b", 0)
 _SPACE = r"(?:(?!\n\s*\n)\s)+"  # within a paragraph
 _add("sample_size", rf"(?<![\w.,/–-])(?P<value>{_WORD_NUM}|\d{{1,3}}(?:,\d{{3}})+|\d{{1,5}}){_SPACE}"
                    rf"(?:(?!{_NOT_BETWEEN}\b)[A-Za-z][\w-]*{_SPACE}){{0,3}}?(?P<name>{'|'.join(SUBJECT_WORDS)})\b")
 _add("ci", _CI)
+
+#: Two words with the initials N and S right before a bracket: the long form that "(NS)"
+#: abbreviates ("normal saline (NS)", "nephrotic syndrome (NS)"; "not significant (NS)"
+#: is the statistic's own).
+_DEFINES_NS = re.compile(r"\b(?![Nn]o[nt]?\b)[Nn][\w-]*\s+[Ss][\w-]*\s?[(\[]\s?$")
 
 _PRIORITY = {kind: i for i, kind in enumerate(
     ["odds_ratio", "risk_ratio", "hazard_ratio", "smd", "mean_difference", "fold_change",
@@ -278,6 +283,8 @@ def _build(kind: str, match: re.Match[str], offset: int) -> Effect | None:
         return effect
     if kind == "p_value":
         raw = groups["value"]
+        if groups.get("cmp") is None and _DEFINES_NS.search(match.string, max(0, match.start() - 80), match.start()):
+            return None  # "normal saline (NS)": an abbreviation being defined, not a statistic
         if groups.get("cmp") is None or raw.replace(".", "") == "NS":
             return effect  # "NS", "(N.S.)": not significant, no value
         effect.comparator = {"&lt;": "<", "&gt;": ">", "less than": "<", "of": "=", "was": "=", ":": "=", "<=": "≤", ">=": "≥"}.get(

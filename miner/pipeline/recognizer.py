@@ -233,18 +233,21 @@ class FocusedRecognizer:
         """The Docs in batches: the selected stretches of a whole batch go through the
         tok2vec and the recognizer together (one call per batch, not per Doc)."""
         for batch in minibatch(stream, batch_size):
-            work = [(doc, self._pieces(doc)) for doc in batch]
-            pieces = [piece for _, doc_pieces in work for _, piece in doc_pieces]
+            work = []
+            for doc in batch:
+                candidates = sorted(doc.spans[SPAN_KEY], key=lambda c: c.start) if SPAN_KEY in doc.spans else []
+                work.append((doc, candidates, self._pieces(doc, candidates)))
+            pieces = [piece for _, _, doc_pieces in work for _, piece in doc_pieces]
             done = iter(self._recognize(pieces) if pieces else ())
-            for doc, doc_pieces in work:
-                yield self._finish(doc, [(span, next(done)) for span, _ in doc_pieces])
+            for doc, candidates, doc_pieces in work:
+                yield self._finish(doc, candidates, [(span, next(done)) for span, _ in doc_pieces])
 
-    def _pieces(self, doc: Doc) -> list[tuple[Span, Doc]]:
-        """The Doc's stretches in focus, each a Doc of its own with its candidates."""
+    def _pieces(self, doc: Doc, candidates: list[Span]) -> list[tuple[Span, Doc]]:
+        """The Doc's stretches in focus, each a Doc of its own with its candidates
+        (``candidates``: the Doc's, by start)."""
         text = extensions.doc_text(doc)
         sentences = extensions.sentence_bounds(doc)
         ranges = focus_ranges(sentences, doc_focus(doc, self.cues, self.head_chars), text)
-        candidates = self._candidates(doc)
         candidate_starts = [c.start for c in candidates]
         pieces: list[tuple[Span, Doc]] = []
         for start, end in ranges:
@@ -259,10 +262,6 @@ class FocusedRecognizer:
             pieces.append((span, piece))
         return pieces
 
-    @staticmethod
-    def _candidates(doc: Doc) -> list[Span]:
-        return sorted(doc.spans[SPAN_KEY], key=lambda c: c.start) if SPAN_KEY in doc.spans else []
-
     def _recognize(self, pieces: list[Doc]) -> list[Doc]:
         tok2vec = self.nlp.get_pipe(self.tok2vec_name)
         ner = self.nlp.get_pipe(self.ner_name)
@@ -271,9 +270,8 @@ class FocusedRecognizer:
             self._matmul_set = True
         return list(ner.pipe(tok2vec.pipe(pieces, batch_size=len(pieces)), batch_size=len(pieces)))
 
-    def _finish(self, doc: Doc, pieces: list[tuple[Span, Doc]]) -> Doc:
+    def _finish(self, doc: Doc, candidates: list[Span], pieces: list[tuple[Span, Doc]]) -> Doc:
         """Sets the Doc's entities from its recognized stretches and its candidates."""
-        candidates = self._candidates(doc)
         spans: list[Span] = []
         for span, piece in pieces:
             for ent in piece.ents:
